@@ -1,0 +1,20 @@
+use clap::CommandFactory;
+use clap_complete::Shell;
+
+use super::{Cli, Outcome};
+
+/// Print a shell completion script
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  kg completions zsh > ~/.zfunc/_kg\n  kg completions fish > ~/.config/fish/completions/kg.fish")]
+pub struct Args {
+    /// The shell to complete for
+    shell: Shell,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "kg", &mut script);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,59 @@
+//! Subcommands, one file each: its arguments, its help with examples, and
+//! its `run`.
+
+mod build;
+mod completions;
+mod export;
+mod printer;
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use printer::is_broken_pipe;
+
+/// What a command concluded, when it ran to the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Invalid data or a failed check: exit code 1.
+    Failure,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kg",
+    version,
+    about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
+    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write output/graph.dot and output/graph.json\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Build(build::Args),
+    Validate(validate::Args),
+    Export(export::Args),
+    Completions(completions::Args),
+}
+
+/// `--data DIR`, shared by every command that reads the curated files.
+#[derive(Debug, clap::Args)]
+pub struct DataArgs {
+    /// Directory holding schema.toml, entities.toml, relations.toml and sources/
+    #[arg(long, value_name = "DIR", default_value = "data")]
+    pub data: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Completions(args) => completions::run(args),
+    }
+}

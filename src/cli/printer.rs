@@ -1,0 +1,82 @@
+//! Loading with diagnostics printed, shared by every command that reads
+//! the data.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context;
+use kgraph::{Dataset, LoadError, Report};
+use termcolor::{ColorChoice, StandardStream, WriteColor};
+
+/// True if the error, or any error under it, is a write to a closed pipe.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn color_choice() -> ColorChoice {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    if !no_color && std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
+}
+
+/// Prints every diagnostic of a report on stderr, then a count.
+pub fn print_report(report: &Report) -> anyhow::Result<()> {
+    let mut stderr = StandardStream::stderr(color_choice());
+    for diagnostic in &report.diagnostics {
+        kgraph::diagnostic::render(&mut stderr, &report.files, diagnostic)?;
+    }
+    if report.errors() > 0 {
+        stderr.set_color(termcolor::ColorSpec::new().set_fg(Some(termcolor::Color::Red)).set_bold(true))?;
+        write!(stderr, "error")?;
+        stderr.reset()?;
+        writeln!(
+            stderr,
+            ": the data has {} and {}; nothing was written",
+            plural(report.errors(), "error"),
+            plural(report.warnings(), "warning")
+        )?;
+    }
+    stderr.flush()?;
+    Ok(())
+}
+
+/// `1 entity`, `2 entities`, `0 relations`.
+pub fn plural(count: usize, noun: &str) -> String {
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{count} {stem}ies"),
+        (_, None) => format!("{count} {noun}s"),
+    }
+}
+
+/// What loading the data came to, for a command to act on.
+pub enum Loaded {
+    Valid(Dataset, Report),
+    /// The diagnostics are printed; the command should exit with this code.
+    Invalid(super::Outcome),
+}
+
+/// Loads and validates the data directory, printing every diagnostic.
+/// I/O failures (missing directory, unreadable files) are errors: exit 2.
+pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
+    match kgraph::load(data) {
+        Ok((dataset, report)) => {
+            print_report(&report)?;
+            Ok(Loaded::Valid(dataset, report))
+        }
+        Err(LoadError::Invalid(report)) => {
+            print_report(&report)?;
+            if report.has_io_errors() {
+                anyhow::bail!("could not read all of `{}`", data.display());
+            }
+            Ok(Loaded::Invalid(super::Outcome::Failure))
+        }
+        Err(error) => Err(error).context("cannot load the data"),
+    }
+}

@@ -1,0 +1,210 @@
+//! Problems found in the data, with where they are, rendered like a
+//! compiler's errors: `file:line:col`, the offending line and a caret.
+
+use std::ops::Range;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// The files a dataset was read from, kept so that any later step (lint,
+/// coverage) can point into them.
+pub type Files = SimpleFiles<String, String>;
+
+/// Index of a file in [`Files`].
+pub type FileId = usize;
+
+/// A byte range in one of the [`Files`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+impl Origin {
+    pub fn new(file: FileId, span: Range<usize>) -> Origin {
+        Origin { file, span }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Whether a problem lies in the data (exit code 1) or in reading it (exit
+/// code 2: a missing file, a permission denied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Data,
+    Io,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub origin: Origin,
+    pub message: String,
+}
+
+/// One problem, with the place it points at and any notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub class: Class,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            class: Class::Data,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn io(mut self) -> Diagnostic {
+        self.class = Class::Io;
+        self
+    }
+
+    /// Points at `origin`, with a short message under the caret.
+    pub fn at(mut self, origin: Origin, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            origin,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Where the diagnostic points first, for sorting them by position.
+    fn sort_key(&self) -> (FileId, usize) {
+        self.labels
+            .first()
+            .map_or((usize::MAX, 0), |label| (label.origin.file, label.origin.span.start))
+    }
+}
+
+/// Puts diagnostics in reading order: by file, then by position; those that
+/// point nowhere come last. The sort is stable, so equal positions keep the
+/// order in which the checks found them.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(Diagnostic::sort_key);
+}
+
+/// Writes a diagnostic the way `kg` prints it on stderr; colours only if
+/// `out` has them (`termcolor::NoColor` for plain text).
+pub fn render(
+    out: &mut dyn termcolor::WriteColor,
+    files: &Files,
+    diagnostic: &Diagnostic,
+) -> std::io::Result<()> {
+    let config = term::Config::default();
+    term::emit_to_write_style(out, &config, files, &to_codespan(diagnostic))
+        .map_err(codespan_error_to_io)
+}
+
+fn codespan_error_to_io(error: codespan_reporting::files::Error) -> std::io::Error {
+    match error {
+        codespan_reporting::files::Error::Io(error) => error,
+        other => std::io::Error::other(other.to_string()),
+    }
+}
+
+fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
+    let base = match diagnostic.severity {
+        Severity::Error => cs::Diagnostic::error(),
+        Severity::Warning => cs::Diagnostic::warning(),
+    };
+    let labels = diagnostic
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(index, label)| {
+            let style = if index == 0 {
+                cs::LabelStyle::Primary
+            } else {
+                cs::LabelStyle::Secondary
+            };
+            cs::Label::new(style, label.origin.file, label.origin.span.clone())
+                .with_message(&label.message)
+        })
+        .collect();
+    base.with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(diagnostic.notes.clone())
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely
+/// typo: "did you mean" material.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lowered = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = if candidate.to_lowercase() == lowered {
+            0
+        } else {
+            strsim::levenshtein(name, candidate)
+        };
+        if best.is_none_or(|(best_distance, _)| distance < best_distance) {
+            best = Some((distance, candidate));
+        }
+    }
+    let threshold = (name.chars().count() / 3).max(1);
+    best.filter(|&(distance, _)| distance <= threshold)
+        .map(|(_, candidate)| candidate)
+}
+
+/// ` (did you mean `x`?)`, or nothing.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(name, candidates)
+        .map(|candidate| format!(" (did you mean `{candidate}`?)"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_close_name_and_not_a_far_one() {
+        let names = ["nato", "russia", "ukraine"];
+        assert_eq!(suggest("natoo", names), Some("nato"));
+        assert_eq!(suggest("Russia", names), Some("russia"));
+        assert_eq!(suggest("china", names), None);
+    }
+
+    #[test]
+    fn renders_file_line_column_and_caret() {
+        let mut files = Files::new();
+        let file = files.add("data/relations.toml".to_owned(), "a = 1\nfrom = \"natoo\"\n".to_owned());
+        let diagnostic = Diagnostic::error("unknown entity `natoo`")
+            .at(Origin::new(file, 13..20), "did you mean `nato`?");
+        let mut out = termcolor::NoColor::new(Vec::new());
+        render(&mut out, &files, &diagnostic).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(text.contains("data/relations.toml:2:8"), "{text}");
+        assert!(text.contains("^^^^^^^"), "{text}");
+    }
+}

@@ -1,0 +1,276 @@
+//! Finding evidence quotes in source texts.
+//!
+//! A curator types a quote; the source has the same words with other quote
+//! marks, dashes or line breaks. Both sides are folded to one canonical form
+//! (see [`fold`]) and matched there, but every result is mapped back to the
+//! exact bytes of the original text, so that the offsets a consumer gets
+//! always cut the verbatim passage out of the source.
+//!
+//! Each source is indexed once ([`SourceIndex`]) and all of its quotes are
+//! found in one pass with an Aho-Corasick automaton, so the cost is linear in
+//! the text plus the quotes, not quotes times text.
+
+mod fold;
+
+pub use fold::{fold, fold_quote, Folded};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::model::TextSpan;
+
+/// The folded form of one source text and what is needed to turn positions
+/// in it back into positions in the original.
+#[derive(Debug, Clone)]
+pub struct SourceIndex<'t> {
+    original: &'t str,
+    folded: Folded,
+    line_starts: Vec<usize>,
+    /// Characters before each line start, so a char offset costs one line.
+    line_char_starts: Vec<usize>,
+}
+
+/// What became of one quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// Found exactly once.
+    Unique(TextSpan),
+    /// Found at least twice; the first two places are given.
+    Ambiguous(TextSpan, TextSpan),
+    /// Not found; the passage that resembles it most, if any does.
+    NotFound(Option<Closest>),
+    /// The quote is empty once whitespace is folded away.
+    Empty,
+}
+
+/// The passage that shares the longest beginning or end with a quote that
+/// was not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closest {
+    pub span: TextSpan,
+    pub passage: String,
+    /// How many characters of the quote, from its start or its end, match.
+    pub matching_chars: usize,
+}
+
+/// Texts too large for 32-bit offsets are refused rather than mis-indexed.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize - 1;
+
+impl<'t> SourceIndex<'t> {
+    /// Indexes a text. Panics never; texts over [`MAX_TEXT_BYTES`] must be
+    /// refused by the caller.
+    pub fn new(original: &'t str) -> SourceIndex<'t> {
+        let folded = fold(original);
+        let mut line_starts = vec![0];
+        let mut line_char_starts = vec![0];
+        let mut chars = 0;
+        for (offset, character) in original.char_indices() {
+            chars += 1;
+            if character == '\n' {
+                line_starts.push(offset + 1);
+                line_char_starts.push(chars);
+            }
+        }
+        SourceIndex {
+            original,
+            folded,
+            line_starts,
+            line_char_starts,
+        }
+    }
+
+    /// The original text.
+    pub fn text(&self) -> &'t str {
+        self.original
+    }
+
+    /// Locates every quote in one pass over the text. The result has one
+    /// entry per quote, in the same order.
+    pub fn locate_all<S: AsRef<str>>(&self, quotes: &[S]) -> Vec<Located> {
+        let folded_quotes: Vec<String> = quotes.iter().map(|q| fold_quote(q.as_ref())).collect();
+        // One pattern per distinct quote: duplicates would only slow the scan.
+        let mut distinct: Vec<&str> = folded_quotes
+            .iter()
+            .map(String::as_str)
+            .filter(|q| !q.is_empty())
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+
+        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); distinct.len()];
+        if !distinct.is_empty() {
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&distinct)
+                .expect("patterns are non-empty strings within the automaton's limits");
+            for found in automaton.find_overlapping_iter(&self.folded.text) {
+                let places = &mut hits[found.pattern().as_usize()];
+                // Two places are enough to call a quote ambiguous.
+                if places.len() < 2 {
+                    places.push((found.start(), found.end()));
+                }
+            }
+        }
+
+        folded_quotes
+            .iter()
+            .map(|quote| {
+                if quote.is_empty() {
+                    return Located::Empty;
+                }
+                let pattern = distinct.binary_search(&quote.as_str()).expect("every quote is a pattern");
+                match hits[pattern].as_slice() {
+                    [] => Located::NotFound(self.closest(quote)),
+                    [only] => Located::Unique(self.span_of(*only)),
+                    [first, second, ..] => {
+                        Located::Ambiguous(self.span_of(*first), self.span_of(*second))
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Maps a range of the folded text to a span of the original.
+    fn span_of(&self, (start, end): (usize, usize)) -> TextSpan {
+        let byte_start = self.folded.original_offset(start);
+        let byte_end = self.folded.original_offset(end);
+        let (line, column, char_start) = self.position(byte_start);
+        let char_end = char_start + self.original[byte_start..byte_end].chars().count();
+        TextSpan {
+            byte_start,
+            byte_end,
+            char_start,
+            char_end,
+            line,
+            column,
+        }
+    }
+
+    /// 1-based line and column, and the 0-based char offset, of a byte.
+    fn position(&self, byte: usize) -> (usize, usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= byte) - 1;
+        let column_chars = self.original[self.line_starts[line]..byte].chars().count();
+        (
+            line + 1,
+            column_chars + 1,
+            self.line_char_starts[line] + column_chars,
+        )
+    }
+
+    /// The passage sharing the longest prefix or suffix with a quote. Only
+    /// called for quotes that were not found, so plain substring searches
+    /// are fine here.
+    fn closest(&self, quote: &str) -> Option<Closest> {
+        let text = self.folded.text.as_str();
+        let boundaries: Vec<usize> = quote
+            .char_indices()
+            .map(|(offset, _)| offset)
+            .chain([quote.len()])
+            .collect();
+        // Longest prefix found: binary search over char boundaries, since a
+        // prefix that is absent has no longer prefix present.
+        let longest = |found: &dyn Fn(usize) -> bool| {
+            let (mut low, mut high) = (0, boundaries.len() - 1);
+            while low < high {
+                let middle = (low + high).div_ceil(2);
+                if found(middle) {
+                    low = middle;
+                } else {
+                    high = middle - 1;
+                }
+            }
+            low
+        };
+        let prefix_chars = longest(&|chars| text.contains(&quote[..boundaries[chars]]));
+        let suffix_chars = longest(&|chars| {
+            text.contains(&quote[boundaries[boundaries.len() - 1 - chars]..])
+        });
+        // Below a few characters a "closest passage" is noise, not help.
+        let minimum = 4.min(boundaries.len() - 1);
+        if prefix_chars.max(suffix_chars) < minimum {
+            return None;
+        }
+        let (start, end) = if prefix_chars >= suffix_chars {
+            let start = text.find(&quote[..boundaries[prefix_chars]])?;
+            (start, char_boundary_after(text, start + quote.len()))
+        } else {
+            let tail = &quote[boundaries[boundaries.len() - 1 - suffix_chars]..];
+            let end = text.find(tail)? + tail.len();
+            (char_boundary_before(text, end.saturating_sub(quote.len())), end)
+        };
+        let span = self.span_of((start, end));
+        Some(Closest {
+            passage: self.original[span.byte_start..span.byte_end].to_owned(),
+            span,
+            matching_chars: prefix_chars.max(suffix_chars),
+        })
+    }
+}
+
+fn char_boundary_after(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+fn char_boundary_before(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Few can have been surprised.\nIt is often said that Ukraine and Georgia are \u{201c}being drawn into NATO,\u{201d} creating\nthe impression \u{2014} wrongly.";
+
+    fn unique(located: &Located) -> TextSpan {
+        match located {
+            Located::Unique(span) => *span,
+            other => panic!("expected a unique match, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn straight_quotes_and_line_breaks_match_the_exact_original_span() {
+        let index = SourceIndex::new(TEXT);
+        let quote = "Georgia are \"being drawn into NATO,\" creating the impression - wrongly";
+        let span = unique(&index.locate_all(&[quote])[0]);
+        let original = &TEXT[span.byte_start..span.byte_end];
+        assert_eq!(
+            original,
+            "Georgia are \u{201c}being drawn into NATO,\u{201d} creating\nthe impression \u{2014} wrongly"
+        );
+        assert_eq!(span.line, 2);
+        assert_eq!(span.column, 35);
+        let chars_before = TEXT[..span.byte_start].chars().count();
+        assert_eq!(span.char_start, chars_before);
+        assert_eq!(span.char_end - span.char_start, original.chars().count());
+    }
+
+    #[test]
+    fn a_quote_found_twice_is_ambiguous_and_an_absent_one_gets_the_closest_passage() {
+        let index = SourceIndex::new("NATO said no. NATO said yes.");
+        let results = index.locate_all(&["NATO said", "NATO said maybe", "   "]);
+        assert!(matches!(results[0], Located::Ambiguous(first, second) if first.byte_start == 0 && second.byte_start == 14));
+        match &results[1] {
+            Located::NotFound(Some(closest)) => {
+                assert_eq!(closest.matching_chars, 10);
+                assert!(closest.passage.starts_with("NATO said "), "{closest:?}");
+            }
+            other => panic!("expected a closest passage, got {other:?}"),
+        }
+        assert_eq!(results[2], Located::Empty);
+    }
+
+    #[test]
+    fn columns_and_char_offsets_count_characters_not_bytes() {
+        let text = "\u{0420}\u{043e}\u{0441}\u{0441}\u{0438}\u{044f} and NATO";
+        let span = unique(&SourceIndex::new(text).locate_all(&["NATO"])[0]);
+        assert_eq!((span.char_start, span.char_end, span.column), (11, 15, 12));
+        assert_eq!(&text[span.byte_start..span.byte_end], "NATO");
+    }
+}

@@ -1,0 +1,29 @@
+//! kgraph turns hand-curated files (a schema, source texts, entities, and
+//! relations backed by verbatim quotes) into a validated knowledge graph,
+//! exported byte-stable to Graphviz DOT, JSON and the formats graph
+//! databases load.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let (dataset, _warnings) = kgraph::load(Path::new("data")).expect("valid data");
+//! let graph = kgraph::KnowledgeGraph::new(dataset);
+//! let mut dot = Vec::new();
+//! kgraph::Format::Dot.write(&graph, &mut dot).unwrap();
+//! ```
+//!
+//! The library never prints and never exits; the `kg` binary does both.
+
+pub mod diagnostic;
+pub mod evidence;
+pub mod export;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod output;
+
+pub use diagnostic::{Diagnostic, Files};
+pub use export::Format;
+pub use graph::KnowledgeGraph;
+pub use load::{load, LoadError, Report};
+pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};

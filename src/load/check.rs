@@ -1,0 +1,598 @@
+//! The analyzer: raw records to a validated [`Dataset`], every problem
+//! reported with where it is and, where one fits, a suggestion.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use super::raw::{RawDataset, RawEntity, RawRelation, S};
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Origin};
+use crate::evidence::{fold_quote, Located, SourceIndex};
+use crate::model::{
+    DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Schema, Source,
+};
+
+/// Graphviz attributes a kind may set. Others would be dropped silently by
+/// Graphviz or clash with what kgraph sets itself (labels, tooltips).
+pub const KIND_DOT_ATTRIBUTES: [&str; 8] = [
+    "color", "fillcolor", "fontcolor", "fontname", "fontsize", "penwidth", "peripheries", "shape",
+];
+
+/// Graphviz attributes a relation type may set; `style` is left to the
+/// modality.
+pub const TYPE_DOT_ATTRIBUTES: [&str; 8] = [
+    "arrowhead", "arrowsize", "arrowtail", "color", "dir", "fontcolor", "fontname", "penwidth",
+];
+
+fn origin(file: FileId, value: &S) -> Origin {
+    Origin::new(file, value.span.clone())
+}
+
+/// `[a-z0-9]` words joined by single hyphens: safe in every export format.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|word| {
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Kind and relation type names: `[a-z][a-z0-9_]*`.
+pub fn is_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Relation ids: a lowercase letter or digit, then letters, digits, `.`, `_`, `-`.
+pub fn is_relation_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+/// A Wikidata item id: `Q` and a number without leading zeros.
+pub fn is_qid(qid: &str) -> bool {
+    qid.strip_prefix('Q').is_some_and(|digits| {
+        !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub fn is_iso_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let number = |part: &str, width: usize| {
+        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok()).flatten()
+    };
+    match parts.as_slice() {
+        [year] => number(year, 4).is_some(),
+        [year, month] => number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m)),
+        [year, month, day] => {
+            number(year, 4).is_some()
+                && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
+                && number(day, 2).is_some_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
+}
+
+/// The id of a relation that has none: its endpoints and type, readable, and
+/// a hash of everything that makes it this relation. It depends on nothing
+/// else in the dataset, so adding or reordering other relations never
+/// changes it; quotes are hashed in folded form, so retyping a quote mark
+/// does not either.
+pub fn derived_relation_id(
+    from: &str,
+    relation_type: &str,
+    to: &str,
+    modality: Modality,
+    evidence: &[(&str, &str)],
+) -> String {
+    let mut hasher = Sha256::new();
+    for part in [from, relation_type, to, modality.as_str()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    let mut quotes: Vec<(String, String)> = evidence
+        .iter()
+        .map(|(source, quote)| ((*source).to_owned(), fold_quote(quote)))
+        .collect();
+    quotes.sort();
+    for (source, quote) in &quotes {
+        hasher.update(source.as_bytes());
+        hasher.update([0x1f]);
+        hasher.update(quote.as_bytes());
+        hasher.update([0x1e]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..4].iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{from}.{relation_type}.{to}.{hex}")
+}
+
+fn style(
+    file_pairs: &[(S, S)],
+    file: FileId,
+    allowed: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DotStyle {
+    let mut dot = DotStyle::new();
+    for (key, value) in file_pairs {
+        if allowed.contains(&key.value.as_str()) {
+            dot.insert(key.value.clone(), value.value.clone());
+        } else {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unsupported DOT attribute `{}`{}",
+                    key.value,
+                    did_you_mean(&key.value, allowed.iter().copied())
+                ))
+                .at(origin(file, key), "not allowed here")
+                .note(format!("allowed: {}", allowed.join(", "))),
+            );
+        }
+    }
+    dot
+}
+
+/// Reports a second definition of an id, pointing at both.
+fn check_unique<'a>(
+    seen: &mut HashMap<&'a str, Origin>,
+    what: &str,
+    id: &'a str,
+    here: Origin,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    if let Some(first) = seen.get(id) {
+        diagnostics.push(
+            Diagnostic::error(format!("duplicate {what} `{id}`"))
+                .at(here, "defined again here")
+                .at(first.clone(), "first defined here"),
+        );
+        false
+    } else {
+        seen.insert(id, here);
+        true
+    }
+}
+
+fn check_not_empty(value: &S, file: FileId, what: &str, diagnostics: &mut Vec<Diagnostic>) {
+    if value.value.trim().is_empty() {
+        diagnostics.push(Diagnostic::error(format!("empty {what}")).at(origin(file, value), format!("{what} is empty")));
+    }
+}
+
+pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Schema {
+    let mut seen = HashMap::new();
+    let mut kinds = Vec::new();
+    for kind in &raw.kinds {
+        let file = kind.head.file;
+        if !is_name(&kind.name.value) {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid kind name `{}`", kind.name.value))
+                    .at(origin(file, &kind.name), "expected `[a-z][a-z0-9_]*`"),
+            );
+        }
+        if check_unique(&mut seen, "kind", &kind.name.value, origin(file, &kind.name), diagnostics) {
+            kinds.push(Kind {
+                name: kind.name.value.clone(),
+                description: kind.description.value.clone(),
+                dot: style(&kind.dot, file, &KIND_DOT_ATTRIBUTES, diagnostics),
+                origin: kind.head.clone(),
+            });
+        }
+    }
+    let kind_names: Vec<&str> = raw.kinds.iter().map(|kind| kind.name.value.as_str()).collect();
+    let mut seen = HashMap::new();
+    let mut relation_types = Vec::new();
+    for ty in &raw.relation_types {
+        let file = ty.head.file;
+        if !is_name(&ty.name.value) {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid relation type name `{}`", ty.name.value))
+                    .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
+            );
+        }
+        for kind in ty.domain.iter().chain(&ty.range) {
+            if !kind_names.contains(&kind.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown kind `{}`{}",
+                        kind.value,
+                        did_you_mean(&kind.value, kind_names.iter().copied())
+                    ))
+                    .at(origin(file, kind), "not a kind in the schema"),
+                );
+            }
+        }
+        if check_unique(&mut seen, "relation type", &ty.name.value, origin(file, &ty.name), diagnostics) {
+            relation_types.push(RelationType {
+                name: ty.name.value.clone(),
+                definition: ty.definition.value.clone(),
+                domain: ty.domain.iter().map(|kind| kind.value.clone()).collect(),
+                range: ty.range.iter().map(|kind| kind.value.clone()).collect(),
+                symmetric: ty.symmetric,
+                dot: style(&ty.dot, file, &TYPE_DOT_ATTRIBUTES, diagnostics),
+                origin: ty.head.clone(),
+            });
+        }
+    }
+    kinds.sort_by(|a, b| a.name.cmp(&b.name));
+    relation_types.sort_by(|a, b| a.name.cmp(&b.name));
+    Schema { kinds, relation_types }
+}
+
+pub fn check_entities(raw: &RawDataset, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity> {
+    let kind_names: Vec<&str> = schema.kinds.iter().map(|kind| kind.name.as_str()).collect();
+    let mut seen = HashMap::new();
+    // Folded surface form -> the entity that claims it, and where.
+    let mut surface_forms: HashMap<String, (&str, Origin)> = HashMap::new();
+    let mut entities = Vec::new();
+    for entity in &raw.entities {
+        let file = entity.file;
+        let id = &entity.id.value;
+        if !is_slug(id) {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid entity id `{id}`"))
+                    .at(origin(file, &entity.id), "expected a lowercase slug such as `north-atlantic-council`"),
+            );
+        }
+        let unique = check_unique(&mut seen, "entity id", id, origin(file, &entity.id), diagnostics);
+        check_not_empty(&entity.label, file, "label", diagnostics);
+        if !kind_names.contains(&entity.kind.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown kind `{}`{}",
+                    entity.kind.value,
+                    did_you_mean(&entity.kind.value, kind_names.iter().copied())
+                ))
+                .at(origin(file, &entity.kind), "not a kind in the schema"),
+            );
+        }
+        if let Some(qid) = &entity.wikidata
+            && !is_qid(&qid.value)
+        {
+            diagnostics.push(
+                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value))
+                    .at(origin(file, qid), "expected `Q` followed by digits, such as `Q7184`"),
+            );
+        }
+        check_surface_forms(entity, &mut surface_forms, diagnostics);
+        if unique {
+            entities.push(Entity {
+                id: id.clone(),
+                label: entity.label.value.clone(),
+                kind: entity.kind.value.clone(),
+                aliases: entity.aliases.iter().map(|alias| alias.value.clone()).collect(),
+                description: entity.description.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+                wikidata: entity.wikidata.as_ref().map(|qid| qid.value.clone()),
+                origin: entity.head.clone(),
+            });
+        }
+    }
+    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    entities
+}
+
+/// Each label and alias names one entity only: otherwise a mention in a text
+/// could not be attributed.
+fn check_surface_forms<'a>(
+    entity: &'a RawEntity,
+    claimed: &mut HashMap<String, (&'a str, Origin)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (index, form) in std::iter::once(&entity.label).chain(&entity.aliases).enumerate() {
+        let here = origin(entity.file, form);
+        if index > 0 && form.value.trim().is_empty() {
+            diagnostics.push(Diagnostic::error("empty alias").at(here, "alias is empty"));
+            continue;
+        }
+        let folded = fold_quote(&form.value);
+        if folded.is_empty() {
+            continue;
+        }
+        match claimed.get(&folded) {
+            Some((owner, first)) if *owner != entity.id.value => diagnostics.push(
+                Diagnostic::error(format!(
+                    "alias `{}` is claimed by two entities, `{owner}` and `{}`",
+                    form.value, entity.id.value
+                ))
+                .at(here, format!("claimed by `{}`", entity.id.value))
+                .at(first.clone(), format!("claimed by `{owner}`")),
+            ),
+            Some((_, first)) => diagnostics.push(
+                Diagnostic::warning(format!("`{}` is listed twice for `{}`", form.value, entity.id.value))
+                    .at(here, "repeated here")
+                    .at(first.clone(), "first here"),
+            ),
+            None => {
+                claimed.insert(folded, (&entity.id.value, here));
+            }
+        }
+    }
+}
+
+pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = HashMap::new();
+    for source in &raw.sources {
+        let file = source.file;
+        if !is_slug(&source.id.value) {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid source id `{}`", source.id.value))
+                    .at(origin(file, &source.id), "expected a lowercase slug such as `kortunov-2022`"),
+            );
+        }
+        check_unique(&mut seen, "source id", &source.id.value, origin(file, &source.id), diagnostics);
+        check_not_empty(&source.title, file, "title", diagnostics);
+        check_date(&source.date, file, diagnostics);
+        if let Some(url) = &source.url
+            && (!url.value.contains("://") || url.value.chars().any(char::is_whitespace))
+        {
+            diagnostics.push(
+                Diagnostic::error(format!("malformed url `{}`", url.value))
+                    .at(origin(file, url), "expected an absolute URL such as `https://example.org/page`"),
+            );
+        }
+    }
+}
+
+fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    if !is_iso_date(&date.value) {
+        diagnostics.push(
+            Diagnostic::error(format!("malformed date `{}`", date.value))
+                .at(origin(file, date), "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`"),
+        );
+    }
+}
+
+/// A relation whose references all resolved, waiting for its quotes.
+struct Pending<'a> {
+    raw: &'a RawRelation,
+    modality: Modality,
+}
+
+pub fn check_relations(
+    raw: &RawDataset,
+    schema: &Schema,
+    entities: &[Entity],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Relation> {
+    let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
+    let kind_of: HashMap<&str, &str> = entities.iter().map(|e| (e.id.as_str(), e.kind.as_str())).collect();
+    // Labels and aliases, so that `from = "Russia"` suggests `russia`.
+    let mut id_by_name: HashMap<String, &str> = HashMap::new();
+    for entity in entities {
+        for name in std::iter::once(&entity.label).chain(&entity.aliases) {
+            id_by_name.entry(name.to_lowercase()).or_insert(&entity.id);
+        }
+    }
+    let type_names: Vec<&str> = schema.relation_types.iter().map(|ty| ty.name.as_str()).collect();
+    let source_ids: Vec<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+
+    let mut pending = Vec::new();
+    for relation in &raw.relations {
+        let file = relation.file;
+        let mut ok = true;
+        for endpoint in [&relation.from, &relation.to] {
+            if !kind_of.contains_key(endpoint.value.as_str()) {
+                ok = false;
+                let suggestion = match id_by_name.get(&endpoint.value.to_lowercase()) {
+                    Some(id) => format!(" (did you mean `{id}`?)"),
+                    None => did_you_mean(&endpoint.value, entity_ids.iter().copied()),
+                };
+                diagnostics.push(
+                    Diagnostic::error(format!("unknown entity `{}`{suggestion}", endpoint.value))
+                        .at(origin(file, endpoint), "no entity has this id"),
+                );
+            }
+        }
+        let relation_type = schema.relation_type(&relation.relation_type.value);
+        if relation_type.is_none() {
+            ok = false;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown relation type `{}`{}",
+                    relation.relation_type.value,
+                    did_you_mean(&relation.relation_type.value, type_names.iter().copied())
+                ))
+                .at(origin(file, &relation.relation_type), "not a relation type in the schema"),
+            );
+        }
+        let modality = relation.modality.value.parse::<Modality>();
+        if modality.is_err() {
+            ok = false;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown modality `{}`{}",
+                    relation.modality.value,
+                    did_you_mean(&relation.modality.value, Modality::ALL.iter().map(|m| m.as_str()))
+                ))
+                .at(origin(file, &relation.modality), "not a modality")
+                .note("modalities: actual, historical, proposed, hypothetical, recommended"),
+            );
+        }
+        if let Some(ty) = relation_type {
+            for (endpoint, allowed, role) in [(&relation.from, &ty.domain, "domain"), (&relation.to, &ty.range, "range")] {
+                if let Some(kind) = kind_of.get(endpoint.value.as_str())
+                    && !allowed.iter().any(|k| k == kind)
+                {
+                    ok = false;
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "`{}` is a `{kind}`, outside the {role} of `{}`",
+                            endpoint.value, ty.name
+                        ))
+                        .at(origin(file, endpoint), format!("a `{kind}`"))
+                        .at(ty.origin.clone(), format!("`{}` is defined here", ty.name))
+                        .note(format!("the {role} of `{}` is: {}", ty.name, allowed.join(", "))),
+                    );
+                }
+            }
+        }
+        for evidence in &relation.evidence {
+            if !source_ids.contains(&evidence.source.value.as_str()) {
+                ok = false;
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown source `{}`{}",
+                        evidence.source.value,
+                        did_you_mean(&evidence.source.value, source_ids.iter().copied())
+                    ))
+                    .at(origin(file, &evidence.source), "no source has this id"),
+                );
+            }
+        }
+        if let Some(date) = &relation.date {
+            check_date(date, file, diagnostics);
+        }
+        if let Some(id) = &relation.id
+            && !is_relation_id(&id.value)
+        {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid relation id `{}`", id.value))
+                    .at(origin(file, id), "expected lowercase letters, digits, `.`, `_` or `-`"),
+            );
+        }
+        if let (true, Ok(modality)) = (ok, modality) {
+            pending.push(Pending { raw: relation, modality });
+        }
+    }
+
+    let located = locate_evidence(&pending, sources, diagnostics);
+    let mut seen: HashMap<String, Origin> = entities.iter().map(|e| (e.id.clone(), e.origin.clone())).collect();
+    let mut relations = Vec::new();
+    for (relation, evidence) in pending.iter().zip(located) {
+        let Some(evidence) = evidence else { continue };
+        let raw = relation.raw;
+        let (id, id_origin) = match &raw.id {
+            Some(id) => (id.value.clone(), origin(raw.file, id)),
+            None => {
+                let quotes: Vec<(&str, &str)> = raw
+                    .evidence
+                    .iter()
+                    .map(|e| (e.source.value.as_str(), e.quote.value.as_str()))
+                    .collect();
+                let id = derived_relation_id(&raw.from.value, &raw.relation_type.value, &raw.to.value, relation.modality, &quotes);
+                (id, raw.head.clone())
+            }
+        };
+        if let Some(first) = seen.get(&id) {
+            let what = if kind_of.contains_key(id.as_str()) { "an entity id" } else { "another relation's id" };
+            diagnostics.push(
+                Diagnostic::error(format!("relation id `{id}` is already {what}"))
+                    .at(id_origin, "this relation")
+                    .at(first.clone(), "first used here")
+                    .note("two relations with the same endpoints, type, modality and quotes are the same relation: remove one, or give each an `id`"),
+            );
+            continue;
+        }
+        seen.insert(id.clone(), id_origin);
+        relations.push(Relation {
+            id,
+            from: raw.from.value.clone(),
+            relation_type: raw.relation_type.value.clone(),
+            to: raw.to.value.clone(),
+            modality: relation.modality,
+            evidence,
+            note: raw.note.as_ref().map(|n| n.value.clone()),
+            date: raw.date.as_ref().map(|d| d.value.clone()),
+            origin: raw.head.clone(),
+        });
+    }
+    relations.sort_by(|a, b| a.id.cmp(&b.id));
+    relations
+}
+
+/// Locates every quote, one index and one pass per source. Returns, per
+/// pending relation, its resolved evidence, or `None` if a quote failed.
+fn locate_evidence(
+    pending: &[Pending<'_>],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<Vec<Evidence>>> {
+    // Source id -> (relation index, evidence index) of each quote in it.
+    let mut by_source: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (relation_index, relation) in pending.iter().enumerate() {
+        for (evidence_index, evidence) in relation.raw.evidence.iter().enumerate() {
+            by_source.entry(&evidence.source.value).or_default().push((relation_index, evidence_index));
+        }
+    }
+    let mut results: Vec<Vec<Option<Evidence>>> =
+        pending.iter().map(|relation| vec![None; relation.raw.evidence.len()]).collect();
+    for (source_id, places) in by_source {
+        let Some(source) = sources.iter().find(|source| source.id == source_id) else {
+            continue;
+        };
+        let index = SourceIndex::new(&source.text);
+        let quotes: Vec<&str> = places
+            .iter()
+            .map(|&(r, e)| pending[r].raw.evidence[e].quote.value.as_str())
+            .collect();
+        for (&(r, e), located) in places.iter().zip(index.locate_all(&quotes)) {
+            let raw = &pending[r].raw;
+            let quote = &raw.evidence[e].quote;
+            let here = origin(raw.file, quote);
+            match located {
+                Located::Unique(span) => {
+                    results[r][e] = Some(Evidence {
+                        source: source.id.clone(),
+                        quote: source.text[span.byte_start..span.byte_end].to_owned(),
+                        location: span,
+                    });
+                }
+                Located::Ambiguous(first, second) => diagnostics.push(
+                    Diagnostic::error(format!("quote found more than once in source `{source_id}`"))
+                        .at(here, "ambiguous: make the quote longer so that it is unique")
+                        .note(format!(
+                            "found at line {}, column {} and at line {}, column {}",
+                            first.line, first.column, second.line, second.column
+                        )),
+                ),
+                Located::NotFound(closest) => {
+                    let mut diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                        .at(here, "not in the source text");
+                    diagnostic = match closest {
+                        Some(closest) => diagnostic.note(format!(
+                            "closest passage, line {}: \"{}\"",
+                            closest.span.line,
+                            one_line(&closest.passage)
+                        )),
+                        None => diagnostic.note("no passage of the source resembles this quote"),
+                    };
+                    diagnostics.push(diagnostic);
+                }
+                Located::Empty => diagnostics.push(Diagnostic::error("empty quote").at(here, "quote is empty")),
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|evidence| evidence.into_iter().collect::<Option<Vec<_>>>())
+        .collect()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_names_qids_and_dates() {
+        assert!(is_slug("cfe-treaty") && is_slug("g7") && !is_slug("CFE") && !is_slug("a--b") && !is_slug("-a"));
+        assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
+        assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
+        assert!(is_iso_date("2022-09-25") && is_iso_date("1997") && !is_iso_date("2022-13") && !is_iso_date("25.09.2022"));
+    }
+
+    #[test]
+    fn a_derived_relation_id_ignores_quote_typography_but_not_content() {
+        let a = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Actual, &[("s", "\u{201c}join NATO\u{201d}")]);
+        let b = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Actual, &[("s", "\"join  NATO\"")]);
+        let c = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Proposed, &[("s", "\"join NATO\"")]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("ukraine.seeks_membership.nato."));
+    }
+}

@@ -1,0 +1,397 @@
+//! From the files in a data directory to a validated [`Dataset`]: read each
+//! file into a spanned tree, read the trees into raw records, then check the
+//! records against each other. Every problem is collected; the dataset is
+//! returned only when there is none.
+
+mod check;
+mod raw;
+mod record;
+pub mod tree;
+
+pub use check::{derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug};
+
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
+use crate::evidence::MAX_TEXT_BYTES;
+use crate::model::{Dataset, Source};
+use raw::{Document, RawDataset};
+use tree::Syntax;
+
+/// The files of a dataset and what was found wrong in them.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Files,
+    /// In reading order: by file, then position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// True if any error is about reading files rather than their content.
+    pub fn has_io_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.class == diagnostic::Class::Io)
+    }
+}
+
+/// Why a dataset could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read data directory `{}`: {source}", path.display())]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("data directory `{}` is not a directory", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("{} error(s) in the data", .0.errors())]
+    Invalid(Report),
+}
+
+/// Reads and validates the dataset in `data_dir`.
+///
+/// Files read: `schema.{toml,json}` (required), `entities.{toml,json}`
+/// (required), `relations.{toml,json}` and every `*.toml` or `*.json` file
+/// in `sources/`, one source each. Where both extensions of one name exist,
+/// both are read.
+pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
+    let metadata = std::fs::metadata(data_dir).map_err(|source| LoadError::DataDir {
+        path: data_dir.to_owned(),
+        source,
+    })?;
+    if !metadata.is_dir() {
+        return Err(LoadError::NotADirectory {
+            path: data_dir.to_owned(),
+        });
+    }
+    let mut loader = Loader {
+        data_dir,
+        report: Report::default(),
+    };
+    let dataset = loader.run();
+    diagnostic::sort(&mut loader.report.diagnostics);
+    let report = loader.report;
+    match dataset {
+        Some(dataset) if report.errors() == 0 => Ok((dataset, report)),
+        _ => Err(LoadError::Invalid(report)),
+    }
+}
+
+struct Loader<'a> {
+    data_dir: &'a Path,
+    report: Report,
+}
+
+/// A data file read and parsed.
+struct Parsed {
+    file: FileId,
+    root: tree::Node,
+}
+
+impl Loader<'_> {
+    fn run(&mut self) -> Option<Dataset> {
+        let mut raw = RawDataset::default();
+        let schema_files = self.parse_named("schema", true);
+        for parsed in &schema_files {
+            self.read(parsed, &mut raw, raw::read_schema);
+        }
+        let entity_files = self.parse_named("entities", true);
+        for parsed in &entity_files {
+            self.read(parsed, &mut raw, raw::read_entities);
+        }
+        let relation_files = self.parse_named("relations", false);
+        for parsed in &relation_files {
+            self.read(parsed, &mut raw, raw::read_relations);
+        }
+        for parsed in self.parse_sources() {
+            self.read(&parsed, &mut raw, raw::read_source);
+        }
+
+        let diagnostics = &mut self.report.diagnostics;
+        let schema = check::check_schema(&raw, diagnostics);
+        let entities = check::check_entities(&raw, &schema, diagnostics);
+        check::check_sources_metadata(&raw, diagnostics);
+        let sources = self.read_source_texts(&raw);
+        let relations = check::check_relations(
+            &raw,
+            &schema,
+            &entities,
+            &sources,
+            &mut self.report.diagnostics,
+        );
+        if schema_files.is_empty() || entity_files.is_empty() {
+            return None;
+        }
+        Some(Dataset {
+            schema,
+            sources,
+            entities,
+            relations,
+        })
+    }
+
+    fn read(
+        &mut self,
+        parsed: &Parsed,
+        raw: &mut RawDataset,
+        reader: fn(&Document<'_>, &mut RawDataset, &mut Vec<Diagnostic>),
+    ) {
+        let text = self
+            .report
+            .files
+            .get(parsed.file)
+            .expect("parsed files are registered")
+            .source();
+        let document = Document {
+            file: parsed.file,
+            text,
+            root: &parsed.root,
+        };
+        reader(&document, raw, &mut self.report.diagnostics);
+    }
+
+    /// How a path inside the data directory is shown in messages.
+    fn display(&self, relative: &str) -> String {
+        let base = self.data_dir.to_string_lossy();
+        let base = base.trim_end_matches('/');
+        if base.is_empty() || base == "." {
+            relative.to_owned()
+        } else {
+            format!("{base}/{relative}")
+        }
+    }
+
+    /// Parses `NAME.toml` and `NAME.json`, whichever exist.
+    fn parse_named(&mut self, name: &str, required: bool) -> Vec<Parsed> {
+        let mut parsed = Vec::new();
+        let mut found = false;
+        for (extension, syntax) in Syntax::EXTENSIONS {
+            let relative = format!("{name}.{extension}");
+            let path = self.data_dir.join(&relative);
+            if !path.exists() {
+                continue;
+            }
+            found = true;
+            if let Some(file) = self.parse_file(&relative, syntax) {
+                parsed.push(file);
+            }
+        }
+        if required && !found {
+            self.report.diagnostics.push(
+                Diagnostic::error(format!(
+                    "no {name} file in `{}`: expected `{name}.toml` or `{name}.json`",
+                    self.data_dir.display()
+                ))
+                .io(),
+            );
+        }
+        parsed
+    }
+
+    fn parse_sources(&mut self) -> Vec<Parsed> {
+        let directory = self.data_dir.join("sources");
+        let Ok(entries) = std::fs::read_dir(&directory) else {
+            return Vec::new();
+        };
+        let mut names: Vec<(String, Syntax)> = entries
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let extension = Path::new(&name).extension()?.to_str()?;
+                let syntax = Syntax::from_extension(extension)?;
+                entry.file_type().ok()?.is_file().then_some((name, syntax))
+            })
+            .collect();
+        // Directory order differs between machines; sorted order does not.
+        names.sort();
+        names
+            .into_iter()
+            .filter_map(|(name, syntax)| self.parse_file(&format!("sources/{name}"), syntax))
+            .collect()
+    }
+
+    /// Reads and parses one data file, registering it for diagnostics.
+    fn parse_file(&mut self, relative: &str, syntax: Syntax) -> Option<Parsed> {
+        let name = self.display(relative);
+        let bytes = match std::fs::read(self.data_dir.join(relative)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.report
+                    .diagnostics
+                    .push(Diagnostic::error(format!("cannot read `{name}`: {error}")).io());
+                return None;
+            }
+        };
+        let (text, invalid_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(offset))
+            }
+        };
+        let is_blank = text.trim().is_empty();
+        let file = self.report.files.add(name.clone(), text);
+        if let Some(offset) = invalid_at {
+            self.report.diagnostics.push(
+                Diagnostic::error(format!("`{name}` is not valid UTF-8"))
+                    .at(Origin::new(file, offset..offset), "invalid byte here"),
+            );
+            return None;
+        }
+        if is_blank {
+            self.report
+                .diagnostics
+                .push(Diagnostic::error(format!("`{name}` is empty")));
+            return None;
+        }
+        let text = self.report.files.get(file).expect("just added").source();
+        match tree::parse(text, syntax) {
+            Ok(root) => Some(Parsed { file, root }),
+            Err(error) => {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!("invalid {}: {}", syntax_name(syntax), error.message))
+                        .at(Origin::new(file, error.span), "syntax error"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads each source's text, checking that it stays inside the data
+    /// directory and still has the hash the curator recorded.
+    fn read_source_texts(&mut self, raw: &RawDataset) -> Vec<Source> {
+        let mut sources = Vec::new();
+        for source in &raw.sources {
+            let at = |span: &std::ops::Range<usize>| Origin::new(source.file, span.clone());
+            let text_origin = at(&source.text.span);
+            let Some(relative) = inside_data_dir(&source.text.value) else {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "source text path `{}` leaves the data directory",
+                        source.text.value
+                    ))
+                    .at(text_origin, "must be a relative path inside the data directory")
+                    .note("write the path relative to the data directory, such as `sources/article.txt`"),
+                );
+                continue;
+            };
+            let path = self.data_dir.join(&relative);
+            let shown = self.display(&relative);
+            // A symlink could still lead out of the data directory.
+            let escapes = match (path.canonicalize(), self.data_dir.canonicalize()) {
+                (Ok(target), Ok(root)) => !target.starts_with(root),
+                _ => false,
+            };
+            if escapes {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!("source text `{shown}` leaves the data directory"))
+                        .at(text_origin, "links outside the data directory"),
+                );
+                continue;
+            }
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    self.report.diagnostics.push(
+                        Diagnostic::error(format!("cannot read source text `{shown}`: {error}"))
+                            .io()
+                            .at(text_origin, "this file"),
+                    );
+                    continue;
+                }
+            };
+            let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            if actual != source.sha256.value.to_ascii_lowercase() {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
+                        .at(at(&source.sha256.span), "recorded hash")
+                        .note(format!("the file's SHA-256 is {actual}"))
+                        .note("if the text changed on purpose, check every quote from it, then record the new hash"),
+                );
+                continue;
+            }
+            if bytes.len() > MAX_TEXT_BYTES {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!("source text `{shown}` is larger than 4 GiB"))
+                        .at(text_origin, "split this text into several sources"),
+                );
+                continue;
+            }
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(error) => {
+                    let offset = error.utf8_error().valid_up_to();
+                    self.report.diagnostics.push(
+                        Diagnostic::error(format!("source text `{shown}` is not valid UTF-8 (first invalid byte at offset {offset})"))
+                            .at(text_origin, "this file"),
+                    );
+                    continue;
+                }
+            };
+            sources.push(Source {
+                id: source.id.value.clone(),
+                title: source.title.value.clone(),
+                author: source.author.value.clone(),
+                date: source.date.value.clone(),
+                publisher: source.publisher.value.clone(),
+                url: source.url.as_ref().map(|u| u.value.clone()),
+                notes: source.notes.as_ref().map(|n| n.value.clone()),
+                text_path: relative,
+                sha256: actual,
+                text,
+                origin: source.head.clone(),
+            });
+        }
+        sources.sort_by(|a, b| a.id.cmp(&b.id));
+        sources.dedup_by(|a, b| a.id == b.id);
+        sources
+    }
+}
+
+fn syntax_name(syntax: Syntax) -> &'static str {
+    match syntax {
+        Syntax::Toml => "TOML",
+        Syntax::Json => "JSON",
+    }
+}
+
+/// The path with `/` separators if it is relative and never climbs out
+/// (`..`), else `None`.
+fn inside_data_dir(path: &str) -> Option<String> {
+    let path = Path::new(path);
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_str()?),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inside_data_dir;
+
+    #[test]
+    fn source_paths_may_not_leave_the_data_directory() {
+        assert_eq!(inside_data_dir("sources/a.txt").as_deref(), Some("sources/a.txt"));
+        assert_eq!(inside_data_dir("./sources//a.txt").as_deref(), Some("sources/a.txt"));
+        assert_eq!(inside_data_dir("../a.txt"), None);
+        assert_eq!(inside_data_dir("sources/../../a.txt"), None);
+        assert_eq!(inside_data_dir("/etc/passwd"), None);
+        assert_eq!(inside_data_dir(""), None);
+    }
+}

@@ -1,0 +1,247 @@
+//! Reading typed fields out of a spanned table, collecting every problem
+//! (missing field, wrong type, unknown field) instead of stopping at the
+//! first one.
+
+use std::ops::Range;
+
+use super::tree::{Field, Node, Value};
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Origin};
+
+/// A value with the byte range it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// One table being read. Every field asked for is remembered, so that
+/// [`Record::finish`] can report the others as unknown, with a suggestion
+/// among the ones the reader knows.
+pub struct Record<'a> {
+    pub file: FileId,
+    /// The first line of the table, where "missing field" errors point.
+    pub head: Range<usize>,
+    what: &'static str,
+    fields: &'a [Field],
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+}
+
+impl<'a> Record<'a> {
+    /// Starts reading `node` as a table describing `what` (an entity, a
+    /// relation...); reports and returns `None` if it is not a table.
+    pub fn new(
+        node: &'a Node,
+        file: FileId,
+        text: &str,
+        what: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Record<'a>> {
+        let Value::Table(fields) = &node.value else {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "expected {what} to be a table, found {}",
+                    node.value.type_name()
+                ))
+                .at(Origin::new(file, node.span.clone()), "not a table"),
+            );
+            return None;
+        };
+        Some(Record {
+            file,
+            head: first_line(text, node.span.clone()),
+            what,
+            fields,
+            used: vec![false; fields.len()],
+            known: Vec::new(),
+        })
+    }
+
+    pub fn origin(&self, span: Range<usize>) -> Origin {
+        Origin::new(self.file, span)
+    }
+
+    pub fn head_origin(&self) -> Origin {
+        self.origin(self.head.clone())
+    }
+
+    fn take(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.known.push(key);
+        let position = self.fields.iter().position(|field| field.key == key)?;
+        self.used[position] = true;
+        let node = &self.fields[position].node;
+        // JSON writers emit `null` for an absent optional value.
+        (node.value != Value::Null).then_some(node)
+    }
+
+    fn missing(&self, key: &str, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.push(
+            Diagnostic::error(format!("{} is missing the field `{key}`", self.what))
+                .at(self.head_origin(), format!("this {} has no `{key}`", self.what)),
+        );
+    }
+
+    fn wrong_type(&self, node: &Node, key: &str, expected: &str, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "field `{key}` must be {expected}, found {}",
+                node.value.type_name()
+            ))
+            .at(self.origin(node.span.clone()), format!("expected {expected}")),
+        );
+    }
+
+    pub fn optional_str(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<String>> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::String(text) => Some(Spanned {
+                value: text.clone(),
+                span: node.span.clone(),
+            }),
+            _ => {
+                self.wrong_type(node, key, "a string", diagnostics);
+                None
+            }
+        }
+    }
+
+    pub fn required_str(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<String>> {
+        let present = self.fields.iter().any(|field| field.key == key && field.node.value != Value::Null);
+        let value = self.optional_str(key, diagnostics);
+        if !present {
+            self.missing(key, diagnostics);
+        }
+        value
+    }
+
+    pub fn optional_bool(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Option<bool> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Boolean(value) => Some(value),
+            _ => {
+                self.wrong_type(node, key, "a boolean", diagnostics);
+                None
+            }
+        }
+    }
+
+    /// An array of strings; a missing field is an empty list.
+    pub fn str_list(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spanned<String>> {
+        let Some(node) = self.take(key) else {
+            return Vec::new();
+        };
+        let Value::Array(items) = &node.value else {
+            self.wrong_type(node, key, "an array of strings", diagnostics);
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match &item.value {
+                Value::String(text) => Some(Spanned {
+                    value: text.clone(),
+                    span: item.span.clone(),
+                }),
+                _ => {
+                    self.wrong_type(item, key, "a string", diagnostics);
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// A table of string values, such as a DOT style.
+    pub fn str_table(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<(Spanned<String>, Spanned<String>)> {
+        let Some(node) = self.take(key) else {
+            return Vec::new();
+        };
+        let Value::Table(fields) = &node.value else {
+            self.wrong_type(node, key, "a table of strings", diagnostics);
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .filter_map(|field| {
+                let value = match &field.node.value {
+                    Value::String(text) => text.clone(),
+                    Value::Integer(number) => number.to_string(),
+                    Value::Float(number) if number.is_finite() => number.to_string(),
+                    Value::Boolean(flag) => flag.to_string(),
+                    _ => {
+                        self.wrong_type(&field.node, &field.key, "a string", diagnostics);
+                        return None;
+                    }
+                };
+                Some((
+                    Spanned {
+                        value: field.key.clone(),
+                        span: field.key_span.clone(),
+                    },
+                    Spanned {
+                        value,
+                        span: field.node.span.clone(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The nodes of an array field (an array of tables, usually).
+    pub fn array(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Option<&'a [Node]> {
+        let node = self.take(key)?;
+        match &node.value {
+            Value::Array(items) => Some(items),
+            _ => {
+                self.wrong_type(node, key, "an array", diagnostics);
+                None
+            }
+        }
+    }
+
+    /// Reports every field that no reader asked for.
+    pub fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
+        for (field, used) in self.fields.iter().zip(&self.used) {
+            if !used {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown field `{}` in {}{}",
+                        field.key,
+                        self.what,
+                        did_you_mean(&field.key, self.known.iter().copied())
+                    ))
+                    .at(self.origin(field.key_span.clone()), "unknown field")
+                    .note(format!("{} fields: {}", self.what, quoted_list(&self.known))),
+                );
+            }
+        }
+    }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The part of `span` on its first line, so that a caret under a whole table
+/// does not print the whole table.
+fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
+    let end = text
+        .get(span.clone())
+        .and_then(|inside| inside.find('\n'))
+        .map_or(span.end, |newline| span.start + newline);
+    span.start..end
+}

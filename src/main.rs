@@ -1,0 +1,23 @@
+//! `kg`: the command-line interface to kgraph. Parses arguments, calls the
+//! library, prints, and maps outcomes to exit codes: 0 success, 1 invalid
+//! data or a failed check, 2 usage or I/O error. A closed pipe ends the
+//! program quietly.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::Failure) => ExitCode::from(1),
+        Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The curated data types: schema, sources, entities, relations and their
+//! evidence, as they stand after validation.
+//!
+//! Everything here is plain data. Loading and checking it is the job of
+//! [`crate::load`]; building a graph from it is the job of [`crate::graph`].
+
+mod modality;
+
+pub use modality::Modality;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Origin;
+
+/// Graphviz attributes (name to value) that style a kind or a relation type.
+pub type DotStyle = BTreeMap<String, String>;
+
+/// The controlled vocabulary of a dataset: entity kinds and relation types.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub kinds: Vec<Kind>,
+    pub relation_types: Vec<RelationType>,
+}
+
+impl Schema {
+    pub fn kind(&self, name: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|kind| kind.name == name)
+    }
+
+    pub fn relation_type(&self, name: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|ty| ty.name == name)
+    }
+}
+
+/// A kind of entity, such as `state` or `treaty`.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub name: String,
+    pub description: String,
+    pub dot: DotStyle,
+    pub origin: Origin,
+}
+
+/// A relation type with the kinds it may connect.
+#[derive(Debug, Clone)]
+pub struct RelationType {
+    pub name: String,
+    pub definition: String,
+    pub domain: Vec<String>,
+    pub range: Vec<String>,
+    /// A symmetric relation means the same read in both directions, such as
+    /// `borders`; it is stored once.
+    pub symmetric: bool,
+    pub dot: DotStyle,
+    pub origin: Origin,
+}
+
+/// A source document with its verbatim text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub author: String,
+    pub date: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub notes: Option<String>,
+    /// Path of the text file, relative to the data directory, with `/`
+    /// separators so that it is the same on every machine.
+    pub text_path: String,
+    pub sha256: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// Something the sources talk about: a state, an organization, a treaty...
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub description: String,
+    pub wikidata: Option<String>,
+    pub origin: Origin,
+}
+
+/// A typed, directed statement between two entities, backed by evidence.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub id: String,
+    pub from: String,
+    pub relation_type: String,
+    pub to: String,
+    pub modality: Modality,
+    pub evidence: Vec<Evidence>,
+    pub note: Option<String>,
+    pub date: Option<String>,
+    pub origin: Origin,
+}
+
+/// A verbatim quote from a source, resolved to its exact place in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub source: String,
+    /// The quote exactly as it stands in the source text (which may differ
+    /// from what the curator typed in quote marks, dashes and whitespace).
+    pub quote: String,
+    pub location: TextSpan,
+}
+
+/// Where a passage stands in a text. Offsets are 0-based and end-exclusive;
+/// line and column are 1-based, the column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSpan {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A validated dataset. Every list is sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub schema: Schema,
+    pub sources: Vec<Source>,
+    pub entities: Vec<Entity>,
+    pub relations: Vec<Relation>,
+}
+
+impl Dataset {
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities
+            .binary_search_by(|entity| entity.id.as_str().cmp(id))
+            .ok()
+            .map(|index| &self.entities[index])
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources
+            .binary_search_by(|source| source.id.as_str().cmp(id))
+            .ok()
+            .map(|index| &self.sources[index])
+    }
+}
