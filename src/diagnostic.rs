@@ -100,9 +100,9 @@ impl Diagnostic {
 
     /// Where the diagnostic points first, for sorting them by position.
     fn sort_key(&self) -> (FileId, usize) {
-        self.labels
-            .first()
-            .map_or((usize::MAX, 0), |label| (label.origin.file, label.origin.span.start))
+        self.labels.first().map_or((usize::MAX, 0), |label| {
+            (label.origin.file, label.origin.span.start)
+        })
     }
 }
 
@@ -120,9 +120,31 @@ pub fn render(
     files: &Files,
     diagnostic: &Diagnostic,
 ) -> std::io::Result<()> {
-    let config = term::Config::default();
+    let mut config = term::Config::default();
+    if points_into_a_long_line(files, diagnostic) {
+        // Quoting a megabyte-long line (minified JSON) helps nobody.
+        config.display_style = term::DisplayStyle::Medium;
+    }
     term::emit_to_write_style(out, &config, files, &to_codespan(diagnostic))
         .map_err(codespan_error_to_io)
+}
+
+/// Lines longer than this are not quoted under a diagnostic.
+const LONGEST_QUOTED_LINE: usize = 1000;
+
+fn points_into_a_long_line(files: &Files, diagnostic: &Diagnostic) -> bool {
+    use codespan_reporting::files::Files as _;
+    diagnostic.labels.iter().any(|label| {
+        let file = label.origin.file;
+        let line_range = |offset| {
+            files
+                .line_index(file, offset)
+                .and_then(|line| files.line_range(file, line))
+                .map_or(0, |range| range.len())
+        };
+        line_range(label.origin.span.start).max(line_range(label.origin.span.end))
+            > LONGEST_QUOTED_LINE
+    })
 }
 
 fn codespan_error_to_io(error: codespan_reporting::files::Error) -> std::io::Error {
@@ -171,7 +193,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((distance, candidate));
         }
     }
-    let threshold = (name.chars().count() / 3).max(1);
+    let threshold = (name.chars().count() / 3).max(if name.chars().count() >= 4 { 2 } else { 1 });
     best.filter(|&(distance, _)| distance <= threshold)
         .map(|(_, candidate)| candidate)
 }
@@ -198,7 +220,10 @@ mod tests {
     #[test]
     fn renders_file_line_column_and_caret() {
         let mut files = Files::new();
-        let file = files.add("data/relations.toml".to_owned(), "a = 1\nfrom = \"natoo\"\n".to_owned());
+        let file = files.add(
+            "data/relations.toml".to_owned(),
+            "a = 1\nfrom = \"natoo\"\n".to_owned(),
+        );
         let diagnostic = Diagnostic::error("unknown entity `natoo`")
             .at(Origin::new(file, 13..20), "did you mean `nato`?");
         let mut out = termcolor::NoColor::new(Vec::new());

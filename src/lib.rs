@@ -25,5 +25,5 @@ pub mod output;
 pub use diagnostic::{Diagnostic, Files};
 pub use export::Format;
 pub use graph::KnowledgeGraph;
-pub use load::{load, LoadError, Report};
+pub use load::{LoadError, Report, load};
 pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};

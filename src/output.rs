@@ -15,10 +15,16 @@ pub struct Artifact {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("cannot create output directory `{}`: {source}", path.display())]
-    CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot write `{}`: {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot create output directory `{}`", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Writes every artifact into `dir`, each atomically.
@@ -76,8 +82,14 @@ mod tests {
     fn writes_then_reports_nothing_stale_until_a_file_changes() {
         let dir = tempfile::tempdir().unwrap();
         let artifacts = vec![
-            Artifact { path: "graph.dot".into(), bytes: b"digraph {}\n".to_vec() },
-            Artifact { path: "focus/a.dot".into(), bytes: b"digraph {}\n".to_vec() },
+            Artifact {
+                path: "graph.dot".into(),
+                bytes: b"digraph {}\n".to_vec(),
+            },
+            Artifact {
+                path: "focus/a.dot".into(),
+                bytes: b"digraph {}\n".to_vec(),
+            },
         ];
         assert_eq!(stale(dir.path(), &artifacts).len(), 2);
         write_atomic(dir.path(), &artifacts).unwrap();

@@ -5,12 +5,14 @@ use anyhow::Context;
 use kgraph::output::{self, Artifact};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{load, plural, Loaded};
+use super::printer::{Loaded, load, plural};
 use super::{DataArgs, Outcome};
 
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kg build                        data/ -> output/graph.dot, output/graph.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing.")]
+#[command(
+    after_help = "Examples:\n  kg build                        data/ -> output/graph.dot, output/graph.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+)]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
@@ -56,7 +58,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.check {
         let stale = output::stale(&args.out, &artifacts);
         if stale.is_empty() {
-            writeln!(stdout, "up to date: {} in `{}`", plural(artifacts.len(), "file"), args.out.display())?;
+            writeln!(
+                stdout,
+                "up to date: {} in `{}`",
+                plural(artifacts.len(), "file"),
+                args.out.display()
+            )?;
             return Ok(Outcome::Success);
         }
         drop(stdout);
@@ -68,7 +75,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 args.out.join(&artifact.path).display()
             )?;
         }
-        writeln!(stderr, "error: output is out of date; run `kg build` and commit the result")?;
+        writeln!(
+            stderr,
+            "error: output is out of date; run `kg build` and commit the result"
+        )?;
         return Ok(Outcome::Failure);
     }
     output::write_atomic(&args.out, &artifacts)?;

@@ -5,7 +5,9 @@ use super::{Cli, Outcome};
 
 /// Print a shell completion script
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  kg completions zsh > ~/.zfunc/_kg\n  kg completions fish > ~/.config/fish/completions/kg.fish")]
+#[command(
+    after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  kg completions zsh > ~/.zfunc/_kg\n  kg completions fish > ~/.config/fish/completions/kg.fish"
+)]
 pub struct Args {
     /// The shell to complete for
     shell: Shell,

@@ -5,12 +5,14 @@ use anyhow::Context;
 use kgraph::output::{self, Artifact};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{load, Loaded};
+use super::printer::{Loaded, load};
 use super::{DataArgs, Outcome};
 
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension")]
+#[command(
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension"
+)]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
@@ -39,7 +41,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .extension()
             .and_then(|extension| extension.to_str())
             .and_then(Format::from_extension)
-            .with_context(|| format!("cannot tell the format of `{}` from its extension: give --format", args.output.display()))?,
+            .with_context(|| {
+                format!(
+                    "cannot tell the format of `{}` from its extension: give --format",
+                    args.output.display()
+                )
+            })?,
     };
     let dataset = match load(&args.data.data)? {
         Loaded::Valid(dataset, _) => dataset,

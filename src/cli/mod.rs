@@ -19,6 +19,8 @@ pub enum Outcome {
     Success,
     /// Invalid data or a failed check: exit code 1.
     Failure,
+    /// Files that could not be read, already reported: exit code 2.
+    IoFailure,
 }
 
 #[derive(Debug, Parser)]

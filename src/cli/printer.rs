@@ -32,7 +32,11 @@ pub fn print_report(report: &Report) -> anyhow::Result<()> {
         kgraph::diagnostic::render(&mut stderr, &report.files, diagnostic)?;
     }
     if report.errors() > 0 {
-        stderr.set_color(termcolor::ColorSpec::new().set_fg(Some(termcolor::Color::Red)).set_bold(true))?;
+        stderr.set_color(
+            termcolor::ColorSpec::new()
+                .set_fg(Some(termcolor::Color::Red))
+                .set_bold(true),
+        )?;
         write!(stderr, "error")?;
         stderr.reset()?;
         writeln!(
@@ -72,10 +76,11 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
         }
         Err(LoadError::Invalid(report)) => {
             print_report(&report)?;
-            if report.has_io_errors() {
-                anyhow::bail!("could not read all of `{}`", data.display());
-            }
-            Ok(Loaded::Invalid(super::Outcome::Failure))
+            Ok(Loaded::Invalid(if report.has_io_errors() {
+                super::Outcome::IoFailure
+            } else {
+                super::Outcome::Failure
+            }))
         }
         Err(error) => Err(error).context("cannot load the data"),
     }

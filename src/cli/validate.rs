@@ -1,11 +1,13 @@
 use std::io::Write;
 
-use super::printer::{load, plural, Loaded};
+use super::printer::{Loaded, load, plural};
 use super::{DataArgs, Outcome};
 
 /// Check the curated data and report every problem at once
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/valid/hostile\n\nEvery problem is reported with file:line:column, the line and a caret.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files.")]
+#[command(
+    after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/valid/hostile\n\nEvery problem is reported with file:line:column, the line and a caret.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
+)]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,

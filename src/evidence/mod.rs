@@ -12,7 +12,7 @@
 
 mod fold;
 
-pub use fold::{fold, fold_quote, Folded};
+pub use fold::{Folded, fold, fold_quote};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -117,7 +117,9 @@ impl<'t> SourceIndex<'t> {
                 if quote.is_empty() {
                     return Located::Empty;
                 }
-                let pattern = distinct.binary_search(&quote.as_str()).expect("every quote is a pattern");
+                let pattern = distinct
+                    .binary_search(&quote.as_str())
+                    .expect("every quote is a pattern");
                 match hits[pattern].as_slice() {
                     [] => Located::NotFound(self.closest(quote)),
                     [only] => Located::Unique(self.span_of(*only)),
@@ -181,9 +183,8 @@ impl<'t> SourceIndex<'t> {
             low
         };
         let prefix_chars = longest(&|chars| text.contains(&quote[..boundaries[chars]]));
-        let suffix_chars = longest(&|chars| {
-            text.contains(&quote[boundaries[boundaries.len() - 1 - chars]..])
-        });
+        let suffix_chars =
+            longest(&|chars| text.contains(&quote[boundaries[boundaries.len() - 1 - chars]..]));
         // Below a few characters a "closest passage" is noise, not help.
         let minimum = 4.min(boundaries.len() - 1);
         if prefix_chars.max(suffix_chars) < minimum {
@@ -195,7 +196,10 @@ impl<'t> SourceIndex<'t> {
         } else {
             let tail = &quote[boundaries[boundaries.len() - 1 - suffix_chars]..];
             let end = text.find(tail)? + tail.len();
-            (char_boundary_before(text, end.saturating_sub(quote.len())), end)
+            (
+                char_boundary_before(text, end.saturating_sub(quote.len())),
+                end,
+            )
         };
         let span = self.span_of((start, end));
         Some(Closest {
@@ -255,7 +259,9 @@ mod tests {
     fn a_quote_found_twice_is_ambiguous_and_an_absent_one_gets_the_closest_passage() {
         let index = SourceIndex::new("NATO said no. NATO said yes.");
         let results = index.locate_all(&["NATO said", "NATO said maybe", "   "]);
-        assert!(matches!(results[0], Located::Ambiguous(first, second) if first.byte_start == 0 && second.byte_start == 14));
+        assert!(
+            matches!(results[0], Located::Ambiguous(first, second) if first.byte_start == 0 && second.byte_start == 14)
+        );
         match &results[1] {
             Located::NotFound(Some(closest)) => {
                 assert_eq!(closest.matching_chars, 10);

@@ -87,7 +87,12 @@ struct Statement<'w> {
 
 impl Statement<'_> {
     /// `indent subject [k="v", ...];`
-    fn write(&mut self, indent: &str, subject: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+    fn write(
+        &mut self,
+        indent: &str,
+        subject: &str,
+        attributes: &[(&str, &str)],
+    ) -> io::Result<()> {
         write!(self.out, "{indent}{subject}")?;
         if !attributes.is_empty() {
             self.out.write_all(b" [")?;
@@ -104,7 +109,11 @@ impl Statement<'_> {
 }
 
 /// Writes the graph as DOT.
-pub fn write_dot(graph: &KnowledgeGraph, options: &DotOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_dot(
+    graph: &KnowledgeGraph,
+    options: &DotOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let dataset = graph.dataset();
     writeln!(
         out,
@@ -120,7 +129,12 @@ pub fn write_dot(graph: &KnowledgeGraph, options: &DotOptions, out: &mut dyn Wri
         ("nodesep", "0.35"),
         ("ranksep", "0.9"),
     ];
-    graph_attributes.extend(options.graph_attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    graph_attributes.extend(
+        options
+            .graph_attributes
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     statement.write("  ", "graph", &graph_attributes)?;
     statement.write(
         "  ",
@@ -133,19 +147,37 @@ pub fn write_dot(graph: &KnowledgeGraph, options: &DotOptions, out: &mut dyn Wri
             ("fillcolor", DEFAULT_FILL),
         ],
     )?;
-    statement.write("  ", "edge", &[("fontname", "Helvetica"), ("fontsize", "9"), ("color", "#4d4d4d")])?;
+    statement.write(
+        "  ",
+        "edge",
+        &[
+            ("fontname", "Helvetica"),
+            ("fontsize", "9"),
+            ("color", "#4d4d4d"),
+        ],
+    )?;
 
     if options.legend {
         write_legend(graph, &mut statement)?;
     }
 
     if options.cluster_by_kind {
-        let kinds: BTreeSet<&str> = graph.entities().iter().map(|entity| entity.kind.as_str()).collect();
+        let kinds: BTreeSet<&str> = graph
+            .entities()
+            .iter()
+            .map(|entity| entity.kind.as_str())
+            .collect();
         for kind in kinds {
             statement.out.write_all(b"  subgraph ")?;
-            statement.out.write_all(dot_quote(&format!("cluster_kind_{kind}")).as_bytes())?;
+            statement
+                .out
+                .write_all(dot_quote(&format!("cluster_kind_{kind}")).as_bytes())?;
             statement.out.write_all(b" {\n")?;
-            statement.write("    ", "graph", &[("label", kind), ("style", "rounded"), ("color", "#bbbbbb")])?;
+            statement.write(
+                "    ",
+                "graph",
+                &[("label", kind), ("style", "rounded"), ("color", "#bbbbbb")],
+            )?;
             for entity in graph.entities().iter().filter(|entity| entity.kind == kind) {
                 write_entity(graph, entity, options, &mut statement, "    ")?;
             }
@@ -163,7 +195,12 @@ pub fn write_dot(graph: &KnowledgeGraph, options: &DotOptions, out: &mut dyn Wri
 }
 
 fn kind_style(graph: &KnowledgeGraph, kind: &str) -> DotStyle {
-    graph.dataset().schema.kind(kind).map(|kind| kind.dot.clone()).unwrap_or_default()
+    graph
+        .dataset()
+        .schema
+        .kind(kind)
+        .map(|kind| kind.dot.clone())
+        .unwrap_or_default()
 }
 
 fn write_entity(
@@ -187,11 +224,19 @@ fn write_entity(
         tooltip.push_str(&entity.aliases.join("; "));
     }
     let style = kind_style(graph, &entity.kind);
-    let mut attributes: Vec<(&str, &str)> = vec![("label", &label), ("tooltip", &tooltip), ("kind", &entity.kind)];
+    let mut attributes: Vec<(&str, &str)> = vec![
+        ("label", &label),
+        ("tooltip", &tooltip),
+        ("kind", &entity.kind),
+    ];
     let url;
     if let Some(qid) = &entity.wikidata {
         url = format!("https://www.wikidata.org/wiki/{qid}");
-        attributes.extend([("wikidata", qid.as_str()), ("URL", url.as_str()), ("target", "_blank")]);
+        attributes.extend([
+            ("wikidata", qid.as_str()),
+            ("URL", url.as_str()),
+            ("target", "_blank"),
+        ]);
     }
     attributes.extend(style.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     statement.write(indent, &dot_quote(&entity.id), &attributes)
@@ -203,7 +248,12 @@ fn write_relation(
     options: &DotOptions,
     statement: &mut Statement<'_>,
 ) -> io::Result<()> {
-    let label_of = |id: &str| graph.entity(id).map_or(id, |entity| entity.label.as_str()).to_owned();
+    let label_of = |id: &str| {
+        graph
+            .entity(id)
+            .map_or(id, |entity| entity.label.as_str())
+            .to_owned()
+    };
     let mut tooltip = format!(
         "{} \u{2014}{}\u{2192} {} ({})",
         label_of(&relation.from),
@@ -239,7 +289,8 @@ fn write_relation(
         .map(|ty| ty.dot.clone())
         .unwrap_or_default();
     for (name, value) in &type_style {
-        let greyed = relation.modality == Modality::Historical && (name == "color" || name == "fontcolor");
+        let greyed =
+            relation.modality == Modality::Historical && (name == "color" || name == "fontcolor");
         if !greyed {
             attributes.push((name, value));
         }
@@ -247,36 +298,68 @@ fn write_relation(
     if relation.modality == Modality::Historical {
         attributes.extend([("color", HISTORICAL_COLOR), ("fontcolor", HISTORICAL_COLOR)]);
     }
-    let subject = format!("{} -> {}", dot_quote(&relation.from), dot_quote(&relation.to));
+    let subject = format!(
+        "{} -> {}",
+        dot_quote(&relation.from),
+        dot_quote(&relation.to)
+    );
     statement.write("  ", &subject, &attributes)
 }
 
 /// The legend: one sample node per kind and one sample edge per modality
 /// present. Its ids start with `_`, which entity ids (slugs) never do.
 fn write_legend(graph: &KnowledgeGraph, statement: &mut Statement<'_>) -> io::Result<()> {
-    let kinds: BTreeSet<&str> = graph.entities().iter().map(|entity| entity.kind.as_str()).collect();
-    let modalities: BTreeSet<Modality> = graph.relations().iter().map(|relation| relation.modality).collect();
+    let kinds: BTreeSet<&str> = graph
+        .entities()
+        .iter()
+        .map(|entity| entity.kind.as_str())
+        .collect();
+    let modalities: BTreeSet<Modality> = graph
+        .relations()
+        .iter()
+        .map(|relation| relation.modality)
+        .collect();
     if kinds.is_empty() {
         return Ok(());
     }
-    statement.out.write_all(b"  subgraph \"cluster_legend\" {\n")?;
+    statement
+        .out
+        .write_all(b"  subgraph \"cluster_legend\" {\n")?;
     statement.write(
         "    ",
         "graph",
-        &[("label", "Legend"), ("style", "rounded"), ("color", "#999999"), ("fontsize", "11")],
+        &[
+            ("label", "Legend"),
+            ("style", "rounded"),
+            ("color", "#999999"),
+            ("fontsize", "11"),
+        ],
     )?;
     for kind in &kinds {
-        let description = graph.dataset().schema.kind(kind).map_or("", |k| k.description.as_str());
+        let description = graph
+            .dataset()
+            .schema
+            .kind(kind)
+            .map_or("", |k| k.description.as_str());
         let style = kind_style(graph, kind);
-        let mut attributes: Vec<(&str, &str)> = vec![("label", kind), ("tooltip", description), ("fontsize", "9")];
+        let mut attributes: Vec<(&str, &str)> =
+            vec![("label", kind), ("tooltip", description), ("fontsize", "9")];
         attributes.extend(style.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        statement.write("    ", &dot_quote(&format!("_legend_kind_{kind}")), &attributes)?;
+        statement.write(
+            "    ",
+            &dot_quote(&format!("_legend_kind_{kind}")),
+            &attributes,
+        )?;
     }
     for modality in &modalities {
         let from = dot_quote(&format!("_legend_{modality}_from"));
         let to = dot_quote(&format!("_legend_{modality}_to"));
         for point in [&from, &to] {
-            statement.write("    ", point, &[("shape", "point"), ("width", "0.05"), ("label", "")])?;
+            statement.write(
+                "    ",
+                point,
+                &[("shape", "point"), ("width", "0.05"), ("label", "")],
+            )?;
         }
         let mut attributes = vec![
             ("label", modality.as_str()),
@@ -316,14 +399,20 @@ mod tests {
         assert_eq!(dot_quote("plain"), "\"plain\"");
         assert_eq!(dot_quote("say \"no\""), "\"say \\\"no\\\"\"");
         assert_eq!(dot_quote("a\\N b"), "\"a\\\\N b\"");
-        assert_eq!(dot_quote("one\ntwo\r\nthree\rfour"), "\"one\\ntwo\\nthree\\nfour\"");
+        assert_eq!(
+            dot_quote("one\ntwo\r\nthree\rfour"),
+            "\"one\\ntwo\\nthree\\nfour\""
+        );
         assert_eq!(dot_quote("node"), "\"node\"");
         assert_eq!(dot_quote("<b>&{};"), "\"<b>&{};\"");
     }
 
     #[test]
     fn wrapping_breaks_at_spaces_only() {
-        assert_eq!(wrap("Treaty on Conventional Armed Forces in Europe", 16), "Treaty on\nConventional\nArmed Forces in\nEurope");
+        assert_eq!(
+            wrap("Treaty on Conventional Armed Forces in Europe", 16),
+            "Treaty on\nConventional\nArmed Forces in\nEurope"
+        );
         assert_eq!(wrap("NATO", 2), "NATO");
     }
 }

@@ -5,8 +5,8 @@
 mod dot;
 mod json;
 
-pub use dot::{dot_quote, write_dot, DotOptions};
-pub use json::{write_json, JSON_FORMAT_VERSION};
+pub use dot::{DotOptions, dot_quote, write_dot};
+pub use json::{JSON_FORMAT_VERSION, write_json};
 
 use std::io;
 
@@ -78,7 +78,10 @@ mod tests {
     fn names_and_extensions_lead_back_to_the_format() {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()), Some(format));
-            assert_eq!(Format::from_extension(format.file_extension()), Some(format));
+            assert_eq!(
+                Format::from_extension(format.file_extension()),
+                Some(format)
+            );
         }
         assert_eq!(Format::from_extension("GV"), Some(Format::Dot));
         assert_eq!(Format::from_name("svg"), None);

@@ -27,7 +27,9 @@ impl KnowledgeGraph {
             node_of.insert(entity.id.clone(), graph.add_node(index));
         }
         for (index, relation) in dataset.relations.iter().enumerate() {
-            if let (Some(&from), Some(&to)) = (node_of.get(&relation.from), node_of.get(&relation.to)) {
+            if let (Some(&from), Some(&to)) =
+                (node_of.get(&relation.from), node_of.get(&relation.to))
+            {
                 graph.add_edge(from, to, index);
             }
         }
@@ -53,7 +55,9 @@ impl KnowledgeGraph {
     }
 
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        self.node_of.get(id).map(|&node| &self.dataset.entities[self.graph[node]])
+        self.node_of
+            .get(id)
+            .map(|&node| &self.dataset.entities[self.graph[node]])
     }
 
     /// Relations that start or end at `id`, in id order.
@@ -64,25 +68,40 @@ impl KnowledgeGraph {
         let mut indices: Vec<usize> = self
             .graph
             .edges_directed(node, petgraph::Direction::Outgoing)
-            .chain(self.graph.edges_directed(node, petgraph::Direction::Incoming))
+            .chain(
+                self.graph
+                    .edges_directed(node, petgraph::Direction::Incoming),
+            )
             .map(|edge| *edge.weight())
             .collect();
         indices.sort_unstable();
         indices.dedup();
-        indices.into_iter().map(|i| &self.dataset.relations[i]).collect()
+        indices
+            .into_iter()
+            .map(|i| &self.dataset.relations[i])
+            .collect()
     }
 
     /// Number of relations touching `id`, a self-loop counted twice.
     pub fn degree(&self, id: &str) -> usize {
         self.node_of.get(id).map_or(0, |&node| {
-            self.graph.edges_directed(node, petgraph::Direction::Outgoing).count()
-                + self.graph.edges_directed(node, petgraph::Direction::Incoming).count()
+            self.graph
+                .edges_directed(node, petgraph::Direction::Outgoing)
+                .count()
+                + self
+                    .graph
+                    .edges_directed(node, petgraph::Direction::Incoming)
+                    .count()
         })
     }
 
     /// The graph restricted to the given entities and the given relations
     /// whose both endpoints are kept. Sources and schema are kept whole.
-    pub fn subgraph(&self, entities: &BTreeSet<&str>, relations: &BTreeSet<&str>) -> KnowledgeGraph {
+    pub fn subgraph(
+        &self,
+        entities: &BTreeSet<&str>,
+        relations: &BTreeSet<&str>,
+    ) -> KnowledgeGraph {
         let dataset = Dataset {
             schema: self.dataset.schema.clone(),
             sources: self.dataset.sources.clone(),

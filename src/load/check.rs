@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use sha2::{Digest, Sha256};
 
 use super::raw::{RawDataset, RawEntity, RawRelation, S};
-use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Origin};
-use crate::evidence::{fold_quote, Located, SourceIndex};
+use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
+use crate::evidence::{Located, SourceIndex, fold_quote};
 use crate::model::{
     DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Schema, Source,
 };
@@ -15,13 +15,27 @@ use crate::model::{
 /// Graphviz attributes a kind may set. Others would be dropped silently by
 /// Graphviz or clash with what kgraph sets itself (labels, tooltips).
 pub const KIND_DOT_ATTRIBUTES: [&str; 8] = [
-    "color", "fillcolor", "fontcolor", "fontname", "fontsize", "penwidth", "peripheries", "shape",
+    "color",
+    "fillcolor",
+    "fontcolor",
+    "fontname",
+    "fontsize",
+    "penwidth",
+    "peripheries",
+    "shape",
 ];
 
 /// Graphviz attributes a relation type may set; `style` is left to the
 /// modality.
 pub const TYPE_DOT_ATTRIBUTES: [&str; 8] = [
-    "arrowhead", "arrowsize", "arrowtail", "color", "dir", "fontcolor", "fontname", "penwidth",
+    "arrowhead",
+    "arrowsize",
+    "arrowtail",
+    "color",
+    "dir",
+    "fontcolor",
+    "fontname",
+    "penwidth",
 ];
 
 fn origin(file: FileId, value: &S) -> Origin {
@@ -32,7 +46,10 @@ fn origin(file: FileId, value: &S) -> Origin {
 pub fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|word| {
-            !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
 }
 
@@ -46,7 +63,9 @@ pub fn is_name(name: &str) -> bool {
 /// Relation ids: a lowercase letter or digit, then letters, digits, `.`, `_`, `-`.
 pub fn is_relation_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
@@ -61,11 +80,15 @@ pub fn is_qid(qid: &str) -> bool {
 pub fn is_iso_date(date: &str) -> bool {
     let parts: Vec<&str> = date.split('-').collect();
     let number = |part: &str, width: usize| {
-        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok()).flatten()
+        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
     };
     match parts.as_slice() {
         [year] => number(year, 4).is_some(),
-        [year, month] => number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m)),
+        [year, month] => {
+            number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
+        }
         [year, month, day] => {
             number(year, 4).is_some()
                 && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
@@ -104,7 +127,10 @@ pub fn derived_relation_id(
         hasher.update([0x1e]);
     }
     let digest = hasher.finalize();
-    let hex: String = digest[..4].iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = digest[..4]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     format!("{from}.{relation_type}.{to}.{hex}")
 }
 
@@ -156,7 +182,10 @@ fn check_unique<'a>(
 
 fn check_not_empty(value: &S, file: FileId, what: &str, diagnostics: &mut Vec<Diagnostic>) {
     if value.value.trim().is_empty() {
-        diagnostics.push(Diagnostic::error(format!("empty {what}")).at(origin(file, value), format!("{what} is empty")));
+        diagnostics.push(
+            Diagnostic::error(format!("empty {what}"))
+                .at(origin(file, value), format!("{what} is empty")),
+        );
     }
 }
 
@@ -171,7 +200,13 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                     .at(origin(file, &kind.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
-        if check_unique(&mut seen, "kind", &kind.name.value, origin(file, &kind.name), diagnostics) {
+        if check_unique(
+            &mut seen,
+            "kind",
+            &kind.name.value,
+            origin(file, &kind.name),
+            diagnostics,
+        ) {
             kinds.push(Kind {
                 name: kind.name.value.clone(),
                 description: kind.description.value.clone(),
@@ -180,7 +215,11 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
             });
         }
     }
-    let kind_names: Vec<&str> = raw.kinds.iter().map(|kind| kind.name.value.as_str()).collect();
+    let kind_names: Vec<&str> = raw
+        .kinds
+        .iter()
+        .map(|kind| kind.name.value.as_str())
+        .collect();
     let mut seen = HashMap::new();
     let mut relation_types = Vec::new();
     for ty in &raw.relation_types {
@@ -203,7 +242,13 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                 );
             }
         }
-        if check_unique(&mut seen, "relation type", &ty.name.value, origin(file, &ty.name), diagnostics) {
+        if check_unique(
+            &mut seen,
+            "relation type",
+            &ty.name.value,
+            origin(file, &ty.name),
+            diagnostics,
+        ) {
             relation_types.push(RelationType {
                 name: ty.name.value.clone(),
                 definition: ty.definition.value.clone(),
@@ -217,10 +262,17 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
     }
     kinds.sort_by(|a, b| a.name.cmp(&b.name));
     relation_types.sort_by(|a, b| a.name.cmp(&b.name));
-    Schema { kinds, relation_types }
+    Schema {
+        kinds,
+        relation_types,
+    }
 }
 
-pub fn check_entities(raw: &RawDataset, schema: &Schema, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity> {
+pub fn check_entities(
+    raw: &RawDataset,
+    schema: &Schema,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Entity> {
     let kind_names: Vec<&str> = schema.kinds.iter().map(|kind| kind.name.as_str()).collect();
     let mut seen = HashMap::new();
     // Folded surface form -> the entity that claims it, and where.
@@ -230,14 +282,20 @@ pub fn check_entities(raw: &RawDataset, schema: &Schema, diagnostics: &mut Vec<D
         let file = entity.file;
         let id = &entity.id.value;
         if !is_slug(id) {
-            diagnostics.push(
-                Diagnostic::error(format!("invalid entity id `{id}`"))
-                    .at(origin(file, &entity.id), "expected a lowercase slug such as `north-atlantic-council`"),
-            );
+            diagnostics.push(Diagnostic::error(format!("invalid entity id `{id}`")).at(
+                origin(file, &entity.id),
+                "expected a lowercase slug such as `north-atlantic-council`",
+            ));
         }
-        let unique = check_unique(&mut seen, "entity id", id, origin(file, &entity.id), diagnostics);
+        let unique = check_unique(
+            &mut seen,
+            "entity id",
+            id,
+            origin(file, &entity.id),
+            diagnostics,
+        );
         check_not_empty(&entity.label, file, "label", diagnostics);
-        if !kind_names.contains(&entity.kind.value.as_str()) {
+        if raw.schema_complete && !kind_names.contains(&entity.kind.value.as_str()) {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "unknown kind `{}`{}",
@@ -251,8 +309,10 @@ pub fn check_entities(raw: &RawDataset, schema: &Schema, diagnostics: &mut Vec<D
             && !is_qid(&qid.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value))
-                    .at(origin(file, qid), "expected `Q` followed by digits, such as `Q7184`"),
+                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value)).at(
+                    origin(file, qid),
+                    "expected `Q` followed by digits, such as `Q7184`",
+                ),
             );
         }
         check_surface_forms(entity, &mut surface_forms, diagnostics);
@@ -261,8 +321,16 @@ pub fn check_entities(raw: &RawDataset, schema: &Schema, diagnostics: &mut Vec<D
                 id: id.clone(),
                 label: entity.label.value.clone(),
                 kind: entity.kind.value.clone(),
-                aliases: entity.aliases.iter().map(|alias| alias.value.clone()).collect(),
-                description: entity.description.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+                aliases: entity
+                    .aliases
+                    .iter()
+                    .map(|alias| alias.value.clone())
+                    .collect(),
+                description: entity
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.clone())
+                    .unwrap_or_default(),
                 wikidata: entity.wikidata.as_ref().map(|qid| qid.value.clone()),
                 origin: entity.head.clone(),
             });
@@ -279,7 +347,10 @@ fn check_surface_forms<'a>(
     claimed: &mut HashMap<String, (&'a str, Origin)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for (index, form) in std::iter::once(&entity.label).chain(&entity.aliases).enumerate() {
+    for (index, form) in std::iter::once(&entity.label)
+        .chain(&entity.aliases)
+        .enumerate()
+    {
         let here = origin(entity.file, form);
         if index > 0 && form.value.trim().is_empty() {
             diagnostics.push(Diagnostic::error("empty alias").at(here, "alias is empty"));
@@ -299,9 +370,12 @@ fn check_surface_forms<'a>(
                 .at(first.clone(), format!("claimed by `{owner}`")),
             ),
             Some((_, first)) => diagnostics.push(
-                Diagnostic::warning(format!("`{}` is listed twice for `{}`", form.value, entity.id.value))
-                    .at(here, "repeated here")
-                    .at(first.clone(), "first here"),
+                Diagnostic::warning(format!(
+                    "`{}` is listed twice for `{}`",
+                    form.value, entity.id.value
+                ))
+                .at(here, "repeated here")
+                .at(first.clone(), "first here"),
             ),
             None => {
                 claimed.insert(folded, (&entity.id.value, here));
@@ -316,19 +390,29 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         let file = source.file;
         if !is_slug(&source.id.value) {
             diagnostics.push(
-                Diagnostic::error(format!("invalid source id `{}`", source.id.value))
-                    .at(origin(file, &source.id), "expected a lowercase slug such as `kortunov-2022`"),
+                Diagnostic::error(format!("invalid source id `{}`", source.id.value)).at(
+                    origin(file, &source.id),
+                    "expected a lowercase slug such as `kortunov-2022`",
+                ),
             );
         }
-        check_unique(&mut seen, "source id", &source.id.value, origin(file, &source.id), diagnostics);
+        check_unique(
+            &mut seen,
+            "source id",
+            &source.id.value,
+            origin(file, &source.id),
+            diagnostics,
+        );
         check_not_empty(&source.title, file, "title", diagnostics);
         check_date(&source.date, file, diagnostics);
         if let Some(url) = &source.url
             && (!url.value.contains("://") || url.value.chars().any(char::is_whitespace))
         {
             diagnostics.push(
-                Diagnostic::error(format!("malformed url `{}`", url.value))
-                    .at(origin(file, url), "expected an absolute URL such as `https://example.org/page`"),
+                Diagnostic::error(format!("malformed url `{}`", url.value)).at(
+                    origin(file, url),
+                    "expected an absolute URL such as `https://example.org/page`",
+                ),
             );
         }
     }
@@ -337,16 +421,20 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
 fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
     if !is_iso_date(&date.value) {
         diagnostics.push(
-            Diagnostic::error(format!("malformed date `{}`", date.value))
-                .at(origin(file, date), "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`"),
+            Diagnostic::error(format!("malformed date `{}`", date.value)).at(
+                origin(file, date),
+                "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
+            ),
         );
     }
 }
 
-/// A relation whose references all resolved, waiting for its quotes.
+/// A relation waiting for its quotes. Quotes are checked even when the
+/// relation has other errors, so that one run reports them all; only a
+/// relation with `modality` set (every reference resolved) is built.
 struct Pending<'a> {
     raw: &'a RawRelation,
-    modality: Modality,
+    modality: Option<Modality>,
 }
 
 pub fn check_relations(
@@ -357,7 +445,10 @@ pub fn check_relations(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
     let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
-    let kind_of: HashMap<&str, &str> = entities.iter().map(|e| (e.id.as_str(), e.kind.as_str())).collect();
+    let kind_of: HashMap<&str, &str> = entities
+        .iter()
+        .map(|e| (e.id.as_str(), e.kind.as_str()))
+        .collect();
     // Labels and aliases, so that `from = "Russia"` suggests `russia`.
     let mut id_by_name: HashMap<String, &str> = HashMap::new();
     for entity in entities {
@@ -365,8 +456,19 @@ pub fn check_relations(
             id_by_name.entry(name.to_lowercase()).or_insert(&entity.id);
         }
     }
-    let type_names: Vec<&str> = schema.relation_types.iter().map(|ty| ty.name.as_str()).collect();
+    let type_names: Vec<&str> = schema
+        .relation_types
+        .iter()
+        .map(|ty| ty.name.as_str())
+        .collect();
     let source_ids: Vec<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+    // Sources declared but not loaded (hash mismatch, missing text) are
+    // reported where they are declared, not at every quote.
+    let declared_sources: Vec<&str> = raw
+        .sources
+        .iter()
+        .map(|source| source.id.value.as_str())
+        .collect();
 
     let mut pending = Vec::new();
     for relation in &raw.relations {
@@ -375,6 +477,9 @@ pub fn check_relations(
         for endpoint in [&relation.from, &relation.to] {
             if !kind_of.contains_key(endpoint.value.as_str()) {
                 ok = false;
+                if !raw.entities_complete {
+                    continue;
+                }
                 let suggestion = match id_by_name.get(&endpoint.value.to_lowercase()) {
                     Some(id) => format!(" (did you mean `{id}`?)"),
                     None => did_you_mean(&endpoint.value, entity_ids.iter().copied()),
@@ -388,13 +493,18 @@ pub fn check_relations(
         let relation_type = schema.relation_type(&relation.relation_type.value);
         if relation_type.is_none() {
             ok = false;
+        }
+        if relation_type.is_none() && raw.schema_complete {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "unknown relation type `{}`{}",
                     relation.relation_type.value,
                     did_you_mean(&relation.relation_type.value, type_names.iter().copied())
                 ))
-                .at(origin(file, &relation.relation_type), "not a relation type in the schema"),
+                .at(
+                    origin(file, &relation.relation_type),
+                    "not a relation type in the schema",
+                ),
             );
         }
         let modality = relation.modality.value.parse::<Modality>();
@@ -404,26 +514,37 @@ pub fn check_relations(
                 Diagnostic::error(format!(
                     "unknown modality `{}`{}",
                     relation.modality.value,
-                    did_you_mean(&relation.modality.value, Modality::ALL.iter().map(|m| m.as_str()))
+                    did_you_mean(
+                        &relation.modality.value,
+                        Modality::ALL.iter().map(|m| m.as_str())
+                    )
                 ))
                 .at(origin(file, &relation.modality), "not a modality")
                 .note("modalities: actual, historical, proposed, hypothetical, recommended"),
             );
         }
         if let Some(ty) = relation_type {
-            for (endpoint, allowed, role) in [(&relation.from, &ty.domain, "domain"), (&relation.to, &ty.range, "range")] {
+            for (endpoint, allowed, role) in [
+                (&relation.from, &ty.domain, "domain"),
+                (&relation.to, &ty.range, "range"),
+            ] {
                 if let Some(kind) = kind_of.get(endpoint.value.as_str())
+                    && !allowed.is_empty()
                     && !allowed.iter().any(|k| k == kind)
                 {
                     ok = false;
                     diagnostics.push(
                         Diagnostic::error(format!(
-                            "`{}` is a `{kind}`, outside the {role} of `{}`",
+                            "`{}` is of kind `{kind}`, outside the {role} of `{}`",
                             endpoint.value, ty.name
                         ))
-                        .at(origin(file, endpoint), format!("a `{kind}`"))
+                        .at(origin(file, endpoint), format!("of kind `{kind}`"))
                         .at(ty.origin.clone(), format!("`{}` is defined here", ty.name))
-                        .note(format!("the {role} of `{}` is: {}", ty.name, allowed.join(", "))),
+                        .note(format!(
+                            "the {role} of `{}` is: {}",
+                            ty.name,
+                            allowed.join(", ")
+                        )),
                     );
                 }
             }
@@ -431,6 +552,11 @@ pub fn check_relations(
         for evidence in &relation.evidence {
             if !source_ids.contains(&evidence.source.value.as_str()) {
                 ok = false;
+                if declared_sources.contains(&evidence.source.value.as_str())
+                    || !raw.sources_complete
+                {
+                    continue;
+                }
                 diagnostics.push(
                     Diagnostic::error(format!(
                         "unknown source `{}`{}",
@@ -448,20 +574,28 @@ pub fn check_relations(
             && !is_relation_id(&id.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("invalid relation id `{}`", id.value))
-                    .at(origin(file, id), "expected lowercase letters, digits, `.`, `_` or `-`"),
+                Diagnostic::error(format!("invalid relation id `{}`", id.value)).at(
+                    origin(file, id),
+                    "expected lowercase letters, digits, `.`, `_` or `-`",
+                ),
             );
         }
-        if let (true, Ok(modality)) = (ok, modality) {
-            pending.push(Pending { raw: relation, modality });
-        }
+        pending.push(Pending {
+            raw: relation,
+            modality: modality.ok().filter(|_| ok),
+        });
     }
 
     let located = locate_evidence(&pending, sources, diagnostics);
-    let mut seen: HashMap<String, Origin> = entities.iter().map(|e| (e.id.clone(), e.origin.clone())).collect();
+    let mut seen: HashMap<String, Origin> = entities
+        .iter()
+        .map(|e| (e.id.clone(), e.origin.clone()))
+        .collect();
     let mut relations = Vec::new();
     for (relation, evidence) in pending.iter().zip(located) {
-        let Some(evidence) = evidence else { continue };
+        let (Some(evidence), Some(modality)) = (evidence, relation.modality) else {
+            continue;
+        };
         let raw = relation.raw;
         let (id, id_origin) = match &raw.id {
             Some(id) => (id.value.clone(), origin(raw.file, id)),
@@ -471,18 +605,33 @@ pub fn check_relations(
                     .iter()
                     .map(|e| (e.source.value.as_str(), e.quote.value.as_str()))
                     .collect();
-                let id = derived_relation_id(&raw.from.value, &raw.relation_type.value, &raw.to.value, relation.modality, &quotes);
+                let id = derived_relation_id(
+                    &raw.from.value,
+                    &raw.relation_type.value,
+                    &raw.to.value,
+                    modality,
+                    &quotes,
+                );
                 (id, raw.head.clone())
             }
         };
         if let Some(first) = seen.get(&id) {
-            let what = if kind_of.contains_key(id.as_str()) { "an entity id" } else { "another relation's id" };
-            diagnostics.push(
-                Diagnostic::error(format!("relation id `{id}` is already {what}"))
+            let mut diagnostic = if kind_of.contains_key(id.as_str()) {
+                Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                    .at(id_origin, "this relation")
+                    .at(first.clone(), "the entity")
+                    .note("relation and entity ids share one namespace: every export names both")
+            } else {
+                Diagnostic::error(format!("duplicate relation id `{id}`"))
                     .at(id_origin, "this relation")
                     .at(first.clone(), "first used here")
-                    .note("two relations with the same endpoints, type, modality and quotes are the same relation: remove one, or give each an `id`"),
-            );
+            };
+            if raw.id.is_none() {
+                diagnostic = diagnostic.note(
+                    "the id is derived from endpoints, type, modality and quotes: two relations alike in all of them are the same relation; remove one",
+                );
+            }
+            diagnostics.push(diagnostic);
             continue;
         }
         seen.insert(id.clone(), id_origin);
@@ -491,7 +640,7 @@ pub fn check_relations(
             from: raw.from.value.clone(),
             relation_type: raw.relation_type.value.clone(),
             to: raw.to.value.clone(),
-            modality: relation.modality,
+            modality,
             evidence,
             note: raw.note.as_ref().map(|n| n.value.clone()),
             date: raw.date.as_ref().map(|d| d.value.clone()),
@@ -513,11 +662,16 @@ fn locate_evidence(
     let mut by_source: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (relation_index, relation) in pending.iter().enumerate() {
         for (evidence_index, evidence) in relation.raw.evidence.iter().enumerate() {
-            by_source.entry(&evidence.source.value).or_default().push((relation_index, evidence_index));
+            by_source
+                .entry(&evidence.source.value)
+                .or_default()
+                .push((relation_index, evidence_index));
         }
     }
-    let mut results: Vec<Vec<Option<Evidence>>> =
-        pending.iter().map(|relation| vec![None; relation.raw.evidence.len()]).collect();
+    let mut results: Vec<Vec<Option<Evidence>>> = pending
+        .iter()
+        .map(|relation| vec![None; relation.raw.evidence.len()])
+        .collect();
     for (source_id, places) in by_source {
         let Some(source) = sources.iter().find(|source| source.id == source_id) else {
             continue;
@@ -540,16 +694,22 @@ fn locate_evidence(
                     });
                 }
                 Located::Ambiguous(first, second) => diagnostics.push(
-                    Diagnostic::error(format!("quote found more than once in source `{source_id}`"))
-                        .at(here, "ambiguous: make the quote longer so that it is unique")
-                        .note(format!(
-                            "found at line {}, column {} and at line {}, column {}",
-                            first.line, first.column, second.line, second.column
-                        )),
+                    Diagnostic::error(format!(
+                        "quote found more than once in source `{source_id}`"
+                    ))
+                    .at(
+                        here,
+                        "ambiguous: make the quote longer so that it is unique",
+                    )
+                    .note(format!(
+                        "found at line {}, column {} and at line {}, column {}",
+                        first.line, first.column, second.line, second.column
+                    )),
                 ),
                 Located::NotFound(closest) => {
-                    let mut diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
-                        .at(here, "not in the source text");
+                    let mut diagnostic =
+                        Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                            .at(here, "not in the source text");
                     diagnostic = match closest {
                         Some(closest) => diagnostic.note(format!(
                             "closest passage, line {}: \"{}\"",
@@ -560,7 +720,9 @@ fn locate_evidence(
                     };
                     diagnostics.push(diagnostic);
                 }
-                Located::Empty => diagnostics.push(Diagnostic::error("empty quote").at(here, "quote is empty")),
+                Located::Empty => {
+                    diagnostics.push(Diagnostic::error("empty quote").at(here, "quote is empty"))
+                }
             }
         }
     }
@@ -580,17 +742,46 @@ mod tests {
 
     #[test]
     fn slugs_names_qids_and_dates() {
-        assert!(is_slug("cfe-treaty") && is_slug("g7") && !is_slug("CFE") && !is_slug("a--b") && !is_slug("-a"));
+        assert!(
+            is_slug("cfe-treaty")
+                && is_slug("g7")
+                && !is_slug("CFE")
+                && !is_slug("a--b")
+                && !is_slug("-a")
+        );
         assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
         assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
-        assert!(is_iso_date("2022-09-25") && is_iso_date("1997") && !is_iso_date("2022-13") && !is_iso_date("25.09.2022"));
+        assert!(
+            is_iso_date("2022-09-25")
+                && is_iso_date("1997")
+                && !is_iso_date("2022-13")
+                && !is_iso_date("25.09.2022")
+        );
     }
 
     #[test]
     fn a_derived_relation_id_ignores_quote_typography_but_not_content() {
-        let a = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Actual, &[("s", "\u{201c}join NATO\u{201d}")]);
-        let b = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Actual, &[("s", "\"join  NATO\"")]);
-        let c = derived_relation_id("ukraine", "seeks_membership", "nato", Modality::Proposed, &[("s", "\"join NATO\"")]);
+        let a = derived_relation_id(
+            "ukraine",
+            "seeks_membership",
+            "nato",
+            Modality::Actual,
+            &[("s", "\u{201c}join NATO\u{201d}")],
+        );
+        let b = derived_relation_id(
+            "ukraine",
+            "seeks_membership",
+            "nato",
+            Modality::Actual,
+            &[("s", "\"join  NATO\"")],
+        );
+        let c = derived_relation_id(
+            "ukraine",
+            "seeks_membership",
+            "nato",
+            Modality::Proposed,
+            &[("s", "\"join NATO\"")],
+        );
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert!(a.starts_with("ukraine.seeks_membership.nato."));

@@ -48,7 +48,7 @@ impl Report {
 /// Why a dataset could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read data directory `{}`: {source}", path.display())]
+    #[error("cannot read data directory `{}`", path.display())]
     DataDir {
         path: PathBuf,
         source: std::io::Error,
@@ -102,11 +102,15 @@ struct Parsed {
 impl Loader<'_> {
     fn run(&mut self) -> Option<Dataset> {
         let mut raw = RawDataset::default();
+        let before = self.report.diagnostics.len();
         let schema_files = self.parse_named("schema", true);
+        raw.schema_complete = self.report.diagnostics.len() == before;
         for parsed in &schema_files {
             self.read(parsed, &mut raw, raw::read_schema);
         }
+        let before = self.report.diagnostics.len();
         let entity_files = self.parse_named("entities", true);
+        raw.entities_complete = self.report.diagnostics.len() == before;
         for parsed in &entity_files {
             self.read(parsed, &mut raw, raw::read_entities);
         }
@@ -114,7 +118,10 @@ impl Loader<'_> {
         for parsed in &relation_files {
             self.read(parsed, &mut raw, raw::read_relations);
         }
-        for parsed in self.parse_sources() {
+        let before = self.report.diagnostics.len();
+        let source_files = self.parse_sources();
+        raw.sources_complete = self.report.diagnostics.len() == before;
+        for parsed in source_files {
             self.read(&parsed, &mut raw, raw::read_source);
         }
 
@@ -233,22 +240,19 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let (text, invalid_at) = match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
             Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(offset))
+                let (line, column) =
+                    line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
+                self.report.diagnostics.push(Diagnostic::error(format!(
+                    "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
+                )));
+                return None;
             }
         };
         let is_blank = text.trim().is_empty();
         let file = self.report.files.add(name.clone(), text);
-        if let Some(offset) = invalid_at {
-            self.report.diagnostics.push(
-                Diagnostic::error(format!("`{name}` is not valid UTF-8"))
-                    .at(Origin::new(file, offset..offset), "invalid byte here"),
-            );
-            return None;
-        }
         if is_blank {
             self.report
                 .diagnostics
@@ -260,8 +264,12 @@ impl Loader<'_> {
             Ok(root) => Some(Parsed { file, root }),
             Err(error) => {
                 self.report.diagnostics.push(
-                    Diagnostic::error(format!("invalid {}: {}", syntax_name(syntax), error.message))
-                        .at(Origin::new(file, error.span), "syntax error"),
+                    Diagnostic::error(format!(
+                        "invalid {}: {}",
+                        syntax_name(syntax),
+                        error.message
+                    ))
+                    .at(Origin::new(file, error.span), "syntax error"),
                 );
                 None
             }
@@ -311,7 +319,10 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            let actual: String = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             if actual != source.sha256.value.to_ascii_lowercase() {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
@@ -359,6 +370,22 @@ impl Loader<'_> {
     }
 }
 
+/// 1-based line and column (in characters) of a byte offset into bytes that
+/// are valid UTF-8 up to that offset.
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |newline| newline + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
 fn syntax_name(syntax: Syntax) -> &'static str {
     match syntax {
         Syntax::Toml => "TOML",
@@ -387,8 +414,14 @@ mod tests {
 
     #[test]
     fn source_paths_may_not_leave_the_data_directory() {
-        assert_eq!(inside_data_dir("sources/a.txt").as_deref(), Some("sources/a.txt"));
-        assert_eq!(inside_data_dir("./sources//a.txt").as_deref(), Some("sources/a.txt"));
+        assert_eq!(
+            inside_data_dir("sources/a.txt").as_deref(),
+            Some("sources/a.txt")
+        );
+        assert_eq!(
+            inside_data_dir("./sources//a.txt").as_deref(),
+            Some("sources/a.txt")
+        );
         assert_eq!(inside_data_dir("../a.txt"), None);
         assert_eq!(inside_data_dir("sources/../../a.txt"), None);
         assert_eq!(inside_data_dir("/etc/passwd"), None);

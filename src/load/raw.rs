@@ -76,6 +76,12 @@ pub struct RawEvidence {
 /// Everything read from the data directory's files.
 #[derive(Debug, Default)]
 pub struct RawDataset {
+    /// False when a schema, entity or source file could not be read or
+    /// parsed: references to what it may have defined are then not
+    /// reported as unknown, since the real problem is already reported.
+    pub schema_complete: bool,
+    pub entities_complete: bool,
+    pub sources_complete: bool,
     pub kinds: Vec<RawKind>,
     pub relation_types: Vec<RawRelationType>,
     pub sources: Vec<RawSource>,
@@ -91,7 +97,12 @@ pub struct Document<'a> {
 }
 
 impl Document<'_> {
-    fn record<'n>(&self, node: &'n Node, what: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Option<Record<'n>> {
+    fn record<'n>(
+        &self,
+        node: &'n Node,
+        what: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Record<'n>> {
         Record::new(node, self.file, self.text, what, diagnostics)
     }
 
@@ -132,41 +143,71 @@ fn section_what(section: &str) -> &'static str {
     }
 }
 
-pub fn read_schema(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &mut Vec<Diagnostic>) {
-    document.sections("the schema", &["kind", "relation_type"], diagnostics, |section, mut record, diagnostics| {
-        if section == "kind" {
-            let name = record.required_str("name", diagnostics);
-            let description = record.required_str("description", diagnostics);
-            let dot = record.str_table("dot", diagnostics);
-            if let (Some(name), Some(description)) = (name, description) {
-                raw.kinds.push(RawKind { name, description, dot, head: record.head_origin() });
-            }
-            record.finish(diagnostics);
-        } else {
-            let name = record.required_str("name", diagnostics);
-            let definition = record.required_str("definition", diagnostics);
-            let domain = record.str_list("domain", diagnostics);
-            let range = record.str_list("range", diagnostics);
-            let symmetric = record.optional_bool("symmetric", diagnostics).unwrap_or(false);
-            let dot = record.str_table("dot", diagnostics);
-            let head = record.head_origin();
-            for (key, list) in [("domain", &domain), ("range", &range)] {
-                if list.is_empty() {
-                    diagnostics.push(
-                        Diagnostic::error(format!("relation type needs a non-empty `{key}`: the kinds it may connect"))
-                            .at(head.clone(), format!("no `{key}` kinds")),
-                    );
+pub fn read_schema(
+    document: &Document<'_>,
+    raw: &mut RawDataset,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    document.sections(
+        "the schema",
+        &["kind", "relation_type"],
+        diagnostics,
+        |section, mut record, diagnostics| {
+            if section == "kind" {
+                let name = record.required_str("name", diagnostics);
+                let description = record.required_str("description", diagnostics);
+                let dot = record.str_table("dot", diagnostics);
+                if let (Some(name), Some(description)) = (name, description) {
+                    raw.kinds.push(RawKind {
+                        name,
+                        description,
+                        dot,
+                        head: record.head_origin(),
+                    });
                 }
+                record.finish(diagnostics);
+            } else {
+                let name = record.required_str("name", diagnostics);
+                let definition = record.required_str("definition", diagnostics);
+                let domain = record.str_list("domain", diagnostics);
+                let range = record.str_list("range", diagnostics);
+                let symmetric = record
+                    .optional_bool("symmetric", diagnostics)
+                    .unwrap_or(false);
+                let dot = record.str_table("dot", diagnostics);
+                let head = record.head_origin();
+                for (key, list) in [("domain", &domain), ("range", &range)] {
+                    if list.is_empty() {
+                        diagnostics.push(
+                            Diagnostic::error(format!(
+                                "relation type needs a non-empty `{key}`: the kinds it may connect"
+                            ))
+                            .at(head.clone(), format!("no `{key}` kinds")),
+                        );
+                    }
+                }
+                if let (Some(name), Some(definition)) = (name, definition) {
+                    raw.relation_types.push(RawRelationType {
+                        name,
+                        definition,
+                        domain,
+                        range,
+                        symmetric,
+                        dot,
+                        head,
+                    });
+                }
+                record.finish(diagnostics);
             }
-            if let (Some(name), Some(definition)) = (name, definition) {
-                raw.relation_types.push(RawRelationType { name, definition, domain, range, symmetric, dot, head });
-            }
-            record.finish(diagnostics);
-        }
-    });
+        },
+    );
 }
 
-pub fn read_source(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &mut Vec<Diagnostic>) {
+pub fn read_source(
+    document: &Document<'_>,
+    raw: &mut RawDataset,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let Some(mut record) = document.record(document.root, "source", diagnostics) else {
         return;
     };
@@ -179,8 +220,15 @@ pub fn read_source(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &
     let notes = record.optional_str("notes", diagnostics);
     let text = record.required_str("text", diagnostics);
     let sha256 = record.required_str("sha256", diagnostics);
-    if let (Some(id), Some(title), Some(author), Some(date), Some(publisher), Some(text), Some(sha256)) =
-        (id, title, author, date, publisher, text, sha256)
+    if let (
+        Some(id),
+        Some(title),
+        Some(author),
+        Some(date),
+        Some(publisher),
+        Some(text),
+        Some(sha256),
+    ) = (id, title, author, date, publisher, text, sha256)
     {
         raw.sources.push(RawSource {
             file: document.file,
@@ -199,75 +247,98 @@ pub fn read_source(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &
     record.finish(diagnostics);
 }
 
-pub fn read_entities(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &mut Vec<Diagnostic>) {
-    document.sections("the entities file", &["entity"], diagnostics, |_, mut record, diagnostics| {
-        let id = record.required_str("id", diagnostics);
-        let label = record.required_str("label", diagnostics);
-        let kind = record.required_str("kind", diagnostics);
-        let aliases = record.str_list("aliases", diagnostics);
-        let description = record.optional_str("description", diagnostics);
-        let wikidata = record.optional_str("wikidata", diagnostics);
-        if let (Some(id), Some(label), Some(kind)) = (id, label, kind) {
-            raw.entities.push(RawEntity {
-                file: document.file,
-                id,
-                label,
-                kind,
-                aliases,
-                description,
-                wikidata,
-                head: record.head_origin(),
-            });
-        }
-        record.finish(diagnostics);
-    });
+pub fn read_entities(
+    document: &Document<'_>,
+    raw: &mut RawDataset,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    document.sections(
+        "the entities file",
+        &["entity"],
+        diagnostics,
+        |_, mut record, diagnostics| {
+            let id = record.required_str("id", diagnostics);
+            let label = record.required_str("label", diagnostics);
+            let kind = record.required_str("kind", diagnostics);
+            let aliases = record.str_list("aliases", diagnostics);
+            let description = record.optional_str("description", diagnostics);
+            let wikidata = record.optional_str("wikidata", diagnostics);
+            if let (Some(id), Some(label), Some(kind)) = (id, label, kind) {
+                raw.entities.push(RawEntity {
+                    file: document.file,
+                    id,
+                    label,
+                    kind,
+                    aliases,
+                    description,
+                    wikidata,
+                    head: record.head_origin(),
+                });
+            }
+            record.finish(diagnostics);
+        },
+    );
 }
 
-pub fn read_relations(document: &Document<'_>, raw: &mut RawDataset, diagnostics: &mut Vec<Diagnostic>) {
-    document.sections("the relations file", &["relation"], diagnostics, |_, mut record, diagnostics| {
-        let id = record.optional_str("id", diagnostics);
-        let from = record.required_str("from", diagnostics);
-        let relation_type = record.required_str("type", diagnostics);
-        let to = record.required_str("to", diagnostics);
-        let modality = record.required_str("modality", diagnostics);
-        let note = record.optional_str("note", diagnostics);
-        let date = record.optional_str("date", diagnostics);
-        let head = record.head_origin();
-        let mut evidence = Vec::new();
-        match record.array("evidence", diagnostics) {
-            Some(items) if !items.is_empty() => {
-                for item in items {
-                    let Some(mut quote_record) = document.record(item, "evidence", diagnostics) else {
-                        continue;
-                    };
-                    let source = quote_record.required_str("source", diagnostics);
-                    let quote = quote_record.required_str("quote", diagnostics);
-                    if let (Some(source), Some(quote)) = (source, quote) {
-                        evidence.push(RawEvidence { source, quote });
+pub fn read_relations(
+    document: &Document<'_>,
+    raw: &mut RawDataset,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    document.sections(
+        "the relations file",
+        &["relation"],
+        diagnostics,
+        |_, mut record, diagnostics| {
+            let id = record.optional_str("id", diagnostics);
+            let from = record.required_str("from", diagnostics);
+            let relation_type = record.required_str("type", diagnostics);
+            let to = record.required_str("to", diagnostics);
+            let modality = record.required_str("modality", diagnostics);
+            let note = record.optional_str("note", diagnostics);
+            let date = record.optional_str("date", diagnostics);
+            let head = record.head_origin();
+            let mut evidence = Vec::new();
+            match record.array("evidence", diagnostics) {
+                Some(items) if !items.is_empty() => {
+                    for item in items {
+                        let Some(mut quote_record) = document.record(item, "evidence", diagnostics)
+                        else {
+                            continue;
+                        };
+                        let source = quote_record.required_str("source", diagnostics);
+                        let quote = quote_record.required_str("quote", diagnostics);
+                        if let (Some(source), Some(quote)) = (source, quote) {
+                            evidence.push(RawEvidence { source, quote });
+                        }
+                        quote_record.finish(diagnostics);
                     }
-                    quote_record.finish(diagnostics);
                 }
-            }
-            _ => diagnostics.push(
-                Diagnostic::error("relation has no evidence: every relation needs at least one quote")
+                _ => diagnostics.push(
+                    Diagnostic::error(
+                        "relation has no evidence: every relation needs at least one quote",
+                    )
                     .at(head.clone(), "no `evidence`")
                     .note("add `[[relation.evidence]]` with `source` and `quote`"),
-            ),
-        }
-        if let (Some(from), Some(relation_type), Some(to), Some(modality)) = (from, relation_type, to, modality) {
-            raw.relations.push(RawRelation {
-                file: document.file,
-                id,
-                from,
-                relation_type,
-                to,
-                modality,
-                evidence,
-                note,
-                date,
-                head,
-            });
-        }
-        record.finish(diagnostics);
-    });
+                ),
+            }
+            if let (Some(from), Some(relation_type), Some(to), Some(modality)) =
+                (from, relation_type, to, modality)
+            {
+                raw.relations.push(RawRelation {
+                    file: document.file,
+                    id,
+                    from,
+                    relation_type,
+                    to,
+                    modality,
+                    evidence,
+                    note,
+                    date,
+                    head,
+                });
+            }
+            record.finish(diagnostics);
+        },
+    );
 }

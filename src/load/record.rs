@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::tree::{Field, Node, Value};
-use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Origin};
+use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 
 /// A value with the byte range it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,18 +76,29 @@ impl<'a> Record<'a> {
 
     fn missing(&self, key: &str, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
-            Diagnostic::error(format!("{} is missing the field `{key}`", self.what))
-                .at(self.head_origin(), format!("this {} has no `{key}`", self.what)),
+            Diagnostic::error(format!("{} is missing the field `{key}`", self.what)).at(
+                self.head_origin(),
+                format!("this {} has no `{key}`", self.what),
+            ),
         );
     }
 
-    fn wrong_type(&self, node: &Node, key: &str, expected: &str, diagnostics: &mut Vec<Diagnostic>) {
+    fn wrong_type(
+        &self,
+        node: &Node,
+        key: &str,
+        expected: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         diagnostics.push(
             Diagnostic::error(format!(
                 "field `{key}` must be {expected}, found {}",
                 node.value.type_name()
             ))
-            .at(self.origin(node.span.clone()), format!("expected {expected}")),
+            .at(
+                self.origin(node.span.clone()),
+                format!("expected {expected}"),
+            ),
         );
     }
 
@@ -114,7 +125,10 @@ impl<'a> Record<'a> {
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Spanned<String>> {
-        let present = self.fields.iter().any(|field| field.key == key && field.node.value != Value::Null);
+        let present = self
+            .fields
+            .iter()
+            .any(|field| field.key == key && field.node.value != Value::Null);
         let value = self.optional_str(key, diagnostics);
         if !present {
             self.missing(key, diagnostics);
@@ -122,7 +136,11 @@ impl<'a> Record<'a> {
         value
     }
 
-    pub fn optional_bool(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Option<bool> {
+    pub fn optional_bool(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<bool> {
         let node = self.take(key)?;
         match node.value {
             Value::Boolean(value) => Some(value),
@@ -134,7 +152,11 @@ impl<'a> Record<'a> {
     }
 
     /// An array of strings; a missing field is an empty list.
-    pub fn str_list(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Spanned<String>> {
+    pub fn str_list(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Spanned<String>> {
         let Some(node) = self.take(key) else {
             return Vec::new();
         };
@@ -198,7 +220,11 @@ impl<'a> Record<'a> {
     }
 
     /// The nodes of an array field (an array of tables, usually).
-    pub fn array(&mut self, key: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Option<&'a [Node]> {
+    pub fn array(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<&'a [Node]> {
         let node = self.take(key)?;
         match &node.value {
             Value::Array(items) => Some(items),
@@ -221,7 +247,11 @@ impl<'a> Record<'a> {
                         did_you_mean(&field.key, self.known.iter().copied())
                     ))
                     .at(self.origin(field.key_span.clone()), "unknown field")
-                    .note(format!("{} fields: {}", self.what, quoted_list(&self.known))),
+                    .note(format!(
+                        "{} fields: {}",
+                        self.what,
+                        quoted_list(&self.known)
+                    )),
                 );
             }
         }

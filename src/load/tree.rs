@@ -234,6 +234,6 @@ mod tests {
         let error = parse("a = \n", Syntax::Toml).unwrap_err();
         assert!(error.span.start <= 5, "{error:?}");
         let error = parse("{\"a\": 1,}", Syntax::Json).unwrap_err();
-        assert_eq!(error.span.start, 8, "{error:?}");
+        assert_eq!(error.span.start, 7, "{error:?}");
     }
 }

@@ -1,0 +1,98 @@
+//! `kg build`: golden outputs for the valid fixtures, `--check`, and
+//! `kg export`.
+
+use crate::common::{Workdir, assert_golden, fixtures, stderr, stdout};
+
+fn build_fixture(fixture: &str) -> Workdir {
+    let workdir = Workdir::with_data(fixture);
+    let output = workdir.kg(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    workdir
+}
+
+#[test]
+fn valid_fixtures_build_their_golden_dot_and_json() {
+    for fixture in ["base", "hostile"] {
+        let workdir = build_fixture(fixture);
+        for file in ["graph.dot", "graph.json"] {
+            let golden = fixtures().join("expected").join(fixture).join(file);
+            assert_golden(&golden, &workdir.read(&format!("output/{file}")));
+        }
+    }
+}
+
+#[test]
+fn build_prints_a_one_line_summary() {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["build"]);
+    assert_eq!(
+        stdout(&output),
+        "built 4 entities, 5 relations, 1 source -> output/graph.dot, output/graph.json\n"
+    );
+}
+
+#[test]
+fn check_passes_on_fresh_output_and_names_each_stale_file() {
+    let workdir = build_fixture("base");
+    let fresh = workdir.kg(&["build", "--check"]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", stderr(&fresh));
+
+    workdir.write("output/graph.json", "{}");
+    std::fs::remove_file(workdir.path().join("output/graph.dot")).unwrap();
+    let stale = workdir.kg(&["build", "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let message = stderr(&stale);
+    assert!(message.contains("stale: `output/graph.dot`"), "{message}");
+    assert!(message.contains("stale: `output/graph.json`"), "{message}");
+    // --check never writes.
+    assert_eq!(workdir.read("output/graph.json"), "{}");
+    assert!(!workdir.path().join("output/graph.dot").exists());
+}
+
+#[test]
+fn invalid_data_writes_nothing_and_keeps_the_previous_output() {
+    let workdir = build_fixture("base");
+    let before = workdir.read("output/graph.json");
+    workdir.write("data/entities.toml", "[[entity]]\nid = \"x\"\n");
+    let output = workdir.kg(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(workdir.read("output/graph.json"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(workdir.path().join("output"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn export_writes_one_format_to_stdout_or_to_a_file_named_by_extension() {
+    let workdir = build_fixture("base");
+    let to_stdout = workdir.kg(&["export", "--format", "dot"]);
+    assert_eq!(stdout(&to_stdout), workdir.read("output/graph.dot"));
+    let to_file = workdir.kg(&["export", "-o", "copy.gv"]);
+    assert!(to_file.status.success(), "{}", stderr(&to_file));
+    assert_eq!(workdir.read("copy.gv"), workdir.read("output/graph.dot"));
+    let unknown = workdir.kg(&["export", "--format", "svgz"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown format `svgz`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn every_command_has_help_with_examples_and_completions_generate() {
+    let workdir = Workdir::new();
+    for command in ["build", "validate", "export", "completions"] {
+        let output = workdir.kg(&[command, "--help"]);
+        assert!(output.status.success());
+        assert!(
+            stdout(&output).contains("Examples:"),
+            "{command} --help has no examples"
+        );
+    }
+    let bash = workdir.kg(&["completions", "bash"]);
+    assert!(bash.status.success());
+    assert!(stdout(&bash).contains("kg"), "{}", stdout(&bash));
+}

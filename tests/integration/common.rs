@@ -1,0 +1,159 @@
+//! Helpers shared by the integration tests: running `kg` in a scratch
+//! directory, golden files, and finding the real consumer programs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures")
+}
+
+/// A scratch directory in which `kg` runs, removed when dropped.
+pub struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    /// A scratch directory holding a copy of a fixture as `data/`.
+    pub fn with_data(fixture: &str) -> Workdir {
+        let workdir = Workdir::new();
+        copy_dir(&fixtures().join(fixture), &workdir.path().join("data"));
+        workdir
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative))
+            .unwrap_or_else(|error| panic!("cannot read {relative}: {error}"))
+    }
+
+    /// `kg ARGS` run in this directory, without colours.
+    pub fn kg(&self, args: &[&str]) -> Output {
+        kg_command(self.path(), args).output().expect("kg runs")
+    }
+}
+
+pub fn kg_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kg"));
+    command.args(args).current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Compares `actual` with the golden file, or rewrites the golden file when
+/// `KG_BLESS=1` is set.
+pub fn assert_golden(golden: &Path, actual: &str) {
+    if std::env::var_os("KG_BLESS").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(golden, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(golden).unwrap_or_else(|error| {
+        panic!(
+            "cannot read golden file {}: {error} (run with KG_BLESS=1 to create it)",
+            golden.display()
+        )
+    });
+    if expected != actual {
+        panic!(
+            "{} differs from the output (run with KG_BLESS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+            golden.display()
+        );
+    }
+}
+
+/// True when running in CI, where every consumer must be present.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// Reports a missing consumer: a skip on a developer machine, a failure
+/// in CI.
+pub fn missing_consumer(what: &str) {
+    assert!(!in_ci(), "{what} is required when CI=true, but is missing");
+    eprintln!("skipped: {what} is not installed");
+}
+
+/// The Python with the pinned consumer packages: `KG_PYTHON`, else the
+/// repository's `.venv`. `None` (after reporting) if it is missing.
+pub fn python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("KG_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python"));
+    if candidate.exists() {
+        Some(candidate)
+    } else {
+        missing_consumer("the consumer venv (.venv, see tests/consumers/requirements.txt)");
+        None
+    }
+}
+
+/// Runs a consumer script from `tests/consumers` with the given arguments
+/// and returns its stdout; panics with its stderr if it fails.
+pub fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
+    let python = python()?;
+    let output = Command::new(python)
+        .arg(repo().join("tests/consumers").join(script))
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    Some(stdout(&output))
+}
+
+/// Graphviz's `dot`, if installed.
+pub fn dot() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("dot"))
+            .find(|path| path.is_file())
+    });
+    if found.is_none() {
+        missing_consumer("Graphviz (`dot`)");
+    }
+    found
+}

@@ -1,0 +1,10 @@
+//! kgraph's integration tests: one binary, one module per subject. Each
+//! test runs the real `kg` binary on fixtures in `tests/fixtures`.
+
+mod common;
+
+mod build;
+mod consumers;
+mod determinism;
+mod io_errors;
+mod validate;
