@@ -1,7 +1,7 @@
 //! The analyzer: raw records to a validated [`Dataset`], every problem
 //! reported with where it is and, where one fits, a suggestion.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
@@ -461,7 +461,7 @@ pub fn check_relations(
         .iter()
         .map(|ty| ty.name.as_str())
         .collect();
-    let source_ids: Vec<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+    let source_ids: HashSet<&str> = sources.iter().map(|source| source.id.as_str()).collect();
     // Sources declared but not loaded (hash mismatch, missing text) are
     // reported where they are declared, not at every quote.
     let declared_sources: Vec<&str> = raw
@@ -561,7 +561,10 @@ pub fn check_relations(
                     Diagnostic::error(format!(
                         "unknown source `{}`{}",
                         evidence.source.value,
-                        did_you_mean(&evidence.source.value, source_ids.iter().copied())
+                        did_you_mean(
+                            &evidence.source.value,
+                            sources.iter().map(|source| source.id.as_str())
+                        )
                     ))
                     .at(origin(file, &evidence.source), "no source has this id"),
                 );
@@ -673,9 +676,10 @@ fn locate_evidence(
         .map(|relation| vec![None; relation.raw.evidence.len()])
         .collect();
     for (source_id, places) in by_source {
-        let Some(source) = sources.iter().find(|source| source.id == source_id) else {
+        let Ok(found) = sources.binary_search_by(|source| source.id.as_str().cmp(source_id)) else {
             continue;
         };
+        let source = &sources[found];
         let index = SourceIndex::new(&source.text);
         let quotes: Vec<&str> = places
             .iter()
