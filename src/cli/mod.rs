@@ -5,6 +5,7 @@ mod build;
 mod completions;
 mod export;
 mod printer;
+mod render;
 mod validate;
 
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ enum Command {
     Build(build::Args),
     Validate(validate::Args),
     Export(export::Args),
+    Render(render::Args),
     Completions(completions::Args),
 }
 
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args),
+        Command::Render(args) => render::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }
