@@ -14,10 +14,12 @@
 //!
 //! The library never prints and never exits; the `kg` binary does both.
 
+pub mod coverage;
 pub mod diagnostic;
 pub mod evidence;
 pub mod export;
 pub mod graph;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -42,7 +42,7 @@ pub fn artifacts(graph: &KnowledgeGraph) -> anyhow::Result<Vec<Artifact>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let (dataset, report) = match load(&args.data.data)? {
+    let (dataset, mut report) = match load(&args.data.data)? {
         Loaded::Valid(dataset, report) => (dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
@@ -53,6 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
     );
     let graph = KnowledgeGraph::new(dataset);
+    super::lint::lint_into(&graph, &mut report, &args.data.data);
     let artifacts = artifacts(&graph)?;
     let mut stdout = std::io::stdout().lock();
     if args.check {
@@ -91,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "built {counts}{} -> {}",
         match report.warnings() {
             0 => String::new(),
-            n => format!(" ({})", plural(n, "warning")),
+            n => format!(" ({}: run `kg lint`)", plural(n, "warning")),
         },
         written.join(", ")
     )?;

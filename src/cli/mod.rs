@@ -3,7 +3,9 @@
 
 mod build;
 mod completions;
+mod coverage;
 mod export;
+mod lint;
 mod printer;
 mod render;
 mod validate;
@@ -41,6 +43,8 @@ enum Command {
     Build(build::Args),
     Validate(validate::Args),
     Export(export::Args),
+    Coverage(coverage::Args),
+    Lint(lint::Args),
     Render(render::Args),
     Completions(completions::Args),
 }
@@ -58,6 +62,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Lint(args) => lint::run(args),
         Command::Render(args) => render::run(args),
         Command::Completions(args) => completions::run(args),
     }

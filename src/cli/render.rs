@@ -79,6 +79,7 @@ pub fn dot_options(
         wrap: Some(wrap),
         edge_labels,
         cluster_by_kind,
+        size_by_mentions: true,
         graph_attributes,
     }
 }

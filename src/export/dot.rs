@@ -23,6 +23,8 @@ pub struct DotOptions {
     pub edge_labels: bool,
     /// Group the nodes of each kind in a cluster.
     pub cluster_by_kind: bool,
+    /// Larger node labels for entities the sources mention more.
+    pub size_by_mentions: bool,
     /// Graph-level attributes, such as `rankdir` or `layout`, added after
     /// kgraph's defaults.
     pub graph_attributes: Vec<(String, String)>,
@@ -35,6 +37,7 @@ impl Default for DotOptions {
             wrap: None,
             edge_labels: true,
             cluster_by_kind: false,
+            size_by_mentions: false,
             graph_attributes: Vec::new(),
         }
     }
@@ -224,11 +227,17 @@ fn write_entity(
         tooltip.push_str(&entity.aliases.join("; "));
     }
     let style = kind_style(graph, &entity.kind);
+    let mentions = entity.mentions.to_string();
+    let fontsize = font_size(entity.mentions);
     let mut attributes: Vec<(&str, &str)> = vec![
         ("label", &label),
         ("tooltip", &tooltip),
         ("kind", &entity.kind),
+        ("mentions", &mentions),
     ];
+    if options.size_by_mentions {
+        attributes.push(("fontsize", &fontsize));
+    }
     let url;
     if let Some(qid) = &entity.wikidata {
         url = format!("https://www.wikidata.org/wiki/{qid}");
@@ -372,6 +381,13 @@ fn write_legend(graph: &KnowledgeGraph, statement: &mut Statement<'_>) -> io::Re
         statement.write("    ", &format!("{from} -> {to}"), &attributes)?;
     }
     statement.out.write_all(b"  }\n")
+}
+
+/// 10 points for an entity mentioned once or never, growing with the
+/// logarithm of the mentions up to 24.
+fn font_size(mentions: usize) -> String {
+    let size = 10.0 + 3.0 * ((mentions.max(1)) as f64).log2();
+    format!("{}", size.min(24.0).round())
 }
 
 /// Breaks a label at spaces into lines of at most `width` characters (a

@@ -80,6 +80,7 @@ struct Node<'a> {
     aliases: &'a [String],
     description: &'a str,
     wikidata: Option<&'a str>,
+    mentions: usize,
 }
 
 #[derive(Serialize)]
@@ -173,6 +174,7 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
                 aliases: &entity.aliases,
                 description: &entity.description,
                 wikidata: entity.wikidata.as_deref(),
+                mentions: entity.mentions,
             })
             .collect(),
         edges: dataset

@@ -123,6 +123,7 @@ impl KnowledgeGraph {
                 })
                 .cloned()
                 .collect(),
+            reviewed: self.dataset.reviewed.clone(),
         };
         KnowledgeGraph::new(dataset)
     }

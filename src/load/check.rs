@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use super::raw::{RawDataset, RawEntity, RawRelation, S};
+use super::raw::{RawDataset, RawEntity, RawRelation, RawReviewed, S};
 use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 use crate::evidence::{Located, SourceIndex, fold_quote};
 use crate::model::{
-    DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Schema, Source,
+    DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Reviewed, Schema, Source,
 };
 
 /// Graphviz attributes a kind may set. Others would be dropped silently by
@@ -332,6 +332,7 @@ pub fn check_entities(
                     .map(|d| d.value.clone())
                     .unwrap_or_default(),
                 wikidata: entity.wikidata.as_ref().map(|qid| qid.value.clone()),
+                mentions: 0,
                 origin: entity.head.clone(),
             });
         }
@@ -697,36 +698,7 @@ fn locate_evidence(
                         location: span,
                     });
                 }
-                Located::Ambiguous(first, second) => diagnostics.push(
-                    Diagnostic::error(format!(
-                        "quote found more than once in source `{source_id}`"
-                    ))
-                    .at(
-                        here,
-                        "ambiguous: make the quote longer so that it is unique",
-                    )
-                    .note(format!(
-                        "found at line {}, column {} and at line {}, column {}",
-                        first.line, first.column, second.line, second.column
-                    )),
-                ),
-                Located::NotFound(closest) => {
-                    let mut diagnostic =
-                        Diagnostic::error(format!("quote not found in source `{source_id}`"))
-                            .at(here, "not in the source text");
-                    diagnostic = match closest {
-                        Some(closest) => diagnostic.note(format!(
-                            "closest passage, line {}: \"{}\"",
-                            closest.span.line,
-                            one_line(&closest.passage)
-                        )),
-                        None => diagnostic.note("no passage of the source resembles this quote"),
-                    };
-                    diagnostics.push(diagnostic);
-                }
-                Located::Empty => {
-                    diagnostics.push(Diagnostic::error("empty quote").at(here, "quote is empty"))
-                }
+                other => diagnostics.push(quote_problem(other, source_id, here)),
             }
         }
     }
@@ -734,6 +706,96 @@ fn locate_evidence(
         .into_iter()
         .map(|evidence| evidence.into_iter().collect::<Option<Vec<_>>>())
         .collect()
+}
+
+/// Locates the quotes of reviewed passages, as evidence quotes are located.
+pub fn check_reviewed(
+    raw: &RawDataset,
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Reviewed> {
+    let declared: HashSet<&str> = raw
+        .sources
+        .iter()
+        .map(|source| source.id.value.as_str())
+        .collect();
+    let mut by_source: BTreeMap<&str, Vec<&RawReviewed>> = BTreeMap::new();
+    for item in &raw.reviewed {
+        check_not_empty(&item.reason, item.file, "reason", diagnostics);
+        let id = item.source.value.as_str();
+        if sources
+            .binary_search_by(|source| source.id.as_str().cmp(id))
+            .is_ok()
+        {
+            by_source.entry(id).or_default().push(item);
+        } else if !declared.contains(id) && raw.sources_complete {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown source `{id}`{}",
+                    did_you_mean(id, sources.iter().map(|source| source.id.as_str()))
+                ))
+                .at(origin(item.file, &item.source), "no source has this id"),
+            );
+        }
+    }
+    let mut reviewed = Vec::new();
+    for (source_id, items) in by_source {
+        let source = sources
+            .iter()
+            .find(|source| source.id == source_id)
+            .expect("grouped by known sources");
+        let index = SourceIndex::new(&source.text);
+        let quotes: Vec<&str> = items.iter().map(|item| item.quote.value.as_str()).collect();
+        for (item, located) in items.iter().zip(index.locate_all(&quotes)) {
+            let here = origin(item.file, &item.quote);
+            match located {
+                Located::Unique(span) => reviewed.push(Reviewed {
+                    source: source.id.clone(),
+                    quote: source.text[span.byte_start..span.byte_end].to_owned(),
+                    location: span,
+                    reason: item.reason.value.clone(),
+                    origin: item.head.clone(),
+                }),
+                other => diagnostics.push(quote_problem(other, source_id, here)),
+            }
+        }
+    }
+    reviewed.sort_by(|a, b| {
+        (&a.source, a.location.byte_start).cmp(&(&b.source, b.location.byte_start))
+    });
+    reviewed
+}
+
+/// The diagnostic for a quote that was not found exactly once.
+fn quote_problem(located: Located, source_id: &str, here: Origin) -> Diagnostic {
+    match located {
+        Located::Ambiguous(first, second) => Diagnostic::error(format!(
+            "quote found more than once in source `{source_id}`"
+        ))
+        .at(
+            here,
+            "ambiguous: make the quote longer so that it is unique",
+        )
+        .note(format!(
+            "found at line {}, column {} and at line {}, column {}",
+            first.line, first.column, second.line, second.column
+        )),
+        Located::NotFound(closest) => {
+            let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                .at(here, "not in the source text");
+            match closest {
+                Some(closest) => diagnostic.note(format!(
+                    "closest passage, line {}: \"{}\"",
+                    closest.span.line,
+                    one_line(&closest.passage)
+                )),
+                None => diagnostic.note("no passage of the source resembles this quote"),
+            }
+        }
+        Located::Empty | Located::Unique(_) => {
+            Diagnostic::error("empty quote").at(here, "quote is empty")
+        }
+    }
 }
 
 fn one_line(text: &str) -> String {

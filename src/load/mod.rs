@@ -62,8 +62,8 @@ pub enum LoadError {
 /// Reads and validates the dataset in `data_dir`.
 ///
 /// Files read: `schema.{toml,json}` (required), `entities.{toml,json}`
-/// (required), `relations.{toml,json}` and every `*.toml` or `*.json` file
-/// in `sources/`, one source each. Where both extensions of one name exist,
+/// (required), `relations.{toml,json}`, `reviewed.{toml,json}` and every
+/// `*.toml` or `*.json` file in `sources/`, one source each. Where both extensions of one name exist,
 /// both are read.
 pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| LoadError::DataDir {
@@ -118,6 +118,9 @@ impl Loader<'_> {
         for parsed in &relation_files {
             self.read(parsed, &mut raw, raw::read_relations);
         }
+        for parsed in &self.parse_named("reviewed", false) {
+            self.read(parsed, &mut raw, raw::read_reviewed);
+        }
         let before = self.report.diagnostics.len();
         let source_files = self.parse_sources();
         raw.sources_complete = self.report.diagnostics.len() == before;
@@ -137,15 +140,21 @@ impl Loader<'_> {
             &sources,
             &mut self.report.diagnostics,
         );
+        let reviewed = check::check_reviewed(&raw, &sources, &mut self.report.diagnostics);
         if schema_files.is_empty() || entity_files.is_empty() {
             return None;
         }
-        Some(Dataset {
+        let mut dataset = Dataset {
             schema,
             sources,
             entities,
             relations,
-        })
+            reviewed,
+        };
+        if self.report.errors() == 0 {
+            crate::coverage::count_mentions(&mut dataset);
+        }
+        Some(dataset)
     }
 
     fn read(
@@ -168,15 +177,8 @@ impl Loader<'_> {
         reader(&document, raw, &mut self.report.diagnostics);
     }
 
-    /// How a path inside the data directory is shown in messages.
     fn display(&self, relative: &str) -> String {
-        let base = self.data_dir.to_string_lossy();
-        let base = base.trim_end_matches('/');
-        if base.is_empty() || base == "." {
-            relative.to_owned()
-        } else {
-            format!("{base}/{relative}")
-        }
+        display_path(self.data_dir, relative)
     }
 
     /// Parses `NAME.toml` and `NAME.json`, whichever exist.
@@ -384,6 +386,18 @@ fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, column)
+}
+
+/// How a path inside the data directory is shown in messages: as the user
+/// would type it from where they ran `kg`.
+pub fn display_path(data_dir: &Path, relative: &str) -> String {
+    let base = data_dir.to_string_lossy();
+    let base = base.trim_end_matches('/');
+    if base.is_empty() || base == "." {
+        relative.to_owned()
+    } else {
+        format!("{base}/{relative}")
+    }
 }
 
 fn syntax_name(syntax: Syntax) -> &'static str {

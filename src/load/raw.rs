@@ -73,6 +73,15 @@ pub struct RawEvidence {
     pub quote: S,
 }
 
+#[derive(Debug)]
+pub struct RawReviewed {
+    pub file: FileId,
+    pub source: S,
+    pub quote: S,
+    pub reason: S,
+    pub head: Origin,
+}
+
 /// Everything read from the data directory's files.
 #[derive(Debug, Default)]
 pub struct RawDataset {
@@ -87,6 +96,7 @@ pub struct RawDataset {
     pub sources: Vec<RawSource>,
     pub entities: Vec<RawEntity>,
     pub relations: Vec<RawRelation>,
+    pub reviewed: Vec<RawReviewed>,
 }
 
 /// A parsed file, ready to be read into records.
@@ -139,6 +149,7 @@ fn section_what(section: &str) -> &'static str {
         "relation_type" => "relation type",
         "entity" => "entity",
         "relation" => "relation",
+        "ignore" => "reviewed passage",
         _ => "table",
     }
 }
@@ -336,6 +347,33 @@ pub fn read_relations(
                     note,
                     date,
                     head,
+                });
+            }
+            record.finish(diagnostics);
+        },
+    );
+}
+
+pub fn read_reviewed(
+    document: &Document<'_>,
+    raw: &mut RawDataset,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    document.sections(
+        "the reviewed file",
+        &["ignore"],
+        diagnostics,
+        |_, mut record, diagnostics| {
+            let source = record.required_str("source", diagnostics);
+            let quote = record.required_str("quote", diagnostics);
+            let reason = record.required_str("reason", diagnostics);
+            if let (Some(source), Some(quote), Some(reason)) = (source, quote, reason) {
+                raw.reviewed.push(RawReviewed {
+                    file: document.file,
+                    source,
+                    quote,
+                    reason,
+                    head: record.head_origin(),
                 });
             }
             record.finish(diagnostics);

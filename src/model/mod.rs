@@ -82,6 +82,9 @@ pub struct Entity {
     pub aliases: Vec<String>,
     pub description: String,
     pub wikidata: Option<String>,
+    /// How often the sources mention the entity by its label or an alias
+    /// (see [`crate::coverage`]).
+    pub mentions: usize,
     pub origin: Origin,
 }
 
@@ -121,13 +124,26 @@ pub struct TextSpan {
     pub column: usize,
 }
 
-/// A validated dataset. Every list is sorted by id.
+/// A passage a curator reviewed and decided to leave without a relation,
+/// with the reason; coverage stops reporting sentences that overlap it.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub source: String,
+    pub quote: String,
+    pub location: TextSpan,
+    pub reason: String,
+    pub origin: Origin,
+}
+
+/// A validated dataset. Every list is sorted by id (reviewed passages by
+/// source and position).
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub schema: Schema,
     pub sources: Vec<Source>,
     pub entities: Vec<Entity>,
     pub relations: Vec<Relation>,
+    pub reviewed: Vec<Reviewed>,
 }
 
 impl Dataset {

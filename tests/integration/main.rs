@@ -5,6 +5,7 @@ mod common;
 
 mod build;
 mod consumers;
+mod coverage;
 mod determinism;
 mod io_errors;
 mod render;

@@ -1,0 +1,165 @@
+use std::io::{IsTerminal, Write};
+
+use kgraph::coverage::{self, CoverageReport};
+use serde::Serialize;
+use termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
+
+use super::printer::{Loaded, load};
+use super::{DataArgs, Outcome};
+
+/// Show what the sources say that the graph does not
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kg coverage\n  kg coverage --source kortunov-2022\n  kg coverage --format json | jq '.candidates[].sentence'\n\nReports entities no source mentions, sentences that mention two or more\nentities but back no relation (candidate relations), relations whose quotes\nmention neither endpoint, and coverage figures. A sentence listed in\nreviewed.toml as an [[ignore]] is no longer reported."
+)]
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Only this source
+    #[arg(long, value_name = "ID")]
+    source: Option<String>,
+    /// Output format: text for people, json for scripts
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+}
+
+/// The JSON document, versioned like the graph JSON.
+#[derive(Serialize)]
+struct Document<'a> {
+    format: &'static str,
+    format_version: u32,
+    #[serde(flatten)]
+    report: &'a CoverageReport,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let dataset = match load(&args.data.data)? {
+        Loaded::Valid(dataset, _) => dataset,
+        Loaded::Invalid(outcome) => return Ok(outcome),
+    };
+    if let Some(source) = &args.source
+        && dataset.source(source).is_none()
+    {
+        let ids = dataset.sources.iter().map(|s| s.id.as_str());
+        anyhow::bail!(
+            "unknown source `{source}`{}",
+            kgraph::diagnostic::did_you_mean(source, ids)
+        );
+    }
+    let report = coverage::analyze(&dataset, args.source.as_deref());
+    if args.format == "json" {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(
+            &mut stdout,
+            &Document {
+                format: "kgraph-coverage",
+                format_version: 1,
+                report: &report,
+            },
+        )?;
+        writeln!(stdout)?;
+        return Ok(Outcome::Success);
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let choice = if !no_color && std::io::stdout().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    let mut out = StandardStream::stdout(choice);
+    print_text(&mut out, &dataset, &report)?;
+    Ok(Outcome::Success)
+}
+
+fn heading(out: &mut dyn WriteColor, text: &str) -> std::io::Result<()> {
+    out.set_color(ColorSpec::new().set_bold(true).set_fg(Some(Color::Cyan)))?;
+    writeln!(out, "\n{text}")?;
+    out.reset()
+}
+
+fn dim(out: &mut dyn WriteColor, text: &str) -> std::io::Result<()> {
+    out.set_color(ColorSpec::new().set_dimmed(true))?;
+    write!(out, "{text}")?;
+    out.reset()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn print_text(
+    out: &mut dyn WriteColor,
+    dataset: &kgraph::Dataset,
+    report: &CoverageReport,
+) -> std::io::Result<()> {
+    for figures in &report.sources {
+        writeln!(
+            out,
+            "{}: {} sentences, {} with mentions, {} covered by evidence ({:.0}%), {} mentions",
+            figures.source,
+            figures.sentences,
+            figures.sentences_with_mentions,
+            figures.sentences_covered,
+            figures.coverage * 100.0,
+            figures.mentions
+        )?;
+    }
+    heading(
+        out,
+        &format!(
+            "Entities mentioned in no source ({})",
+            report.unmentioned.len()
+        ),
+    )?;
+    let width = report
+        .unmentioned
+        .iter()
+        .map(|id| id.len())
+        .max()
+        .unwrap_or(0);
+    for id in &report.unmentioned {
+        let label = dataset.entity(id).map_or("", |e| e.label.as_str());
+        writeln!(out, "  {id:width$}  {label}")?;
+    }
+    heading(
+        out,
+        &format!(
+            "Candidate relations: sentences that mention two or more entities and back no relation ({})",
+            report.candidates.len()
+        ),
+    )?;
+    for candidate in &report.candidates {
+        write!(out, "  {}:{}  ", candidate.source, candidate.line)?;
+        writeln!(out, "{}", candidate.entities.join(", "))?;
+        dim(
+            out,
+            &format!("    \u{201c}{}\u{201d}\n", one_line(&candidate.sentence)),
+        )?;
+    }
+    heading(
+        out,
+        &format!(
+            "Suspicious evidence: quotes that mention neither endpoint ({})",
+            report.suspicious.len()
+        ),
+    )?;
+    for suspicious in &report.suspicious {
+        writeln!(
+            out,
+            "  {}:{}  {} ({} \u{2192} {})",
+            suspicious.source, suspicious.line, suspicious.relation, suspicious.from, suspicious.to
+        )?;
+        dim(
+            out,
+            &format!("    \u{201c}{}\u{201d}\n", one_line(&suspicious.quote)),
+        )?;
+    }
+    heading(out, "Mentions per entity")?;
+    let mut counts: Vec<(&String, &usize)> = report.mentions.iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let width = counts.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+    for (id, count) in counts {
+        writeln!(out, "  {id:width$}  {count:>5}")?;
+    }
+    Ok(())
+}

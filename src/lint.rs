@@ -1,0 +1,220 @@
+//! Warnings about data that is valid but probably not what the curator
+//! meant: the coverage findings (unmentioned entities, uncovered sentences,
+//! suspicious evidence) and structural smells (isolated entities,
+//! self-loops, duplicates, unused vocabulary, aliases inside other
+//! aliases). They never fail a build; `kg lint --deny-warnings` makes them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::coverage::{CoverageReport, MentionFinder};
+use crate::diagnostic::{Diagnostic, Files, Origin};
+use crate::graph::KnowledgeGraph;
+use crate::model::Dataset;
+
+/// Every warning for a dataset. `files` gains the source texts (under
+/// `text_name(source.text_path)`) so that warnings can point into them.
+pub fn lint(
+    graph: &KnowledgeGraph,
+    coverage: &CoverageReport,
+    files: &mut Files,
+    text_name: impl Fn(&str) -> String,
+) -> Vec<Diagnostic> {
+    let dataset = graph.dataset();
+    let mut warnings = Vec::new();
+    coverage_warnings(dataset, coverage, files, text_name, &mut warnings);
+    structure_warnings(graph, &mut warnings);
+    crate::diagnostic::sort(&mut warnings);
+    warnings
+}
+
+fn coverage_warnings(
+    dataset: &Dataset,
+    coverage: &CoverageReport,
+    files: &mut Files,
+    text_name: impl Fn(&str) -> String,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    for id in &coverage.unmentioned {
+        let entity = dataset.entity(id).expect("coverage lists known entities");
+        warnings.push(
+            Diagnostic::warning(format!("entity `{id}` is mentioned in no source"))
+                .at(entity.origin.clone(), "no source uses its label or any alias")
+                .note("add the surface form the source uses as an alias, or check that the sources support this entity"),
+        );
+    }
+    let mut text_files = HashMap::new();
+    for candidate in &coverage.candidates {
+        let file = *text_files
+            .entry(candidate.source.clone())
+            .or_insert_with(|| {
+                let source = dataset
+                    .source(&candidate.source)
+                    .expect("coverage lists known sources");
+                files.add(text_name(&source.text_path), source.text.clone())
+            });
+        let names: Vec<String> = candidate
+            .entities
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
+        warnings.push(
+            Diagnostic::warning(format!(
+                "sentence mentions {} but backs no relation",
+                names.join(", ")
+            ))
+            .at(Origin::new(file, candidate.byte_start..candidate.byte_end), "no evidence quote overlaps this sentence")
+            .note("record the relation it states, or add it to reviewed.toml as an `[[ignore]]` with a reason"),
+        );
+    }
+    for suspicious in &coverage.suspicious {
+        let relation = dataset
+            .relations
+            .binary_search_by(|r| r.id.as_str().cmp(&suspicious.relation))
+            .map(|index| &dataset.relations[index])
+            .expect("coverage lists known relations");
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the evidence of `{}` mentions neither `{}` nor `{}`",
+                suspicious.relation, suspicious.from, suspicious.to
+            ))
+            .at(relation.origin.clone(), "suspicious evidence")
+            .note(format!(
+                "quote, line {}: \"{}\"",
+                suspicious.line,
+                suspicious
+                    .quote
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        );
+    }
+}
+
+fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
+    let dataset = graph.dataset();
+    for entity in &dataset.entities {
+        if graph.degree(&entity.id) == 0 {
+            warnings.push(
+                Diagnostic::warning(format!("entity `{}` has no relation", entity.id))
+                    .at(entity.origin.clone(), "isolated entity"),
+            );
+        }
+    }
+    let mut seen: BTreeMap<(&str, &str, &str, crate::model::Modality), &crate::model::Relation> =
+        BTreeMap::new();
+    for relation in &dataset.relations {
+        if relation.from == relation.to {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "relation `{}` connects `{}` to itself",
+                    relation.id, relation.from
+                ))
+                .at(relation.origin.clone(), "self-loop"),
+            );
+        }
+        let key = (
+            relation.from.as_str(),
+            relation.relation_type.as_str(),
+            relation.to.as_str(),
+            relation.modality,
+        );
+        if let Some(first) = seen.get(&key) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "relations `{}` and `{}` state the same thing",
+                    first.id, relation.id
+                ))
+                .at(relation.origin.clone(), "same from, type, to and modality")
+                .at(first.origin.clone(), "as this one")
+                .note("merge their evidence into one relation"),
+            );
+        } else {
+            seen.insert(key, relation);
+        }
+    }
+    for relation in &dataset.relations {
+        let symmetric = dataset
+            .schema
+            .relation_type(&relation.relation_type)
+            .is_some_and(|ty| ty.symmetric);
+        let reverse = (
+            relation.to.as_str(),
+            relation.relation_type.as_str(),
+            relation.from.as_str(),
+            relation.modality,
+        );
+        if symmetric && relation.from < relation.to {
+            if let Some(other) = seen.get(&reverse) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "symmetric `{}` is stated in both directions between `{}` and `{}`",
+                        relation.relation_type, relation.from, relation.to
+                    ))
+                    .at(other.origin.clone(), "the reverse")
+                    .at(relation.origin.clone(), "this one")
+                    .note("a symmetric relation reads both ways: keep one"),
+                );
+            }
+        }
+    }
+    for kind in &dataset.schema.kinds {
+        if !dataset
+            .entities
+            .iter()
+            .any(|entity| entity.kind == kind.name)
+        {
+            warnings.push(
+                Diagnostic::warning(format!("kind `{}` is used by no entity", kind.name))
+                    .at(kind.origin.clone(), "unused kind"),
+            );
+        }
+    }
+    for ty in &dataset.schema.relation_types {
+        if !dataset
+            .relations
+            .iter()
+            .any(|relation| relation.relation_type == ty.name)
+        {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "relation type `{}` is used by no relation",
+                    ty.name
+                ))
+                .at(ty.origin.clone(), "unused relation type"),
+            );
+        }
+    }
+    alias_inside_alias(dataset, warnings);
+}
+
+/// An alias found, as a whole word, inside another entity's label or alias
+/// ("Europe" in "Council of Europe") makes mentions ambiguous. Found with
+/// the same automaton as mentions, so linear in the total alias length.
+fn alias_inside_alias(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
+    let finder = MentionFinder::overlapping(&dataset.entities);
+    for (index, entity) in dataset.entities.iter().enumerate() {
+        for form in std::iter::once(&entity.label).chain(&entity.aliases) {
+            for mention in finder.find(form) {
+                let whole = mention.span.start == 0 && mention.span.end == form.len();
+                if mention.entity != index && !whole {
+                    let other = &dataset.entities[mention.entity];
+                    warnings.push(
+                        Diagnostic::warning(format!(
+                            "`{}` of `{}` contains `{}`, a name of `{}`",
+                            form,
+                            entity.id,
+                            &form[mention.span.clone()],
+                            other.id
+                        ))
+                        .at(
+                            entity.origin.clone(),
+                            "mentions of this entity also read as the other",
+                        )
+                        .at(other.origin.clone(), "the other entity"),
+                    );
+                }
+            }
+        }
+    }
+}
