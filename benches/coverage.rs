@@ -11,7 +11,10 @@ use kgraph::diagnostic::Origin;
 use kgraph::model::{Dataset, Entity, Source};
 
 fn size(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -22,10 +25,14 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// A deterministic pseudo-random word: no Rng crate needed.
 fn word(seed: u64) -> String {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut word = String::new();
     for _ in 0..(4 + (x >> 60) as usize % 5) {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         word.push((b'a' + (x >> 59) as u8 % 26) as char);
     }
     word
@@ -104,6 +111,9 @@ fn main() {
         bytes as f64 / 1e6 / seconds
     );
     if let Some(peak) = peak_rss_mib() {
-        println!("peak memory: {peak:.0} MiB (the corpus itself: {:.0} MiB)", bytes as f64 / (1 << 20) as f64);
+        println!(
+            "peak memory: {peak:.0} MiB (the corpus itself: {:.0} MiB)",
+            bytes as f64 / (1 << 20) as f64
+        );
     }
 }

@@ -203,14 +203,24 @@ fn alias_inside_alias(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
                 let whole = mention.span.start == 0 && mention.span.end == form.len();
                 let other = &dataset.entities[mention.entity];
                 let found = &form[mention.span.clone()];
-                let is_alias = other.aliases.iter().any(|alias| alias.eq_ignore_ascii_case(found));
-                if mention.entity != index && !whole && is_alias && !other.label.eq_ignore_ascii_case(found) {
+                let is_alias = other
+                    .aliases
+                    .iter()
+                    .any(|alias| alias.eq_ignore_ascii_case(found));
+                if mention.entity != index
+                    && !whole
+                    && is_alias
+                    && !other.label.eq_ignore_ascii_case(found)
+                {
                     warnings.push(
                         Diagnostic::warning(format!(
                             "`{form}` of `{}` contains `{found}`, an alias of `{}`",
                             entity.id, other.id
                         ))
-                        .at(entity.origin.clone(), format!("in text, `{form}` is never read as `{}`", other.id))
+                        .at(
+                            entity.origin.clone(),
+                            format!("in text, `{form}` is never read as `{}`", other.id),
+                        )
                         .at(other.origin.clone(), "the other entity"),
                     );
                 }

@@ -27,17 +27,13 @@ struct Patterns {
 }
 
 impl Patterns {
-    fn new(
-        forms: Vec<(String, usize)>,
-        ignore_case: bool,
-        match_kind: MatchKind,
-    ) -> Option<Patterns> {
+    fn new(forms: Vec<(String, usize)>, ignore_case: bool) -> Option<Patterns> {
         if forms.is_empty() {
             return None;
         }
         let (patterns, owners): (Vec<String>, Vec<usize>) = forms.into_iter().unzip();
         let automaton = AhoCorasick::builder()
-            .match_kind(match_kind)
+            .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(ignore_case)
             .build(&patterns)
             .expect("surface forms are within the automaton's limits");
@@ -50,7 +46,7 @@ pub struct MentionFinder {
     case_sensitive: Option<Patterns>,
     case_insensitive: Option<Patterns>,
     /// Report every form found, overlapping ones included, instead of the
-    /// longest at each place.
+    /// longest whole-word one at each place.
     overlapping: bool,
 }
 
@@ -94,14 +90,12 @@ impl MentionFinder {
             forms.sort();
             forms.dedup();
         }
-        let match_kind = if overlapping {
-            MatchKind::Standard
-        } else {
-            MatchKind::LeftmostLongest
-        };
+        // Every match is needed, not just the longest at each place: the
+        // longest can fail the whole-word test ("Luhansk separatist
+        // republic" inside "... republics") where a shorter one passes.
         MentionFinder {
-            case_sensitive: Patterns::new(exact, false, match_kind),
-            case_insensitive: Patterns::new(loose, true, match_kind),
+            case_sensitive: Patterns::new(exact, false),
+            case_insensitive: Patterns::new(loose, true),
             overlapping,
         }
     }
@@ -119,12 +113,7 @@ impl MentionFinder {
             .into_iter()
             .flatten()
         {
-            let hits: Box<dyn Iterator<Item = aho_corasick::Match>> = if self.overlapping {
-                Box::new(patterns.automaton.find_overlapping_iter(text))
-            } else {
-                Box::new(patterns.automaton.find_iter(text))
-            };
-            for hit in hits {
+            for hit in patterns.automaton.find_overlapping_iter(text) {
                 if is_whole_word(text, hit.start(), hit.end()) {
                     found.push((
                         hit.start(),
@@ -205,6 +194,24 @@ mod tests {
         assert_eq!(
             names(&finder, &entities, "The Council of\nEurope is in Europe."),
             vec!["coe=Council of\nEurope", "europe=Europe"]
+        );
+    }
+
+    #[test]
+    fn a_longer_form_that_is_not_a_whole_word_leaves_room_for_a_shorter_one() {
+        let entities = [entity(
+            "luhansk",
+            "Luhansk separatist republic",
+            &["Luhansk"],
+        )];
+        let finder = MentionFinder::new(&entities);
+        assert_eq!(
+            names(
+                &finder,
+                &entities,
+                "Donetsk and Luhansk separatist republics"
+            ),
+            vec!["luhansk=Luhansk"]
         );
     }
 }
