@@ -75,7 +75,8 @@ pub fn dot_options(
         ]);
     }
     DotOptions {
-        legend,
+        // neato, sfdp and circo ignore clusters and would scatter the legend.
+        legend: legend && matches!(engine, Engine::Dot | Engine::Fdp),
         wrap: Some(wrap),
         edge_labels,
         cluster_by_kind,
