@@ -102,20 +102,23 @@ struct Parsed {
 impl Loader<'_> {
     fn run(&mut self) -> Option<Dataset> {
         let mut raw = RawDataset::default();
+        // Each tree is dropped once read: at a million relations the trees
+        // are the largest thing in memory.
         let before = self.report.diagnostics.len();
         let schema_files = self.parse_named("schema", true);
         raw.schema_complete = self.report.diagnostics.len() == before;
-        for parsed in &schema_files {
-            self.read(parsed, &mut raw, raw::read_schema);
+        let schema_missing = schema_files.is_empty();
+        for parsed in schema_files {
+            self.read(&parsed, &mut raw, raw::read_schema);
         }
         let before = self.report.diagnostics.len();
         let entity_files = self.parse_named("entities", true);
         raw.entities_complete = self.report.diagnostics.len() == before;
-        for parsed in &entity_files {
-            self.read(parsed, &mut raw, raw::read_entities);
+        let entities_missing = entity_files.is_empty();
+        for parsed in entity_files {
+            self.read(&parsed, &mut raw, raw::read_entities);
         }
-        let relation_files = self.parse_named("relations", false);
-        for parsed in &relation_files {
+        for parsed in &self.parse_named("relations", false) {
             self.read(parsed, &mut raw, raw::read_relations);
         }
         for parsed in &self.parse_named("reviewed", false) {
@@ -141,7 +144,7 @@ impl Loader<'_> {
             &mut self.report.diagnostics,
         );
         let reviewed = check::check_reviewed(&raw, &sources, &mut self.report.diagnostics);
-        if schema_files.is_empty() || entity_files.is_empty() {
+        if schema_missing || entities_missing {
             return None;
         }
         let mut dataset = Dataset {

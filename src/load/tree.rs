@@ -130,76 +130,109 @@ fn toml_value(value: &DeValue<'_>) -> Value {
     }
 }
 
+/// JSON nesting deeper than this is refused: the tree is built recursively
+/// and our documents are three levels deep.
+const MAX_JSON_DEPTH: usize = 64;
+
 fn parse_json(text: &str) -> Result<Node, SyntaxError> {
-    use jsonc_parser::{CollectOptions, ParseOptions};
-    // Strict JSON: generated files must load in every other JSON tool too.
-    let options = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(
-        |error| SyntaxError {
-            message: error.kind().to_string(),
-            span: error.range().start..error.range().end,
-        },
-    )?;
-    match parsed.value {
-        Some(value) => Ok(json_node(value)),
-        None => Err(SyntaxError {
-            message: "expected a JSON object, found an empty file".to_owned(),
-            span: 0..0,
-        }),
+    // jiter is a pull parser: its position between tokens gives the spans
+    // that serde_json cannot, at several hundred MB/s.
+    let mut parser = jiter::Jiter::new(text.as_bytes());
+    let node = json_value(&mut parser, text, 0)?;
+    parser.finish().map_err(json_error)?;
+    Ok(node)
+}
+
+fn json_error(error: jiter::JiterError) -> SyntaxError {
+    let message = error.error_type.to_string();
+    SyntaxError {
+        message,
+        span: error.index..error.index + 1,
     }
 }
 
-fn json_node(value: jsonc_parser::ast::Value<'_>) -> Node {
-    use jsonc_parser::ast::{ObjectPropName, Value as Json};
-    let (value, range) = match value {
-        Json::StringLit(text) => (Value::String(text.value.into_owned()), text.range),
-        Json::NumberLit(number) => {
-            let value = number.value.parse::<i64>().map_or_else(
-                |_| Value::Float(number.value.parse().unwrap_or(f64::NAN)),
-                Value::Integer,
-            );
-            (value, number.range)
+fn json_value(
+    parser: &mut jiter::Jiter<'_>,
+    text: &str,
+    depth: usize,
+) -> Result<Node, SyntaxError> {
+    use jiter::Peek;
+    let peek = parser.peek().map_err(json_error)?;
+    let start = parser.current_index();
+    if depth > MAX_JSON_DEPTH && matches!(peek, Peek::Array | Peek::Object) {
+        return Err(SyntaxError {
+            message: format!("nested more than {MAX_JSON_DEPTH} levels deep"),
+            span: start..start + 1,
+        });
+    }
+    let value = match peek {
+        Peek::Null => {
+            parser.known_null().map_err(json_error)?;
+            Value::Null
         }
-        Json::BooleanLit(boolean) => (Value::Boolean(boolean.value), boolean.range),
-        Json::NullKeyword(null) => (Value::Null, null.range),
-        Json::Array(array) => (
-            Value::Array(array.elements.into_iter().map(json_node).collect()),
-            array.range,
-        ),
-        Json::Object(object) => {
-            let fields = object
-                .properties
-                .into_iter()
-                .map(|property| {
-                    let (key, key_range) = match property.name {
-                        ObjectPropName::String(text) => (text.value.into_owned(), text.range),
-                        ObjectPropName::Word(word) => (word.value.to_owned(), word.range),
-                    };
-                    Field {
-                        key,
-                        key_span: key_range.start..key_range.end,
-                        node: json_node(property.value),
-                    }
-                })
-                .collect();
-            (Value::Table(fields), object.range)
+        Peek::True | Peek::False => Value::Boolean(parser.known_bool(peek).map_err(json_error)?),
+        Peek::String => Value::String(parser.known_str().map_err(json_error)?.to_owned()),
+        Peek::Array => {
+            let mut items = Vec::new();
+            let mut next = parser.known_array().map_err(json_error)?;
+            while next.is_some() {
+                items.push(json_value(parser, text, depth + 1)?);
+                next = parser.array_step().map_err(json_error)?;
+            }
+            Value::Array(items)
+        }
+        Peek::Object => {
+            let mut fields = Vec::new();
+            let mut before_key = parser.current_index();
+            let mut key = parser
+                .known_object()
+                .map_err(json_error)?
+                .map(str::to_owned);
+            while let Some(name) = key {
+                let key_span = json_key_span(text, before_key, parser.current_index());
+                let node = json_value(parser, text, depth + 1)?;
+                fields.push(Field {
+                    key: name,
+                    key_span,
+                    node,
+                });
+                before_key = parser.current_index();
+                key = parser.next_key().map_err(json_error)?.map(str::to_owned);
+            }
+            Value::Table(fields)
+        }
+        _ => {
+            let number = parser.known_number_bytes(peek).map_err(json_error)?;
+            let number = std::str::from_utf8(number).unwrap_or_default();
+            number.parse::<i64>().map_or_else(
+                |_| Value::Float(number.parse().unwrap_or(f64::NAN)),
+                Value::Integer,
+            )
         }
     };
-    Node {
+    Ok(Node {
         value,
-        span: range.start..range.end,
-    }
+        span: start..parser.current_index(),
+    })
+}
+
+/// The span of an object key, quotes included: the first `"` after where
+/// the parser stood before the key, to the last `"` before its colon.
+fn json_key_span(text: &str, before: usize, after: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let start = bytes[before..after]
+        .iter()
+        .position(|&b| b == b'"')
+        .map_or(before, |i| before + i);
+    let colon = bytes[..after]
+        .iter()
+        .rposition(|&b| b == b':')
+        .unwrap_or(after);
+    let end = bytes[..colon]
+        .iter()
+        .rposition(|&b| b == b'"')
+        .map_or(colon, |i| i + 1);
+    start..end.max(start)
 }
 
 #[cfg(test)]
@@ -234,6 +267,13 @@ mod tests {
         let error = parse("a = \n", Syntax::Toml).unwrap_err();
         assert!(error.span.start <= 5, "{error:?}");
         let error = parse("{\"a\": 1,}", Syntax::Json).unwrap_err();
-        assert_eq!(error.span.start, 7, "{error:?}");
+        assert_eq!(error.span.start, 8, "{error:?}");
+        let deep = "[".repeat(100_000);
+        assert!(
+            parse(&deep, Syntax::Json)
+                .unwrap_err()
+                .message
+                .contains("nested")
+        );
     }
 }
