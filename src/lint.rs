@@ -144,18 +144,19 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             relation.from.as_str(),
             relation.modality,
         );
-        if symmetric && relation.from < relation.to {
-            if let Some(other) = seen.get(&reverse) {
-                warnings.push(
-                    Diagnostic::warning(format!(
-                        "symmetric `{}` is stated in both directions between `{}` and `{}`",
-                        relation.relation_type, relation.from, relation.to
-                    ))
-                    .at(other.origin.clone(), "the reverse")
-                    .at(relation.origin.clone(), "this one")
-                    .note("a symmetric relation reads both ways: keep one"),
-                );
-            }
+        if symmetric
+            && relation.from < relation.to
+            && let Some(other) = seen.get(&reverse)
+        {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "symmetric `{}` is stated in both directions between `{}` and `{}`",
+                    relation.relation_type, relation.from, relation.to
+                ))
+                .at(other.origin.clone(), "the reverse")
+                .at(relation.origin.clone(), "this one")
+                .note("a symmetric relation reads both ways: keep one"),
+            );
         }
     }
     for kind in &dataset.schema.kinds {
