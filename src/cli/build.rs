@@ -42,6 +42,11 @@ pub fn artifacts(graph: &KnowledgeGraph) -> anyhow::Result<Vec<Artifact>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.out.as_os_str() == "-" {
+        anyhow::bail!(
+            "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"
+        );
+    }
     let (dataset, mut report) = match load(&args.data.data)? {
         Loaded::Valid(dataset, report) => (dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),

@@ -63,6 +63,15 @@ pub fn dot_quote(text: &str) -> String {
                     quoted.push_str("\\n");
                 }
             }
+            // A control character would make Graphviz's SVG invalid XML;
+            // its Unicode "control picture" (U+240C for form feed) shows it.
+            control if control.is_control() && control != '\t' => {
+                quoted.push(match u32::from(control) {
+                    code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+                    0x7f => '\u{2421}',
+                    _ => '\u{fffd}',
+                })
+            }
             other => quoted.push(other),
         }
     }
@@ -421,6 +430,14 @@ mod tests {
         );
         assert_eq!(dot_quote("node"), "\"node\"");
         assert_eq!(dot_quote("<b>&{};"), "\"<b>&{};\"");
+        assert_eq!(
+            dot_quote("page\u{c}break\ttab"),
+            "\"page\u{240c}break\ttab\""
+        );
+        assert_eq!(
+            dot_quote("del\u{7f} c1\u{85}"),
+            "\"del\u{2421} c1\u{fffd}\""
+        );
     }
 
     #[test]

@@ -102,6 +102,31 @@ impl<'a> Record<'a> {
         );
     }
 
+    /// Control characters other than tab and line breaks cannot be written
+    /// to XML (GraphML, SVG) or shown by most consumers: refused at the
+    /// door, so that every export can carry every curated string.
+    fn check_characters(
+        &self,
+        node: &Node,
+        key: &str,
+        text: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if let Some(bad) = text
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "field `{key}` contains the control character U+{:04X}",
+                    u32::from(bad)
+                ))
+                .at(self.origin(node.span.clone()), "not allowed in curated text")
+                .note("only tab, line feed and carriage return are allowed: XML exports cannot carry the others"),
+            );
+        }
+    }
+
     pub fn optional_str(
         &mut self,
         key: &'static str,
@@ -109,10 +134,13 @@ impl<'a> Record<'a> {
     ) -> Option<Spanned<String>> {
         let node = self.take(key)?;
         match &node.value {
-            Value::String(text) => Some(Spanned {
-                value: text.clone(),
-                span: node.span.clone(),
-            }),
+            Value::String(text) => {
+                self.check_characters(node, key, text, diagnostics);
+                Some(Spanned {
+                    value: text.clone(),
+                    span: node.span.clone(),
+                })
+            }
             _ => {
                 self.wrong_type(node, key, "a string", diagnostics);
                 None
@@ -167,10 +195,13 @@ impl<'a> Record<'a> {
         items
             .iter()
             .filter_map(|item| match &item.value {
-                Value::String(text) => Some(Spanned {
-                    value: text.clone(),
-                    span: item.span.clone(),
-                }),
+                Value::String(text) => {
+                    self.check_characters(item, key, text, diagnostics);
+                    Some(Spanned {
+                        value: text.clone(),
+                        span: item.span.clone(),
+                    })
+                }
                 _ => {
                     self.wrong_type(item, key, "a string", diagnostics);
                     None
