@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/graph.dot, output/graph.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/graph.dot, output/graph.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -22,13 +22,60 @@ pub struct Args {
     /// Write nothing; exit 1 if any file in the output directory differs from what would be written
     #[arg(long)]
     check: bool,
+    /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
+    formats: Vec<Format>,
 }
 
-/// Every file `kg build` produces for a graph.
-pub fn artifacts(graph: &KnowledgeGraph) -> anyhow::Result<Vec<Artifact>> {
-    Format::ALL
-        .into_iter()
-        .map(|format| {
+/// The project file, `kgraph.toml` in the working directory: settings that
+/// would otherwise be repeated as flags.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Project {
+    #[serde(default)]
+    build: BuildSettings,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BuildSettings {
+    /// Format names, as for `--formats`.
+    formats: Option<Vec<String>>,
+}
+
+const PROJECT_FILE: &str = "kgraph.toml";
+
+/// The formats to build: the flag, else the project file, else all.
+fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
+    if !flag.is_empty() {
+        return Ok(flag.to_vec());
+    }
+    let text = match std::fs::read_to_string(PROJECT_FILE) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Format::ALL.to_vec());
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot read `{PROJECT_FILE}`")),
+    };
+    let project: Project =
+        toml::from_str(&text).with_context(|| format!("invalid `{PROJECT_FILE}`"))?;
+    match project.build.formats {
+        None => Ok(Format::ALL.to_vec()),
+        Some(names) => names
+            .iter()
+            .map(|name| {
+                super::export::parse_format(name)
+                    .map_err(|message| anyhow::anyhow!("{PROJECT_FILE}: {message}"))
+            })
+            .collect(),
+    }
+}
+
+/// The files `kg build` produces for a graph, one per format.
+pub fn artifacts(graph: &KnowledgeGraph, formats: &[Format]) -> anyhow::Result<Vec<Artifact>> {
+    formats
+        .iter()
+        .map(|&format| {
             let mut bytes = Vec::new();
             format
                 .write(graph, &mut bytes)
@@ -59,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     );
     let graph = KnowledgeGraph::new(dataset);
     super::lint::lint_into(&graph, &mut report, &args.data.data);
-    let artifacts = artifacts(&graph)?;
+    let artifacts = artifacts(&graph, &formats(&args.formats)?)?;
     let mut stdout = std::io::stdout().lock();
     if args.check {
         let stale = output::stale(&args.out, &artifacts);

@@ -96,3 +96,34 @@ fn every_command_has_help_with_examples_and_completions_generate() {
     assert!(bash.status.success());
     assert!(stdout(&bash).contains("kg"), "{}", stdout(&bash));
 }
+
+#[test]
+fn the_formats_come_from_the_flag_else_the_project_file_else_all() {
+    let workdir = Workdir::with_data("base");
+    let written = |workdir: &Workdir| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(workdir.path().join("output"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        std::fs::remove_dir_all(workdir.path().join("output")).unwrap();
+        names
+    };
+    assert!(workdir.kg(&["build", "--formats", "json"]).status.success());
+    assert_eq!(written(&workdir), ["graph.json"]);
+    workdir.write("kgraph.toml", "[build]\nformats = [\"dot\"]\n");
+    assert!(workdir.kg(&["build"]).status.success());
+    assert_eq!(written(&workdir), ["graph.dot"]);
+    // --check follows the same choice.
+    assert!(workdir.kg(&["build"]).status.success());
+    assert!(workdir.kg(&["build", "--check"]).status.success());
+    written(&workdir);
+    workdir.write("kgraph.toml", "[build]\nformats = [\"dott\"]\n");
+    let output = workdir.kg(&["build"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown format `dott`"),
+        "{}",
+        stderr(&output)
+    );
+}
