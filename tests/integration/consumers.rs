@@ -212,3 +212,57 @@ fn json_is_valid_against_the_published_schema_and_loads_in_networkx() {
         assert!(report.contains("ok"), "{report}");
     }
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A one-entity, one-relation dataset whose label, alias and note are
+    /// the given strings.
+    fn dataset_with(label: &str, note: &str) -> kgraph::Dataset {
+        let workdir = Workdir::with_data("base");
+        let mut entities = workdir.read("data/entities.toml");
+        entities = entities.replacen(
+            "label = \"Kingdom\"",
+            &format!("label = {}", toml_string(label)),
+            1,
+        );
+        workdir.write("data/entities.toml", entities);
+        let mut relations = workdir.read("data/relations.toml");
+        relations = relations.replacen(
+            "note = \"According to its ministers\"",
+            &format!("note = {}", toml_string(note)),
+            1,
+        );
+        workdir.write("data/relations.toml", relations);
+        kgraph::load(&workdir.path().join("data"))
+            .map(|(dataset, _)| dataset)
+            .expect("valid")
+    }
+
+    fn toml_string(text: &str) -> String {
+        // serde_json's string escapes are valid TOML basic-string escapes.
+        serde_json::to_string(text).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any label, printable or not, comes back from our DOT through
+        /// graphviz-rust's parser exactly (line breaks as `\n`).
+        #[test]
+        fn labels_survive_dot(label in "[^\\p{Cc}]{1,40}|[a\"\\\\\n{}<>&;= \\u{1F680}\\u{05D0}]{1,20}", note in "\\PC{0,30}") {
+            prop_assume!(!label.trim().is_empty());
+            let graph = kgraph::KnowledgeGraph::new(dataset_with(&label, &note));
+            let mut dot = Vec::new();
+            kgraph::Format::Dot.write(&graph, &mut dot).unwrap();
+            let text = String::from_utf8(dot).unwrap();
+            let Graph::DiGraph { stmts, .. } = graphviz_rust::parse(&text).expect("parses") else { panic!() };
+            let parsed = stmts.iter().find_map(|stmt| match stmt {
+                Stmt::Node(Node { id, attributes }) if unquote(&id.0) == "kingdom" => Some(super::attributes(attributes)),
+                _ => None,
+            }).expect("the kingdom node");
+            prop_assert_eq!(&parsed["label"], &label);
+        }
+    }
+}
