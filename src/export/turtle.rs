@@ -18,6 +18,11 @@
 //! | source | `{base}source/{id}` | `source:` |
 //! | kgraph's own terms | `{base}vocab/...` | `kg:` |
 //!
+//! A namespace is written with its prefix only when every local name in it
+//! needs no backslash escape, which holds for validated ids except a
+//! relation id ending in `.`; otherwise its IRIs are written in full,
+//! because rdflib 7.6 rejects escaped local names such as `relation:a\.`.
+//!
 //! An entity is `a kg:Entity, kind:{kind}` with `kg:id`, `rdfs:label`,
 //! `skos:altLabel` per alias, `rdfs:comment` (its description) and
 //! `owl:sameAs <http://www.wikidata.org/entity/Q...>`. Each relation is
