@@ -2,6 +2,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use kgraph::export::{TurtleOptions, write_turtle};
 use kgraph::output::{self, Artifact};
 use kgraph::{Format, KnowledgeGraph};
 
@@ -11,7 +12,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension"
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -22,6 +23,13 @@ pub struct Args {
     /// File to write, or `-` for stdout (the default)
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     output: PathBuf,
+    /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
+    #[arg(long, value_name = "IRI", value_parser = parse_base_iri)]
+    base_iri: Option<TurtleOptions>,
+}
+
+fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
+    TurtleOptions::new(iri).map_err(|error| error.to_string())
 }
 
 pub fn parse_format(name: &str) -> Result<Format, String> {
@@ -36,25 +44,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let format = match args.format {
         Some(format) => format,
         None if to_stdout => anyhow::bail!("give --format when writing to stdout"),
-        None => args
-            .output
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .and_then(Format::from_extension)
-            .with_context(|| {
-                format!(
-                    "cannot tell the format of `{}` from its extension: give --format",
-                    args.output.display()
-                )
-            })?,
+        None => Format::from_path(&args.output).with_context(|| {
+            format!(
+                "cannot tell the format of `{}` from its extension: give --format",
+                args.output.display()
+            )
+        })?,
     };
+    if args.base_iri.is_some() && format != Format::Turtle {
+        anyhow::bail!("--base-iri applies only to --format turtle");
+    }
     let dataset = match load(&args.data.data)? {
         Loaded::Valid(dataset, _) => dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     let graph = KnowledgeGraph::new(dataset);
     let mut bytes = Vec::new();
-    format.write(&graph, &mut bytes)?;
+    match &args.base_iri {
+        Some(options) => write_turtle(&graph, options, &mut bytes)?,
+        None => format.write(&graph, &mut bytes)?,
+    }
     if to_stdout {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(&bytes)?;

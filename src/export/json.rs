@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::Modality;
+use crate::model::{Evidence, Modality};
 
 /// Bumped whenever a field is renamed, removed or changes meaning; adding a
 /// field does not bump it.
@@ -23,7 +23,7 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct GraphInfo<'a> {
+pub(super) struct GraphInfo<'a> {
     format: &'static str,
     format_version: u32,
     generator: String,
@@ -97,7 +97,7 @@ struct Edge<'a> {
 }
 
 #[derive(Serialize)]
-struct EvidenceInfo<'a> {
+pub(super) struct EvidenceInfo<'a> {
     source: &'a str,
     quote: &'a str,
     byte_start: usize,
@@ -114,56 +114,7 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
     let document = Document {
         directed: true,
         multigraph: true,
-        graph: GraphInfo {
-            format: "kgraph-node-link",
-            format_version: JSON_FORMAT_VERSION,
-            generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
-            sources: dataset
-                .sources
-                .iter()
-                .map(|source| SourceInfo {
-                    id: &source.id,
-                    title: &source.title,
-                    author: &source.author,
-                    date: &source.date,
-                    publisher: &source.publisher,
-                    url: source.url.as_deref(),
-                    notes: source.notes.as_deref(),
-                    text_path: &source.text_path,
-                    sha256: &source.sha256,
-                })
-                .collect(),
-            schema: SchemaInfo {
-                kinds: dataset
-                    .schema
-                    .kinds
-                    .iter()
-                    .map(|kind| KindInfo {
-                        name: &kind.name,
-                        description: &kind.description,
-                    })
-                    .collect(),
-                relation_types: dataset
-                    .schema
-                    .relation_types
-                    .iter()
-                    .map(|ty| TypeInfo {
-                        name: &ty.name,
-                        definition: &ty.definition,
-                        domain: &ty.domain,
-                        range: &ty.range,
-                        symmetric: ty.symmetric,
-                    })
-                    .collect(),
-                modalities: Modality::ALL
-                    .iter()
-                    .map(|modality| ModalityInfo {
-                        name: modality.as_str(),
-                        definition: modality.definition(),
-                    })
-                    .collect(),
-            },
-        },
+        graph: graph_info(graph, "kgraph-node-link", JSON_FORMAT_VERSION),
         nodes: dataset
             .entities
             .iter()
@@ -188,23 +139,84 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
                 modality: relation.modality.as_str(),
                 note: relation.note.as_deref(),
                 date: relation.date.as_deref(),
-                evidence: relation
-                    .evidence
-                    .iter()
-                    .map(|evidence| EvidenceInfo {
-                        source: &evidence.source,
-                        quote: &evidence.quote,
-                        byte_start: evidence.location.byte_start,
-                        byte_end: evidence.location.byte_end,
-                        char_start: evidence.location.char_start,
-                        char_end: evidence.location.char_end,
-                        line: evidence.location.line,
-                        column: evidence.location.column,
-                    })
-                    .collect(),
+                evidence: relation.evidence.iter().map(evidence_info).collect(),
             })
             .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
     out.write_all(b"\n")
+}
+
+/// The graph-level metadata (generator, sources, schema), shared with the
+/// exports that embed it, such as JGF's `graph.metadata`.
+pub(super) fn graph_info<'a>(
+    graph: &'a KnowledgeGraph,
+    format: &'static str,
+    format_version: u32,
+) -> GraphInfo<'a> {
+    let dataset = graph.dataset();
+    GraphInfo {
+        format,
+        format_version,
+        generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
+        sources: dataset
+            .sources
+            .iter()
+            .map(|source| SourceInfo {
+                id: &source.id,
+                title: &source.title,
+                author: &source.author,
+                date: &source.date,
+                publisher: &source.publisher,
+                url: source.url.as_deref(),
+                notes: source.notes.as_deref(),
+                text_path: &source.text_path,
+                sha256: &source.sha256,
+            })
+            .collect(),
+        schema: SchemaInfo {
+            kinds: dataset
+                .schema
+                .kinds
+                .iter()
+                .map(|kind| KindInfo {
+                    name: &kind.name,
+                    description: &kind.description,
+                })
+                .collect(),
+            relation_types: dataset
+                .schema
+                .relation_types
+                .iter()
+                .map(|ty| TypeInfo {
+                    name: &ty.name,
+                    definition: &ty.definition,
+                    domain: &ty.domain,
+                    range: &ty.range,
+                    symmetric: ty.symmetric,
+                })
+                .collect(),
+            modalities: Modality::ALL
+                .iter()
+                .map(|modality| ModalityInfo {
+                    name: modality.as_str(),
+                    definition: modality.definition(),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// One evidence, as every JSON export writes it.
+pub(super) fn evidence_info(evidence: &Evidence) -> EvidenceInfo<'_> {
+    EvidenceInfo {
+        source: &evidence.source,
+        quote: &evidence.quote,
+        byte_start: evidence.location.byte_start,
+        byte_end: evidence.location.byte_end,
+        char_start: evidence.location.char_start,
+        char_end: evidence.location.char_end,
+        line: evidence.location.line,
+        column: evidence.location.column,
+    }
 }

@@ -1,6 +1,8 @@
 //! `kg build`: golden outputs for the valid fixtures, `--check`, and
 //! `kg export`.
 
+use kgraph::Format;
+
 use crate::common::{Workdir, assert_golden, fixtures, stderr, stdout};
 
 fn build_fixture(fixture: &str) -> Workdir {
@@ -11,10 +13,10 @@ fn build_fixture(fixture: &str) -> Workdir {
 }
 
 #[test]
-fn valid_fixtures_build_their_golden_dot_and_json() {
+fn valid_fixtures_build_their_golden_files_in_every_format() {
     for fixture in ["base", "hostile"] {
         let workdir = build_fixture(fixture);
-        for file in ["graph.dot", "graph.json"] {
+        for file in Format::ALL.map(Format::file_name) {
             let golden = fixtures().join("expected").join(fixture).join(file);
             assert_golden(&golden, &workdir.read(&format!("output/{file}")));
         }
@@ -25,9 +27,16 @@ fn valid_fixtures_build_their_golden_dot_and_json() {
 fn build_prints_a_one_line_summary() {
     let workdir = Workdir::with_data("base");
     let output = workdir.kg(&["build"]);
+    let files: Vec<String> = Format::ALL
+        .iter()
+        .map(|format| format!("output/{}", format.file_name()))
+        .collect();
     assert_eq!(
         stdout(&output),
-        "built 4 entities, 5 relations, 1 source -> output/graph.dot, output/graph.json\n"
+        format!(
+            "built 4 entities, 5 relations, 1 source -> {}\n",
+            files.join(", ")
+        )
     );
 }
 
@@ -61,7 +70,7 @@ fn invalid_data_writes_nothing_and_keeps_the_previous_output() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    assert_eq!(leftovers.len(), Format::ALL.len(), "{leftovers:?}");
 }
 
 #[test]

@@ -157,3 +157,34 @@ pub fn dot() -> Option<PathBuf> {
     }
     found
 }
+
+/// Runs a Node.js consumer script from `tests/consumers` (its packages
+/// installed by `npm ci --prefix tests/consumers`) and returns its stdout;
+/// panics with its stderr if it fails. `None` (after reporting) if Node.js
+/// or the packages are missing.
+pub fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
+    let consumers = repo().join("tests/consumers");
+    let node = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("node"))
+            .find(|path| path.is_file())
+    });
+    let (Some(node), true) = (node, consumers.join("node_modules").is_dir()) else {
+        missing_consumer(
+            "Node.js with tests/consumers/node_modules (npm ci --prefix tests/consumers)",
+        );
+        return None;
+    };
+    let output = Command::new(node)
+        .arg(consumers.join(script))
+        .args(args)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    Some(stdout(&output))
+}

@@ -1,0 +1,176 @@
+//! Cytoscape.js elements JSON: the `elements` object that
+//! `cytoscape({ elements })`, `cy.add()` and `cy.json()` take.
+//!
+//! # Format choices
+//!
+//! - `elements.nodes` in entity id order, `elements.edges` in relation id
+//!   order, each `{"data": {...}, "classes": "..."}` with an explicit
+//!   `data.id`: the entity id, or the relation id (validation keeps the two
+//!   sets apart, and Cytoscape.js refuses two elements with one id).
+//! - Node `data`: `id`, `label`, `kind`, `aliases`, `description`, and
+//!   `wikidata` when there is one; edge `data`: `id`, `source`, `target`,
+//!   `label` (the relation type), `type`, `modality`, `note` and `date` when
+//!   present, `evidence`. Absent values are left out rather than `null`, so
+//!   that a selector such as `edge[note]` means "has a note".
+//! - `classes`: the kind on nodes, the modality and the relation type on
+//!   edges, for stylesheets such as `edge.proposed { line-style: dashed }`.
+//!   All are `[a-z][a-z0-9_]*` names, safe in a class list.
+//! - At the top level, besides `elements`: `data` (generator and format),
+//!   `directed: true` and `multigraph: true`; nodes also carry `value` and
+//!   `name`, and edges `key`. Cytoscape.js ignores these; they make the
+//!   file load unchanged in networkx as a `MultiDiGraph` with
+//!   `networkx.cytoscape_graph(json.load(f))`.
+//!
+//! # Loading it
+//!
+//! ```text
+//! const cy = cytoscape({ container, elements: (await (await fetch("graph.cytoscape.json")).json()).elements });
+//! ```
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::json::{EvidenceInfo, evidence_info};
+use crate::graph::KnowledgeGraph;
+
+/// Bumped whenever a field is renamed, removed or changes meaning.
+pub const CYTOSCAPE_FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    data: GraphData,
+    directed: bool,
+    multigraph: bool,
+    elements: Elements<'a>,
+}
+
+#[derive(Serialize)]
+struct GraphData {
+    name: &'static str,
+    format: &'static str,
+    format_version: u32,
+    generator: String,
+}
+
+#[derive(Serialize)]
+struct Elements<'a> {
+    nodes: Vec<Element<NodeData<'a>>>,
+    edges: Vec<Element<EdgeData<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Element<D> {
+    data: D,
+    classes: String,
+}
+
+#[derive(Serialize)]
+struct NodeData<'a> {
+    id: &'a str,
+    label: &'a str,
+    kind: &'a str,
+    aliases: &'a [String],
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wikidata: Option<&'a str>,
+    /// networkx's `cytoscape_graph` names nodes by `value`.
+    value: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct EdgeData<'a> {
+    id: &'a str,
+    source: &'a str,
+    target: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    relation_type: &'a str,
+    modality: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    evidence: Vec<EvidenceInfo<'a>>,
+    /// networkx's `cytoscape_graph` keys parallel edges by `key`.
+    key: &'a str,
+}
+
+/// Writes the graph as Cytoscape.js elements JSON, pretty-printed, ending
+/// in a newline.
+pub fn write_cytoscape(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let document = Document {
+        data: GraphData {
+            name: "kgraph",
+            format: "kgraph-cytoscape",
+            format_version: CYTOSCAPE_FORMAT_VERSION,
+            generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
+        },
+        directed: true,
+        multigraph: true,
+        elements: Elements {
+            nodes: graph
+                .entities()
+                .iter()
+                .map(|entity| Element {
+                    data: NodeData {
+                        id: &entity.id,
+                        label: &entity.label,
+                        kind: &entity.kind,
+                        aliases: &entity.aliases,
+                        description: &entity.description,
+                        wikidata: entity.wikidata.as_deref(),
+                        value: &entity.id,
+                        name: &entity.label,
+                    },
+                    classes: entity.kind.clone(),
+                })
+                .collect(),
+            edges: graph
+                .relations()
+                .iter()
+                .map(|relation| Element {
+                    data: EdgeData {
+                        id: &relation.id,
+                        source: &relation.from,
+                        target: &relation.to,
+                        label: &relation.relation_type,
+                        relation_type: &relation.relation_type,
+                        modality: relation.modality.as_str(),
+                        note: relation.note.as_deref(),
+                        date: relation.date.as_deref(),
+                        evidence: relation.evidence.iter().map(evidence_info).collect(),
+                        key: &relation.id,
+                    },
+                    classes: format!("{} {}", relation.modality, relation.relation_type),
+                })
+                .collect(),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testing::{HOSTILE, hostile_graph};
+
+    #[test]
+    fn every_element_has_an_id_and_hostile_strings_read_back_exactly() {
+        let mut bytes = Vec::new();
+        write_cytoscape(&hostile_graph(), &mut bytes).unwrap();
+        let document: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let nodes = document["elements"]["nodes"].as_array().unwrap();
+        let edges = document["elements"]["edges"].as_array().unwrap();
+        assert_eq!((nodes.len(), edges.len()), (3, 5));
+        assert_eq!(nodes[0]["data"]["id"], "a-b");
+        assert_eq!(nodes[0]["data"]["label"], HOSTILE);
+        assert_eq!(nodes[0]["data"]["aliases"][0], HOSTILE);
+        assert_eq!(edges[0]["data"]["id"], "r1");
+        assert_eq!(edges[0]["data"]["note"], HOSTILE);
+        assert_eq!(edges[0]["data"]["evidence"][0]["quote"], HOSTILE);
+        assert_eq!(edges[2]["classes"], "proposed mentions");
+    }
+}

@@ -1,0 +1,347 @@
+//! Mermaid flowcharts, which GitHub and GitLab draw from a fenced
+//! ```` ```mermaid ```` block in Markdown (and mermaid.live, and the Mermaid
+//! CLI `mmdc -i graph.mmd -o graph.svg`).
+//!
+//! # Format choices
+//!
+//! - `flowchart LR`, one node statement per entity, then one link per
+//!   relation, both in id order, then the styles: the output is byte-stable.
+//! - Node ids are [`mermaid_node_id`]s: `n_` and the slug with `-` as `_`, so
+//!   that no id is a Mermaid keyword (`end`, `graph`, ...) or starts a link
+//!   (`o`, `x` after `--`), and two entities never share one.
+//! - Labels go inside `["..."]` through [`mermaid_label`], which writes
+//!   every character Mermaid or HTML reads specially as a Mermaid entity
+//!   code (`#34;` for `"`); Mermaid turns these into HTML character
+//!   references after parsing, so the reader sees the original text. Line
+//!   breaks become `<br>`.
+//! - Links by modality: `-->` actual, `-->` in grey historical, `-.->`
+//!   proposed, `-.->` finely dotted hypothetical, `==>` recommended; each
+//!   labelled with its relation type.
+//! - One `classDef` per kind present, filled with the kind's Graphviz
+//!   `fillcolor` when that is a `#rrggbb` colour.
+//!
+//! Mermaid lays out with dagre in the browser: keep diagrams to a few dozen
+//! nodes. For the README, draw the neighbourhood of one entity with
+//! [`write_mermaid_subgraph`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use crate::graph::KnowledgeGraph;
+use crate::model::Modality;
+
+const DEFAULT_FILL: &str = "#f2f2f2";
+const HISTORICAL_COLOR: &str = "#9a9a9a";
+
+/// Escapes text for a quoted Mermaid label (`["..."]`) or a link label
+/// (`-->|...|`).
+///
+/// Letters, digits, spaces and harmless punctuation stay as they are. These
+/// become numeric entity codes (`#NN;`):
+/// - `"`, which ends the label;
+/// - `#` and `;`, so that curated text never forms an entity code itself;
+/// - `&`, `<`, `>`, which HTML labels would read as markup;
+/// - `` ` `` (starts a Markdown string), `$` (KaTeX math), `%`, `{`, `}`
+///   (`%%{init}%%` directives are found anywhere in the text), `:` (Mermaid
+///   rewrites `style...:...#...;` before parsing), `|` (ends a link label);
+/// - control characters, line and paragraph separators, and the bidi
+///   controls that would reorder the diagram's source in an editor.
+///
+/// A line break (LF, CR LF or CR) becomes `<br>`.
+pub fn mermaid_label(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        match character {
+            '\n' => escaped.push_str("<br>"),
+            '\r' => {
+                if characters.peek() != Some(&'\n') {
+                    escaped.push_str("<br>");
+                }
+            }
+            '"' | '#' | ';' | '&' | '<' | '>' | '`' | '$' | '%' | '{' | '}' | ':' | '|' => {
+                escaped.push_str(&format!("#{};", u32::from(character)));
+            }
+            c if c.is_control()
+                || matches!(
+                    c,
+                    '\u{061C}'
+                        | '\u{200E}'
+                        | '\u{200F}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2066}'..='\u{2069}'
+                ) =>
+            {
+                escaped.push_str(&format!("#{};", u32::from(c)));
+            }
+            other => escaped.push(other),
+        }
+    }
+    if escaped.is_empty() {
+        // `[""]` is not a label Mermaid accepts.
+        escaped.push(' ');
+    }
+    escaped
+}
+
+/// The Mermaid id of an entity, made only of `[a-z0-9_]`: `n_` and the
+/// slug with `-` as `_` (`harbour-accord` is `n_harbour_accord`). An id
+/// that is not a slug (possible only for a dataset built by hand) becomes
+/// `n__x` and the hex of its bytes. Distinct ids give distinct node ids.
+pub fn mermaid_node_id(id: &str) -> String {
+    let slug = id
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if slug {
+        // `_` never occurs in a slug, so the mapping is one to one.
+        format!("n_{}", id.replace('-', "_"))
+    } else {
+        hex_id("n", id)
+    }
+}
+
+/// The Mermaid class of a kind: `k_` and the kind name (`[a-z][a-z0-9_]*`),
+/// or `k__x` and hex for any other name. Classes and nodes have their own
+/// namespaces in Mermaid, so `k_` and `n_` need not differ, but they read
+/// better.
+fn mermaid_class_id(kind: &str) -> String {
+    let name = kind.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if name {
+        format!("k_{kind}")
+    } else {
+        hex_id("k", kind)
+    }
+}
+
+/// `{prefix}__x` then hex: a plain id has a letter or digit after
+/// `{prefix}_`, so the two forms never meet.
+fn hex_id(prefix: &str, name: &str) -> String {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}__x{hex}")
+}
+
+fn link_arrow(modality: Modality) -> &'static str {
+    match modality {
+        Modality::Actual | Modality::Historical => "-->",
+        Modality::Proposed | Modality::Hypothetical => "-.->",
+        Modality::Recommended => "==>",
+    }
+}
+
+/// A `#rgb` or `#rrggbb` colour, the only form passed on to Mermaid's CSS.
+fn hex_colour(value: &str) -> Option<&str> {
+    let digits = value.strip_prefix('#')?;
+    (matches!(digits.len(), 3 | 6) && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(value)
+}
+
+/// Writes the whole graph as a Mermaid flowchart.
+pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "%% Generated by kgraph {}; rebuild with `kg build`, do not edit.",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    out.write_all(
+        b"%% Links: solid actual, grey historical, dotted proposed, finely dotted hypothetical, thick recommended.\n",
+    )?;
+    out.write_all(b"flowchart LR\n")?;
+    for entity in graph.entities() {
+        writeln!(
+            out,
+            "    {}[\"{}\"]",
+            mermaid_node_id(&entity.id),
+            mermaid_label(&entity.label)
+        )?;
+    }
+    let mut by_modality: BTreeMap<Modality, Vec<String>> = BTreeMap::new();
+    for (index, relation) in graph.relations().iter().enumerate() {
+        writeln!(
+            out,
+            "    {} {}|{}| {}",
+            mermaid_node_id(&relation.from),
+            link_arrow(relation.modality),
+            mermaid_label(&relation.relation_type),
+            mermaid_node_id(&relation.to)
+        )?;
+        by_modality
+            .entry(relation.modality)
+            .or_default()
+            .push(index.to_string());
+    }
+
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for entity in graph.entities() {
+        members
+            .entry(&entity.kind)
+            .or_default()
+            .push(mermaid_node_id(&entity.id));
+    }
+    let schema = &graph.dataset().schema;
+    for (kind, nodes) in &members {
+        let fill = schema
+            .kind(kind)
+            .and_then(|kind| kind.dot.get("fillcolor"))
+            .and_then(|value| hex_colour(value))
+            .unwrap_or(DEFAULT_FILL);
+        let class = mermaid_class_id(kind);
+        writeln!(
+            out,
+            "    classDef {class} fill:{fill},stroke:#4d4d4d,color:#1a1a1a"
+        )?;
+        writeln!(out, "    class {} {class}", nodes.join(","))?;
+    }
+    // linkStyle counts links from 0 in the order they were written.
+    for (modality, style) in [
+        (
+            Modality::Historical,
+            format!("stroke:{HISTORICAL_COLOR},color:{HISTORICAL_COLOR}"),
+        ),
+        (Modality::Hypothetical, "stroke-dasharray:2 4".to_owned()),
+    ] {
+        if let Some(links) = by_modality.get(&modality) {
+            writeln!(out, "    linkStyle {} {style}", links.join(","))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the Mermaid flowchart of some entities and every relation between
+/// them, for a focused diagram such as the neighbourhood of one entity:
+///
+/// ```no_run
+/// # let graph: kgraph::KnowledgeGraph = unimplemented!();
+/// use std::collections::BTreeSet;
+///
+/// let mut entities = BTreeSet::from(["nato"]);
+/// for relation in graph.relations_of("nato") {
+///     entities.insert(&relation.from);
+///     entities.insert(&relation.to);
+/// }
+/// let mut diagram = Vec::new();
+/// kgraph::export::write_mermaid_subgraph(&graph, &entities, &mut diagram)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_mermaid_subgraph(
+    graph: &KnowledgeGraph,
+    entities: &BTreeSet<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let relations: BTreeSet<&str> = graph
+        .relations()
+        .iter()
+        .map(|relation| relation.id.as_str())
+        .collect();
+    write_mermaid(&graph.subgraph(entities, &relations), out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testing::{HOSTILE, hostile_graph};
+
+    #[test]
+    fn labels_keep_plain_text_and_encode_what_mermaid_or_html_would_read() {
+        assert_eq!(
+            mermaid_label("Harbour Accord (1990)"),
+            "Harbour Accord (1990)"
+        );
+        assert_eq!(mermaid_label("say \"hi\""), "say #34;hi#34;");
+        assert_eq!(mermaid_label("#35;"), "#35;35#59;");
+        assert_eq!(
+            mermaid_label("<b>&amp;</b>"),
+            "#60;b#62;#38;amp#59;#60;/b#62;"
+        );
+        assert_eq!(mermaid_label("a\nb\r\nc\rd"), "a<br>b<br>c<br>d");
+        assert_eq!(
+            mermaid_label("%%{init}%%"),
+            "#37;#37;#123;init#125;#37;#37;"
+        );
+        assert_eq!(
+            mermaid_label("`x` $y$ a:b|c"),
+            "#96;x#96; #36;y#36; a#58;b#124;c"
+        );
+        assert_eq!(mermaid_label("tab\there"), "tab#9;here");
+        assert_eq!(mermaid_label("\u{202E}evil"), "#8238;evil");
+        assert_eq!(
+            mermaid_label("🚀 مرحبا back\\slash"),
+            "🚀 مرحبا back\\slash"
+        );
+        assert_eq!(mermaid_label(""), " ");
+    }
+
+    #[test]
+    fn escaped_labels_hold_no_quote_newline_or_markup() {
+        let label = mermaid_label(HOSTILE).replace("<br>", "");
+        for forbidden in ['"', '\n', '\r', '<', '>', '`', '$', '|'] {
+            assert!(!label.contains(forbidden), "{forbidden:?} in {label}");
+        }
+        // Every `#` starts an entity code, every `;` ends one.
+        assert_eq!(label.matches('#').count(), label.matches(';').count());
+    }
+
+    #[test]
+    fn ids_are_word_characters_and_never_collide() {
+        assert_eq!(mermaid_node_id("harbour-accord"), "n_harbour_accord");
+        assert_eq!(mermaid_node_id("end"), "n_end");
+        assert_eq!(mermaid_class_id("seeks_membership"), "k_seeks_membership");
+        let names = [
+            "a-b", "a_b", "a-_b", "-x61", "_x61", "a", "A", "", "é", "n", "a b",
+        ];
+        let ids: BTreeSet<String> = names.iter().map(|name| mermaid_node_id(name)).collect();
+        assert_eq!(ids.len(), names.len(), "{ids:?}");
+        let classes: BTreeSet<String> = names.iter().map(|name| mermaid_class_id(name)).collect();
+        assert_eq!(classes.len(), names.len(), "{classes:?}");
+        for id in ids.iter().chain(&classes) {
+            assert!(
+                id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_are_styled_by_modality_and_counted_in_order() {
+        let mut bytes = Vec::new();
+        write_mermaid(&hostile_graph(), &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("    n_a_b -->|mentions| n_end\n"), "{text}");
+        assert!(text.contains("    n_x1 -.->|mentions| n_a_b\n"), "{text}");
+        assert!(text.contains("    n_end ==>|mentions| n_a_b\n"), "{text}");
+        assert!(
+            text.contains("    linkStyle 1 stroke:#9a9a9a,color:#9a9a9a\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    linkStyle 3 stroke-dasharray:2 4\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    classDef k_thing fill:#dbe9f6,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    class n_a_b,n_end,n_x1 k_thing\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_subgraph_keeps_only_relations_between_its_entities() {
+        let graph = hostile_graph();
+        let mut bytes = Vec::new();
+        write_mermaid_subgraph(&graph, &BTreeSet::from(["a-b", "x1"]), &mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains("n_end"), "{text}");
+        assert_eq!(text.matches("|mentions|").count(), 2, "{text}");
+    }
+}

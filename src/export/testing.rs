@@ -1,0 +1,94 @@
+//! A small graph with hostile strings, for the exporters' unit tests.
+
+use crate::diagnostic::Origin;
+use crate::graph::KnowledgeGraph;
+use crate::model::{
+    Dataset, Entity, Evidence, Kind, Modality, Relation, RelationType, Schema, TextSpan,
+};
+
+/// A label with everything that breaks a naive exporter: quotes, a
+/// backslash, CR LF, a tab, markup, an entity-like `#35;`, `%%{`, a
+/// backtick, `$`, `:`, `;`, `|`, emoji and a right-to-left override.
+pub const HOSTILE: &str =
+    "Say \"Hi\" \\N\r\nnext\tline <b>&amp;</b> #35; %%{init}%% `x` $y$ a:b; c|d 🚀 \u{202E}evil";
+
+fn origin() -> Origin {
+    Origin::new(0, 0..0)
+}
+
+fn entity(id: &str, label: &str, kind: &str) -> Entity {
+    Entity {
+        id: id.to_owned(),
+        label: label.to_owned(),
+        kind: kind.to_owned(),
+        aliases: vec![HOSTILE.to_owned(), "plain".to_owned()],
+        description: HOSTILE.to_owned(),
+        wikidata: Some("Q42".to_owned()),
+        mentions: 2,
+        origin: origin(),
+    }
+}
+
+fn relation(id: &str, from: &str, to: &str, modality: Modality) -> Relation {
+    Relation {
+        id: id.to_owned(),
+        from: from.to_owned(),
+        relation_type: "mentions".to_owned(),
+        to: to.to_owned(),
+        modality,
+        evidence: vec![Evidence {
+            source: "memo".to_owned(),
+            quote: HOSTILE.to_owned(),
+            location: TextSpan {
+                byte_start: 0,
+                byte_end: 1,
+                char_start: 0,
+                char_end: 1,
+                line: 1,
+                column: 1,
+            },
+        }],
+        note: Some(HOSTILE.to_owned()),
+        date: Some("1990-05".to_owned()),
+        origin: origin(),
+    }
+}
+
+/// Entities `a-b`, `end` (a Mermaid keyword) and `x1`; one relation per
+/// modality.
+pub fn hostile_graph() -> KnowledgeGraph {
+    let schema = Schema {
+        kinds: vec![Kind {
+            name: "thing".to_owned(),
+            description: HOSTILE.to_owned(),
+            dot: [("fillcolor".to_owned(), "#dbe9f6".to_owned())].into(),
+            origin: origin(),
+        }],
+        relation_types: vec![RelationType {
+            name: "mentions".to_owned(),
+            definition: HOSTILE.to_owned(),
+            domain: vec!["thing".to_owned()],
+            range: vec!["thing".to_owned()],
+            symmetric: false,
+            dot: Default::default(),
+            origin: origin(),
+        }],
+    };
+    KnowledgeGraph::new(Dataset {
+        schema,
+        sources: Vec::new(),
+        entities: vec![
+            entity("a-b", HOSTILE, "thing"),
+            entity("end", "end", "thing"),
+            entity("x1", "x1", "thing"),
+        ],
+        relations: vec![
+            relation("r1", "a-b", "end", Modality::Actual),
+            relation("r2", "end", "x1", Modality::Historical),
+            relation("r3", "x1", "a-b", Modality::Proposed),
+            relation("r4", "a-b", "a-b", Modality::Hypothetical),
+            relation("r5", "end", "a-b", Modality::Recommended),
+        ],
+        reviewed: Vec::new(),
+    })
+}
