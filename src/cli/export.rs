@@ -38,12 +38,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         None if to_stdout => anyhow::bail!("give --format when writing to stdout"),
         None => args
             .output
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .and_then(Format::from_extension)
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(Format::from_file_name)
             .with_context(|| {
                 format!(
-                    "cannot tell the format of `{}` from its extension: give --format",
+                    "cannot tell the format of `{}` from its name: give --format",
                     args.output.display()
                 )
             })?,
