@@ -21,11 +21,10 @@
 //! Differences from Neo4j's dialect that this writer follows:
 //!
 //! - String literals: Kùzu knows only `\\`, `\'` and `\"`; it reads `\n`
-//!   as `n` and `\u0001` as `u0001`. Raw line breaks, tabs and control
-//!   characters inside a quoted string are kept exactly, so
-//!   [`kuzu_string`] escapes only the backslash and the quote, and a
-//!   statement may span lines: split the script with Kùzu's parser, not on
-//!   line ends.
+//!   as `n` and `\u0001` as `u0001`. [`kuzu_string`] escapes the backslash
+//!   and the quote, and writes control characters (line breaks and tabs
+//!   included) from their UTF-8 bytes, `decode(BLOB('\\x0A'))`, so that
+//!   every statement is one line and survives line-ending translation.
 //! - Reserved words (`ORDER`, `DATE`, `GROUP`...) are refused as bare
 //!   names and table names are case-insensitive: every name is
 //!   backtick-quoted, and a relation type named `entity` is refused with
@@ -42,21 +41,56 @@ use super::properties::{
 };
 use crate::graph::KnowledgeGraph;
 
-/// Quotes a string as a Kùzu literal in single quotes: `\` becomes `\\`
-/// and `'` becomes `\'`; every other character, line breaks included, is
-/// written as it is (Kùzu has no other escapes).
+/// Writes a string as a Kùzu expression: a single-quoted literal where `\`
+/// becomes `\\` and `'` becomes `\'`, and each run of control characters
+/// (line breaks and tabs included) as `decode(BLOB('\\x0D\\x0A'))`, the
+/// parts joined with `+`.
+///
+/// Kùzu has no escapes for control characters (it reads `\n` as `n`). It
+/// would keep them raw inside quotes, but a raw line break in a literal
+/// does not survive tools that translate line endings (Python's
+/// `read_text`, git's `autocrlf`), so the script holds none: every
+/// statement is one line.
 pub fn kuzu_string(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('\'');
+    let mut parts: Vec<String> = Vec::new();
+    let mut literal = String::new();
+    let mut controls = String::new();
+    let flush_literal = |literal: &mut String, parts: &mut Vec<String>| {
+        if !literal.is_empty() {
+            parts.push(format!("'{literal}'"));
+            literal.clear();
+        }
+    };
+    let flush_controls = |controls: &mut String, parts: &mut Vec<String>| {
+        if !controls.is_empty() {
+            let hex: String = controls
+                .bytes()
+                .map(|byte| format!("\\\\x{byte:02X}"))
+                .collect();
+            parts.push(format!("decode(BLOB('{hex}'))"));
+            controls.clear();
+        }
+    };
     for character in text.chars() {
+        if character.is_control() {
+            flush_literal(&mut literal, &mut parts);
+            controls.push(character);
+            continue;
+        }
+        flush_controls(&mut controls, &mut parts);
         match character {
-            '\\' => quoted.push_str("\\\\"),
-            '\'' => quoted.push_str("\\'"),
-            c => quoted.push(c),
+            '\\' => literal.push_str("\\\\"),
+            '\'' => literal.push_str("\\'"),
+            c => literal.push(c),
         }
     }
-    quoted.push('\'');
-    quoted
+    flush_literal(&mut literal, &mut parts);
+    flush_controls(&mut controls, &mut parts);
+    if parts.is_empty() {
+        "''".to_owned()
+    } else {
+        parts.join(" + ")
+    }
 }
 
 fn kuzu_type(ty: Type) -> &'static str {
@@ -166,15 +200,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_backslash_and_quote_are_escaped() {
+    fn backslash_and_quote_are_escaped_and_controls_decoded_from_hex() {
         assert_eq!(kuzu_string("plain"), "'plain'");
+        assert_eq!(kuzu_string(""), "''");
         assert_eq!(kuzu_string("O'Neil"), r"'O\'Neil'");
         assert_eq!(kuzu_string(r"a\nb"), r"'a\\nb'");
         assert_eq!(kuzu_string("say \"hi\""), "'say \"hi\"'");
         assert_eq!(
             kuzu_string("line\r\nbreak\ttab\u{1}"),
-            "'line\r\nbreak\ttab\u{1}'"
+            r"'line' + decode(BLOB('\\x0D\\x0A')) + 'break' + decode(BLOB('\\x09')) + 'tab' + decode(BLOB('\\x01'))"
         );
+        // A C1 control is two bytes in UTF-8.
+        assert_eq!(kuzu_string("\u{85}x"), r"decode(BLOB('\\xC2\\x85')) + 'x'");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `kg build`: golden outputs for the valid fixtures, `--check`, and
 //! `kg export`.
 
+use kgraph::Format;
+
 use crate::common::{Workdir, assert_golden, fixtures, stderr, stdout};
 
 fn build_fixture(fixture: &str) -> Workdir {
@@ -11,10 +13,10 @@ fn build_fixture(fixture: &str) -> Workdir {
 }
 
 #[test]
-fn valid_fixtures_build_their_golden_dot_and_json() {
+fn valid_fixtures_build_their_golden_files_in_every_format() {
     for fixture in ["base", "hostile"] {
         let workdir = build_fixture(fixture);
-        for file in ["graph.dot", "graph.json"] {
+        for file in Format::ALL.map(Format::file_name) {
             let golden = fixtures().join("expected").join(fixture).join(file);
             assert_golden(&golden, &workdir.read(&format!("output/{file}")));
         }
@@ -27,7 +29,9 @@ fn build_prints_a_one_line_summary() {
     let output = workdir.kg(&["build"]);
     assert_eq!(
         stdout(&output),
-        "built 4 entities, 5 relations, 1 source -> output/graph.dot, output/graph.json\n"
+        "built 4 entities, 5 relations, 1 source -> output/graph.dot, output/graph.json, \
+         output/graph.graphml, output/graph.cypher, output/graph.kuzu.cypher, output/nodes.csv, \
+         output/relationships.csv\n"
     );
 }
 
@@ -61,7 +65,7 @@ fn invalid_data_writes_nothing_and_keeps_the_previous_output() {
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    assert_eq!(leftovers.len(), Format::ALL.len(), "{leftovers:?}");
 }
 
 #[test]

@@ -6,5 +6,6 @@ mod common;
 mod build;
 mod consumers;
 mod determinism;
+mod exports_db;
 mod io_errors;
 mod validate;
