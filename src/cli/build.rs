@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/graph.dot, output/graph.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.kuzu.cypher, nodes.csv, relationships.csv\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
 )]
 pub struct Args {
     #[command(flatten)]

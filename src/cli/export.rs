@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension"
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]

@@ -28,7 +28,7 @@ pub enum Outcome {
     name = "kg",
     version,
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
-    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write output/graph.dot and output/graph.json\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]

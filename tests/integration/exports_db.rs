@@ -1,8 +1,10 @@
 //! The graph-database exports, loaded by the programs users load them into:
 //! networkx reads the GraphML, Kùzu runs the Kùzu Cypher script (twice) and
-//! bulk-loads the Neo4j CSV files. Each consumer compares what it loaded
-//! with kgraph's JSON export; hostile strings must come back exactly, or
-//! changed exactly as documented.
+//! bulk-loads the Neo4j CSV files. Neo4j itself has no Python package, so
+//! graphglot's Neo4j grammar parses the Neo4j script and decodes its
+//! literals. Each consumer compares what it loaded with kgraph's JSON
+//! export; hostile strings must come back exactly, or changed exactly as
+//! documented.
 
 use std::path::Path;
 
@@ -184,6 +186,22 @@ fn a_relation_type_that_clashes_with_kuzus_node_table_is_refused() {
     let neo4j = workdir.kg(&["export", "--format", "cypher"]);
     assert!(neo4j.status.success(), "{}", stderr(&neo4j));
     assert!(stdout(&neo4j).contains("[r:`ENTITY` {"));
+}
+
+#[test]
+fn neo4j_cypher_parses_with_a_neo4j_grammar_and_decodes_to_the_exact_strings() {
+    for fixture in ["base", "hostile"] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        check(
+            "check_cypher.py",
+            &[&output.join("graph.cypher"), &output.join("graph.json")],
+        );
+    }
+    let workdir = hostile_plus();
+    let script = export(&workdir, "cypher", "graph.cypher");
+    let json = export(&workdir, "json", "graph.json");
+    check("check_cypher.py", &[&script, &json]);
 }
 
 #[test]
