@@ -1,15 +1,18 @@
 //! Same input, same bytes: across runs, and whatever the order of the
 //! records in the input files.
 
+use kgraph::Format;
+
 use crate::common::{Workdir, stderr};
 
-fn build(workdir: &Workdir) -> (String, String) {
+/// Every file `kg build` writes, in `Format::ALL` order.
+fn build(workdir: &Workdir) -> Vec<String> {
     let output = workdir.kg(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    (
-        workdir.read("output/graph.dot"),
-        workdir.read("output/graph.json"),
-    )
+    Format::ALL
+        .iter()
+        .map(|format| workdir.read(&format!("output/{}", format.file_name())))
+        .collect()
 }
 
 /// Reverses the order of the `[[relation]]` (or `[[entity]]`) blocks.
