@@ -16,6 +16,10 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::Failure) => ExitCode::from(1),
         Ok(cli::Outcome::IoFailure) => ExitCode::from(2),
         Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if cli::is_unexportable_data(&error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)

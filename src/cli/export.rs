@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the extension\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl"
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         None if to_stdout => anyhow::bail!("give --format when writing to stdout"),
         None => Format::from_path(&args.output).with_context(|| {
             format!(
-                "cannot tell the format of `{}` from its extension: give --format",
+                "cannot tell the format of `{}` from its name: give --format",
                 args.output.display()
             )
         })?,

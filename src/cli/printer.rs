@@ -16,6 +16,17 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// True if an export refused the data (a value its format cannot hold):
+/// a data problem, exit code 1, not an I/O failure.
+pub fn is_unexportable_data(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|inner| inner.is::<kgraph::export::ExportError>())
+    })
+}
+
 fn color_choice() -> ColorChoice {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     if !no_color && std::io::stderr().is_terminal() {

@@ -96,6 +96,8 @@ struct Edge<'a> {
     evidence: Vec<EvidenceInfo<'a>>,
 }
 
+/// One piece of evidence as the JSON export writes it; the graph-database
+/// exports embed the same objects as a JSON string.
 #[derive(Serialize)]
 pub(super) struct EvidenceInfo<'a> {
     source: &'a str,
@@ -106,6 +108,33 @@ pub(super) struct EvidenceInfo<'a> {
     char_end: usize,
     line: usize,
     column: usize,
+}
+
+impl<'a> From<&'a Evidence> for EvidenceInfo<'a> {
+    fn from(evidence: &'a Evidence) -> EvidenceInfo<'a> {
+        EvidenceInfo {
+            source: &evidence.source,
+            quote: &evidence.quote,
+            byte_start: evidence.location.byte_start,
+            byte_end: evidence.location.byte_end,
+            char_start: evidence.location.char_start,
+            char_end: evidence.location.char_end,
+            line: evidence.location.line,
+            column: evidence.location.column,
+        }
+    }
+}
+
+/// The evidence of a relation as a compact JSON array of the objects the
+/// JSON export writes, for formats whose properties cannot hold objects.
+pub(super) fn evidence_json(evidence: &[Evidence]) -> io::Result<String> {
+    let list: Vec<EvidenceInfo<'_>> = evidence.iter().map(EvidenceInfo::from).collect();
+    serde_json::to_string(&list).map_err(io::Error::from)
+}
+
+/// A list of strings (aliases) as a compact JSON array.
+pub(super) fn string_list_json(list: &[String]) -> io::Result<String> {
+    serde_json::to_string(list).map_err(io::Error::from)
 }
 
 /// Writes the graph as node-link JSON, pretty-printed, ending in a newline.
@@ -139,7 +168,7 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
                 modality: relation.modality.as_str(),
                 note: relation.note.as_deref(),
                 date: relation.date.as_deref(),
-                evidence: relation.evidence.iter().map(evidence_info).collect(),
+                evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
             })
             .collect(),
     };

@@ -1,27 +1,72 @@
 //! Export formats. One file per format; each writes to any `io::Write`, in
 //! one deterministic order (entities and relations by id), so the same graph
 //! always gives the same bytes.
+//!
+//! The graph-database formats (GraphML, Cypher, Kùzu Cypher, Neo4j CSV)
+//! share one set of node and edge properties, described in
+//! [`properties`].
 
+mod cypher;
 mod cytoscape;
 mod dot;
+mod graphml;
 mod jgf;
 mod json;
+mod kuzu;
 mod mermaid;
+mod neo4j_csv;
+pub mod properties;
 #[cfg(test)]
 mod testing;
 mod turtle;
 
+pub use cypher::{cypher_string, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, dot_quote, write_dot};
+pub use graphml::{write_graphml, xml_text};
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
+pub use kuzu::{kuzu_string, write_kuzu_cypher};
 pub use mermaid::{mermaid_label, mermaid_node_id, write_mermaid, write_mermaid_subgraph};
+pub use neo4j_csv::{
+    ARRAY_DELIMITER, neutralize_formula, write_csv_nodes, write_csv_relationships,
+};
 pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, iri_segment, write_turtle};
 
 use std::io;
 use std::path::Path;
 
 use crate::graph::KnowledgeGraph;
+
+/// Data that an export format cannot represent. Exporters return it inside
+/// an [`io::Error`] of kind [`io::ErrorKind::InvalidData`]; get it back
+/// with `error.get_ref().and_then(|e| e.downcast_ref::<ExportError>())`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// A kind or relation type whose derived label or type is not a plain
+    /// identifier (possible only in a dataset built by hand).
+    #[error("{what} `{name}` does not give a label of the form {expected}")]
+    InvalidName {
+        what: &'static str,
+        name: String,
+        expected: &'static str,
+    },
+    /// Kùzu compares table names case-insensitively, so a relation type
+    /// named `entity` would collide with the node table `Entity`.
+    #[error(
+        "relation type `{relation_type}` collides with Kùzu's node table `{table}` (table names are case-insensitive); rename the type"
+    )]
+    KuzuTableCollision {
+        relation_type: String,
+        table: &'static str,
+    },
+}
+
+impl From<ExportError> for io::Error {
+    fn from(error: ExportError) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, error)
+    }
+}
 
 /// The formats kgraph writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,6 +75,16 @@ pub enum Format {
     Dot,
     /// Node-link JSON that networkx reads as a MultiDiGraph.
     Json,
+    /// GraphML for networkx, Gephi, yEd and Neo4j APOC.
+    Graphml,
+    /// A Cypher script for Neo4j 5 (and Memgraph), idempotent.
+    Cypher,
+    /// A Cypher script in Kùzu's dialect: DDL, then idempotent MERGEs.
+    CypherKuzu,
+    /// The node file for `neo4j-admin database import full`.
+    CsvNodes,
+    /// The relationship file for `neo4j-admin database import full`.
+    CsvRelationships,
     /// RDF Turtle, for rdflib, Oxigraph and any SPARQL store.
     Turtle,
     /// A Mermaid flowchart, drawn by GitHub and GitLab in Markdown.
@@ -41,9 +96,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 11] = [
         Format::Dot,
         Format::Json,
+        Format::Graphml,
+        Format::Cypher,
+        Format::CypherKuzu,
+        Format::CsvNodes,
+        Format::CsvRelationships,
         Format::Turtle,
         Format::Mermaid,
         Format::Jgf,
@@ -55,6 +115,11 @@ impl Format {
         match self {
             Format::Dot => "dot",
             Format::Json => "json",
+            Format::Graphml => "graphml",
+            Format::Cypher => "cypher",
+            Format::CypherKuzu => "cypher-kuzu",
+            Format::CsvNodes => "csv-nodes",
+            Format::CsvRelationships => "csv-relationships",
             Format::Turtle => "turtle",
             Format::Mermaid => "mermaid",
             Format::Jgf => "jgf",
@@ -67,6 +132,11 @@ impl Format {
         match self {
             Format::Dot => "graph.dot",
             Format::Json => "graph.json",
+            Format::Graphml => "graph.graphml",
+            Format::Cypher => "graph.cypher",
+            Format::CypherKuzu => "graph.kuzu.cypher",
+            Format::CsvNodes => "nodes.csv",
+            Format::CsvRelationships => "relationships.csv",
             Format::Turtle => "graph.ttl",
             Format::Mermaid => "graph.mmd",
             Format::Jgf => "graph.jgf.json",
@@ -74,12 +144,17 @@ impl Format {
         }
     }
 
-    /// The extension of [`Format::file_name`]; it may hold a dot
-    /// (`jgf.json`), see [`Format::from_path`].
+    /// The extension of [`Format::file_name`]. It may hold a dot
+    /// (`jgf.json`), and the two CSV formats share `csv`; see
+    /// [`Format::from_path`].
     pub fn file_extension(self) -> &'static str {
         match self {
             Format::Dot => "dot",
             Format::Json => "json",
+            Format::Graphml => "graphml",
+            Format::Cypher => "cypher",
+            Format::CypherKuzu => "kuzu.cypher",
+            Format::CsvNodes | Format::CsvRelationships => "csv",
             Format::Turtle => "ttl",
             Format::Mermaid => "mmd",
             Format::Jgf => "jgf.json",
@@ -91,23 +166,34 @@ impl Format {
         Format::ALL.into_iter().find(|format| format.name() == name)
     }
 
+    /// The format an extension names, if exactly one does (`csv` does not).
     pub fn from_extension(extension: &str) -> Option<Format> {
         let extension = extension.to_ascii_lowercase();
         match extension.as_str() {
             "gv" => Some(Format::Dot),
+            "cyp" => Some(Format::Cypher),
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
+            "csv" => None,
             _ => Format::ALL
                 .into_iter()
                 .find(|format| format.file_extension() == extension),
         }
     }
 
-    /// The format of a file, from the longest extension of its name that
-    /// names one: `graph.jgf.json` is JGF, `my.graph.json` is JSON.
+    /// The format of a file: the exact name `kg build` writes (such as
+    /// `nodes.csv`), else the longest extension of its name that names one
+    /// (`graph.jgf.json` is JGF, `my.graph.json` is JSON,
+    /// `x.kuzu.cypher` is Kùzu's dialect).
     pub fn from_path(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?;
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if let Some(format) = Format::ALL
+            .into_iter()
+            .find(|format| format.file_name() == name)
+        {
+            return Some(format);
+        }
         name.match_indices('.')
             .filter(|&(index, _)| index > 0)
             .find_map(|(index, _)| Format::from_extension(&name[index + 1..]))
@@ -118,6 +204,11 @@ impl Format {
         match self {
             Format::Dot => write_dot(graph, &DotOptions::default(), out),
             Format::Json => write_json(graph, out),
+            Format::Graphml => write_graphml(graph, out),
+            Format::Cypher => write_cypher(graph, out),
+            Format::CypherKuzu => write_kuzu_cypher(graph, out),
+            Format::CsvNodes => write_csv_nodes(graph, out),
+            Format::CsvRelationships => write_csv_relationships(graph, out),
             Format::Turtle => write_turtle(graph, &TurtleOptions::default(), out),
             Format::Mermaid => write_mermaid(graph, out),
             Format::Jgf => write_jgf(graph, out),
@@ -131,13 +222,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_extensions_lead_back_to_the_format() {
+    fn names_and_file_names_lead_back_to_the_format() {
         for format in Format::ALL {
             assert_eq!(Format::from_name(format.name()), Some(format));
             assert_eq!(
-                Format::from_extension(format.file_extension()),
+                Format::from_path(Path::new(format.file_name())),
                 Some(format)
             );
+            if format.file_extension() != "csv" {
+                assert_eq!(
+                    Format::from_extension(format.file_extension()),
+                    Some(format)
+                );
+            }
         }
         assert_eq!(Format::from_extension("GV"), Some(Format::Dot));
         assert_eq!(Format::from_name("svg"), None);
@@ -145,17 +242,30 @@ mod tests {
 
     #[test]
     fn paths_name_the_format_by_their_longest_extension() {
-        for format in Format::ALL {
-            assert_eq!(
-                Format::from_path(Path::new(format.file_name())),
-                Some(format)
-            );
-        }
         let of = |path: &str| Format::from_path(Path::new(path));
         assert_eq!(of("out/my.graph.json"), Some(Format::Json));
         assert_eq!(of("x.JGF.json"), Some(Format::Jgf));
         assert_eq!(of("x.cyjs"), Some(Format::Cytoscape));
+        assert_eq!(of("x.cypher"), Some(Format::Cypher));
+        assert_eq!(of("x.Kuzu.cypher"), Some(Format::CypherKuzu));
+        assert_eq!(of("NODES.CSV"), Some(Format::CsvNodes));
+        assert_eq!(of("people.csv"), None);
         assert_eq!(of(".ttl"), None);
         assert_eq!(of("graph"), None);
+    }
+
+    #[test]
+    fn export_errors_travel_inside_io_errors() {
+        let error = io::Error::from(ExportError::KuzuTableCollision {
+            relation_type: "entity".into(),
+            table: "Entity",
+        });
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            error
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<ExportError>())
+                .is_some()
+        );
     }
 }

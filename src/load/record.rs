@@ -103,8 +103,8 @@ impl<'a> Record<'a> {
     }
 
     /// Control characters other than tab and line breaks cannot be written
-    /// to XML (GraphML, SVG) or shown by most consumers: refused at the
-    /// door, so that every export can carry every curated string.
+    /// to XML (GraphML, SVG) or shown by most consumers: refused in curated
+    /// text, so that every export can carry every curated string exactly.
     fn check_characters(
         &self,
         node: &Node,
@@ -112,6 +112,10 @@ impl<'a> Record<'a> {
         text: &str,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
+        // A quote must match its verbatim source, which may hold them.
+        if key == "quote" {
+            return;
+        }
         if let Some(bad) = text
             .chars()
             .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))

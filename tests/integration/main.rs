@@ -7,6 +7,7 @@ mod build;
 mod consumers;
 mod coverage;
 mod determinism;
+mod exports_db;
 mod exports_rdf;
 mod io_errors;
 mod render;

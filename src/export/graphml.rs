@@ -1,0 +1,237 @@
+//! GraphML, for networkx, Gephi, yEd and Neo4j APOC.
+//!
+//! Load it with:
+//!
+//! - networkx: `nx.read_graphml("graph.graphml", force_multigraph=True,
+//!   edge_key_type=str)`. Without `force_multigraph` networkx returns a
+//!   `DiGraph` whenever no two relations share endpoints; without
+//!   `edge_key_type=str` a relation id made of digits becomes an int key.
+//! - Gephi: File > Open; yEd: File > Open, then Edit > Properties Mapper to
+//!   show `label` (yEd draws only its own `yfiles` keys).
+//! - Neo4j: `CALL apoc.import.graphml("graph.graphml", {readLabels: true,
+//!   storeNodeIds: true})`. `readLabels` takes the node labels from
+//!   `labels=":Entity:State"` and the relationship type from the edge's
+//!   `label="SEEKS_MEMBERSHIP"`; `storeNodeIds` keeps the entity id as the
+//!   `id` property. APOC drops edge ids: use the Cypher or CSV export when
+//!   relation ids matter in Neo4j.
+//!
+//! Choices:
+//!
+//! - The graph is `edgedefault="directed"`; node ids are entity ids, edge
+//!   ids are relation ids (networkx's edge keys, Gephi's edge Id).
+//! - Every property is declared by a typed `<key>`, with only the types
+//!   every reader knows: `string` and `int`. GraphML has no list type, and
+//!   networkx refuses one, so aliases and evidence are JSON strings. The
+//!   properties are those of [`super::properties`], plus `label` on edges
+//!   (the relation type) for tools that show labels. An absent value
+//!   (`wikidata`, `note`, `date`) has no `<data>` element; an empty string
+//!   has an empty one, which networkx reads as absent.
+//! - Values are escaped by [`xml_text`]: besides `&`, `<`, `>` and `"`,
+//!   tab, line feed and carriage return are written as character
+//!   references, because XML parsers turn a raw CR LF into LF and
+//!   attribute values' whitespace into spaces; so every value comes back
+//!   exactly, and every `<data>` element stays on one line.
+//! - XML 1.0 cannot hold most C0 control characters (U+0000 to U+001F
+//!   except tab, LF and CR), nor U+FFFE and U+FFFF, not even as character
+//!   references. Curated text cannot contain them (`kg validate` refuses
+//!   them), but a verbatim source text can, and so can the quotes taken
+//!   from it. Refusing the graph would lose every export over a form feed
+//!   in a source, so such a character is written as its Unicode control
+//!   picture (U+000C as U+240C `␌`; U+FFFE and U+FFFF as U+FFFD). The exact
+//!   quote stays in the `evidence` JSON string, where JSON escapes it.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use super::json::string_list_json;
+use super::properties::{self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value};
+use crate::graph::KnowledgeGraph;
+
+/// Escapes text for XML 1.0 content or a double-quoted attribute value.
+///
+/// `&`, `<`, `>` and `"` become entities; tab, LF and CR become character
+/// references so that parsers keep them as they are. A character XML 1.0
+/// cannot hold in any form becomes its control picture (see the module
+/// documentation).
+pub fn xml_text(text: &str) -> Cow<'_, str> {
+    let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"') || c < ' ' || is_nonchar(c);
+    if !text.contains(needs_work) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\t' => escaped.push_str("&#9;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            c if c < ' ' => {
+                escaped.push(char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{FFFD}'))
+            }
+            c if is_nonchar(c) => escaped.push('\u{FFFD}'),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// U+FFFE and U+FFFF are outside XML 1.0's `Char` production.
+fn is_nonchar(character: char) -> bool {
+    matches!(character, '\u{FFFE}' | '\u{FFFF}')
+}
+
+fn xml_type(ty: Type) -> &'static str {
+    match ty {
+        // A list is written as a JSON string.
+        Type::Text | Type::TextList => "string",
+        Type::Int => "int",
+    }
+}
+
+type XmlWriter<'w> = Writer<&'w mut dyn Write>;
+
+/// `<key id="{for}_{name}" for="{for}" attr.name="{name}" attr.type="{type}"/>`
+fn write_key(writer: &mut XmlWriter<'_>, scope: &str, name: &str, ty: Type) -> io::Result<()> {
+    let id = format!("{scope}_{name}");
+    writer
+        .create_element("key")
+        .with_attribute(("id", id.as_str()))
+        .with_attribute(("for", scope))
+        .with_attribute(("attr.name", name))
+        .with_attribute(("attr.type", xml_type(ty)))
+        .write_empty()?;
+    Ok(())
+}
+
+/// `<data key="{scope}_{name}">value</data>`, nothing for a null.
+fn write_data(
+    writer: &mut XmlWriter<'_>,
+    scope: &str,
+    name: &str,
+    value: &Value<'_>,
+) -> io::Result<()> {
+    let text: Cow<'_, str> = match value {
+        Value::Null => return Ok(()),
+        Value::Text(text) => Cow::Borrowed(text.as_ref()),
+        Value::Int(number) => Cow::Owned(number.to_string()),
+        Value::TextList(list) => Cow::Owned(string_list_json(list)?),
+    };
+    let escaped = xml_text(&text);
+    let key = format!("{scope}_{name}");
+    writer
+        .create_element("data")
+        .with_attribute(("key", key.as_str()))
+        .write_text_content(BytesText::from_escaped(escaped))?;
+    Ok(())
+}
+
+/// Writes the graph as GraphML.
+///
+/// Fails with an [`io::ErrorKind::InvalidData`] error holding an
+/// [`ExportError`] if a value contains a character XML 1.0 cannot hold.
+pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let comment = format!(
+        " Generated by kgraph {}; rebuild with `kg build`, do not edit. ",
+        env!("CARGO_PKG_VERSION")
+    );
+    writer.write_event(Event::Comment(BytesText::from_escaped(comment)))?;
+    writer
+        .create_element("graphml")
+        .with_attribute(("xmlns", "http://graphml.graphdrawing.org/xmlns"))
+        .with_attribute(("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"))
+        .with_attribute((
+            "xsi:schemaLocation",
+            "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",
+        ))
+        .write_inner_content(|writer| {
+            for (name, ty) in ENTITY_PROPERTIES {
+                write_key(writer, "node", name, ty)?;
+            }
+            write_key(writer, "edge", "label", Type::Text)?;
+            for (name, ty) in RELATION_PROPERTIES {
+                write_key(writer, "edge", name, ty)?;
+            }
+            writer
+                .create_element("graph")
+                .with_attribute(("id", "kgraph"))
+                .with_attribute(("edgedefault", "directed"))
+                .write_inner_content(|writer| write_graph(graph, writer))?;
+            Ok(())
+        })?;
+    writer.get_mut().write_all(b"\n")
+}
+
+fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result<()> {
+    for entity in graph.entities() {
+        let id = xml_text(&entity.id);
+        let labels = format!(":{ENTITY_LABEL}:{}", properties::node_label(&entity.kind)?);
+        writer
+            .create_element("node")
+            .with_attribute((b"id".as_slice(), id.as_bytes()))
+            .with_attribute(("labels", labels.as_str()))
+            .write_inner_content(|writer| {
+                let values = properties::entity_values(entity);
+                for ((name, _), value) in ENTITY_PROPERTIES.iter().zip(&values) {
+                    write_data(writer, "node", name, value)?;
+                }
+                Ok(())
+            })?;
+    }
+    for relation in graph.relations() {
+        let id = xml_text(&relation.id);
+        let source = xml_text(&relation.from);
+        let target = xml_text(&relation.to);
+        let label = properties::relationship_type(&relation.relation_type)?;
+        let values = properties::relation_values(relation)?;
+        writer
+            .create_element("edge")
+            .with_attribute((b"id".as_slice(), id.as_bytes()))
+            .with_attribute((b"source".as_slice(), source.as_bytes()))
+            .with_attribute((b"target".as_slice(), target.as_bytes()))
+            .with_attribute(("label", label.as_str()))
+            .write_inner_content(|writer| {
+                let type_label = Value::Text(Cow::Borrowed(relation.relation_type.as_str()));
+                write_data(writer, "edge", "label", &type_label)?;
+                for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
+                    write_data(writer, "edge", name, value)?;
+                }
+                Ok(())
+            })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_whitespace_become_entities_and_references() {
+        assert_eq!(xml_text("plain"), Cow::Borrowed("plain"));
+        assert_eq!(
+            xml_text("<b>&amp;</b> \"q\" 'a'"),
+            "&lt;b&gt;&amp;amp;&lt;/b&gt; &quot;q&quot; 'a'"
+        );
+        assert_eq!(xml_text("]]> <!-- -->"), "]]&gt; &lt;!-- --&gt;");
+        assert_eq!(xml_text("a\tb\nc\r\nd"), "a&#9;b&#10;c&#13;&#10;d");
+        assert_eq!(xml_text("🚀 مرحبا \u{202E}"), "🚀 مرحبا \u{202E}");
+    }
+
+    #[test]
+    fn characters_xml_cannot_hold_become_control_pictures() {
+        assert_eq!(xml_text("a\u{1}b"), "a\u{2401}b");
+        assert_eq!(xml_text("\u{0}"), "\u{2400}");
+        assert_eq!(xml_text("form\u{C}feed"), "form\u{240C}feed");
+        assert_eq!(xml_text("x\u{FFFF}"), "x\u{FFFD}");
+        // DEL and C1 controls are allowed in XML 1.0.
+        assert_eq!(xml_text("\u{7F}\u{85}"), "\u{7F}\u{85}");
+    }
+}
