@@ -21,6 +21,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod query;
 
 pub use diagnostic::{Diagnostic, Files};
 pub use export::Format;

@@ -28,19 +28,33 @@ impl KnowledgeGraph {
     /// Linked pairs of entity positions, without self-relations; `(a, b)`
     /// with `a < b` when undirected. Sorted, so skeletons are built in one
     /// order whatever the input order.
+    /// A symmetric relation links both ways, also when `directed`.
     fn linked_pairs(&self, directed: bool) -> BTreeSet<(usize, usize)> {
-        self.graph
-            .edge_references()
-            .map(|edge| (edge.source().index(), edge.target().index()))
-            .filter(|(from, to)| from != to)
-            .map(|(from, to)| {
-                if directed || from < to {
-                    (from, to)
-                } else {
-                    (to, from)
-                }
-            })
-            .collect()
+        let symmetric: BTreeSet<&str> = self
+            .dataset
+            .schema
+            .relation_types
+            .iter()
+            .filter(|ty| ty.symmetric)
+            .map(|ty| ty.name.as_str())
+            .collect();
+        let mut pairs = BTreeSet::new();
+        for edge in self.graph.edge_references() {
+            let (from, to) = (edge.source().index(), edge.target().index());
+            if from == to {
+                continue;
+            }
+            if !directed {
+                pairs.insert((from.min(to), from.max(to)));
+                continue;
+            }
+            pairs.insert((from, to));
+            let relation = &self.dataset.relations[*edge.weight()];
+            if symmetric.contains(relation.relation_type.as_str()) {
+                pairs.insert((to, from));
+            }
+        }
+        pairs
     }
 
     fn directed_skeleton(&self) -> DiGraph<(), ()> {
@@ -70,7 +84,8 @@ impl KnowledgeGraph {
     }
 
     /// Number of distinct ordered pairs `(from, to)` of different entities
-    /// joined by at least one relation: the numerator of the density.
+    /// joined by at least one relation (a symmetric one joins both ways):
+    /// the numerator of the density.
     pub fn linked_pair_count(&self) -> usize {
         self.linked_pairs(true).len()
     }

@@ -135,9 +135,11 @@ impl KnowledgeGraph {
 /// Small graphs for unit tests, built without files.
 #[cfg(test)]
 pub(crate) mod tests {
+    use std::collections::BTreeSet;
+
     use super::KnowledgeGraph;
     use crate::diagnostic::Origin;
-    use crate::model::{Dataset, Entity, Modality, Relation};
+    use crate::model::{Dataset, Entity, Kind, Modality, Relation, RelationType, Schema};
 
     /// An entity of kind `thing`, labelled with its id in capitals.
     pub fn entity(id: &str) -> Entity {
@@ -168,11 +170,38 @@ pub(crate) mod tests {
         }
     }
 
-    /// A graph from entities and relations, sorted by id as `load` does.
+    /// A graph from entities and relations, sorted by id as `load` does,
+    /// with a schema of the kinds and (asymmetric) relation types they use.
     pub fn graph(mut entities: Vec<Entity>, mut relations: Vec<Relation>) -> KnowledgeGraph {
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         relations.sort_by(|a, b| a.id.cmp(&b.id));
+        let kinds: BTreeSet<&str> = entities.iter().map(|e| e.kind.as_str()).collect();
+        let types: BTreeSet<&str> = relations.iter().map(|r| r.relation_type.as_str()).collect();
+        let schema = Schema {
+            kinds: kinds
+                .into_iter()
+                .map(|name| Kind {
+                    name: name.to_owned(),
+                    description: String::new(),
+                    dot: Default::default(),
+                    origin: Origin::new(0, 0..0),
+                })
+                .collect(),
+            relation_types: types
+                .into_iter()
+                .map(|name| RelationType {
+                    name: name.to_owned(),
+                    definition: String::new(),
+                    domain: Vec::new(),
+                    range: Vec::new(),
+                    symmetric: false,
+                    dot: Default::default(),
+                    origin: Origin::new(0, 0..0),
+                })
+                .collect(),
+        };
         KnowledgeGraph::new(Dataset {
+            schema,
             entities,
             relations,
             ..Dataset::default()
