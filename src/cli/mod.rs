@@ -3,9 +3,14 @@
 
 mod build;
 mod completions;
+mod explain;
 mod export;
 mod printer;
+mod query;
+mod selection;
+mod stats;
 mod validate;
+mod view;
 
 use std::path::PathBuf;
 
@@ -28,7 +33,7 @@ pub enum Outcome {
     name = "kg",
     version,
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
-    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write output/graph.dot and output/graph.json\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write output/graph.dot and output/graph.json\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +45,9 @@ enum Command {
     Build(build::Args),
     Validate(validate::Args),
     Export(export::Args),
+    Query(query::Args),
+    Explain(explain::Args),
+    Stats(stats::Args),
     Completions(completions::Args),
 }
 
@@ -56,6 +64,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Export(args) => export::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }
