@@ -58,8 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// One line per hop (`also:` for more relations making the same hop), and
-/// a line for each further quote and for a note.
+/// One line per hop (`also:` for more relations making the same hop, the
+/// actual ones first), and under each relation a line for each further
+/// quote and for its note.
 fn write_path(out: &mut dyn Write, graph: &KnowledgeGraph, path: &Path) -> std::io::Result<()> {
     for (hop_number, hop) in path.hops.iter().enumerate() {
         for (index, step) in hop.relations.iter().enumerate() {
@@ -69,17 +70,18 @@ fn write_path(out: &mut dyn Write, graph: &KnowledgeGraph, path: &Path) -> std::
                 "   also:".to_owned()
             };
             writeln!(out, "{lead} {}", statement(graph, step))?;
+            let indent = " ".repeat(lead.chars().count() + 1);
             let relation = step.relation;
             for evidence in relation.evidence.iter().skip(1) {
                 writeln!(
                     out,
-                    "   {} {}",
+                    "{indent}{} {}",
                     excerpt(graph, evidence),
                     location(evidence)
                 )?;
             }
             if let Some(note) = &relation.note {
-                writeln!(out, "   note: {}", clean(note))?;
+                writeln!(out, "{indent}note: {}", clean(note))?;
             }
         }
     }

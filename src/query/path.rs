@@ -56,7 +56,9 @@ impl Path<'_> {
 pub struct Hop<'g> {
     pub from: &'g Entity,
     pub to: &'g Entity,
-    /// Those pointing along the path first, then the others, each by id.
+    /// Those pointing along the path first, then the others; each group
+    /// by modality (actual first, as [`crate::Modality`] orders them), then
+    /// by id.
     pub relations: Vec<Step<'g>>,
 }
 
@@ -151,6 +153,7 @@ pub fn paths<'g>(
                     relations.sort_by(|x, y| {
                         y.forward
                             .cmp(&x.forward)
+                            .then_with(|| x.relation.modality.cmp(&y.relation.modality))
                             .then_with(|| x.relation.id.cmp(&y.relation.id))
                     });
                     Hop {

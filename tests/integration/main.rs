@@ -7,4 +7,5 @@ mod build;
 mod consumers;
 mod determinism;
 mod io_errors;
+mod query;
 mod validate;
