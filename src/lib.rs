@@ -12,6 +12,10 @@
 //! kgraph::Format::Dot.write(&graph, &mut dot).unwrap();
 //! ```
 //!
+//! A built graph answers questions ([`query`]): the neighbours of an entity,
+//! paths between two with the evidence for each hop, the part of the graph
+//! a [`Selection`] keeps, and statistics with centralities.
+//!
 //! The library never prints and never exits; the `kg` binary does both.
 
 pub mod diagnostic;
@@ -28,3 +32,4 @@ pub use export::Format;
 pub use graph::KnowledgeGraph;
 pub use load::{LoadError, Report, load};
 pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};
+pub use query::{QueryError, Selection};

@@ -24,7 +24,7 @@ pub struct Args {
     output: PathBuf,
 }
 
-pub(super) fn parse_format(name: &str) -> Result<Format, String> {
+pub fn parse_format(name: &str) -> Result<Format, String> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         format!("unknown format `{name}` (formats: {})", names.join(", "))

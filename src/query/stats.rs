@@ -245,4 +245,18 @@ mod tests {
         );
         assert_eq!(stats.by_modality[1].name, "historical");
     }
+
+    #[test]
+    fn an_empty_or_single_entity_graph_has_zero_density_and_no_nan() {
+        let nothing = graph_of(&[], &[]);
+        let empty = stats(&nothing);
+        assert_eq!((empty.entity_count, empty.density), (0, 0.0));
+        assert!(empty.page_rank.is_empty() && empty.components.is_empty());
+        let loop_graph = graph_of(&["a"], &[("a", "a")]);
+        let single = stats(&loop_graph);
+        assert_eq!(single.density, 0.0);
+        assert_eq!(single.page_rank[0].value, 1.0);
+        assert_eq!(single.betweenness[0].value, 0.0);
+        assert_eq!(single.degree[0].value, 2);
+    }
 }
