@@ -124,16 +124,13 @@ impl KnowledgeGraph {
 
     /// Follows decreasing distances from `start` to `goal`, choosing the
     /// smallest id at each step.
-    fn walk_down<'a, I>(
+    fn walk_down<I: Iterator<Item = NodeIndex>>(
         &self,
         start: NodeIndex,
         goal: NodeIndex,
         to_goal: impl Fn(NodeIndex) -> Option<usize>,
         neighbors: impl Fn(NodeIndex) -> I,
-    ) -> Option<Vec<&str>>
-    where
-        I: Iterator<Item = NodeIndex> + 'a,
-    {
+    ) -> Option<Vec<&str>> {
         let mut distance = to_goal(start)?;
         let mut node = start;
         let mut path = vec![self.id_at(node.index())];

@@ -580,3 +580,33 @@ distance 1
     let json = ask_json("hostile", &["query", "neighbors", "lines"]);
     assert_eq!(reached(&json), pairs(&[(1, "quotes")]));
 }
+
+#[test]
+fn centralities_components_and_density_agree_with_networkx() {
+    use crate::common::{repo, run_consumer};
+    let workdir = Workdir::new();
+    let fixtures_and_data = ["base", "hostile", "star"]
+        .map(|name| fixtures().join(name))
+        .into_iter()
+        .chain([repo().join("data")]);
+    for (index, data) in fixtures_and_data.enumerate() {
+        let data = data.to_str().unwrap();
+        let graph = workdir.kg(&["export", "--data", data, "--format", "json"]);
+        let stats = workdir.kg(&["stats", "--data", data, "--json", "--top", "1000000"]);
+        assert!(graph.status.success() && stats.status.success(), "{data}");
+        let (graph_path, stats_path) =
+            (format!("graph-{index}.json"), format!("stats-{index}.json"));
+        workdir.write(&graph_path, &graph.stdout);
+        workdir.write(&stats_path, &stats.stdout);
+        let Some(report) = run_consumer(
+            "check_stats.py",
+            &[
+                &workdir.path().join(graph_path),
+                &workdir.path().join(stats_path),
+            ],
+        ) else {
+            return;
+        };
+        assert!(report.starts_with("ok"), "{data}: {report}");
+    }
+}
