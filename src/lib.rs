@@ -12,6 +12,10 @@
 //! kgraph::Format::Dot.write(&graph, &mut dot).unwrap();
 //! ```
 //!
+//! A built graph answers questions ([`query`]): the neighbours of an entity,
+//! paths between two with the evidence for each hop, the part of the graph
+//! a [`Selection`] keeps, and statistics with centralities.
+//!
 //! The library never prints and never exits; the `kg` binary does both.
 
 pub mod coverage;
@@ -23,6 +27,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod query;
 pub mod render;
 
 pub use diagnostic::{Diagnostic, Files};
@@ -30,3 +35,4 @@ pub use export::Format;
 pub use graph::KnowledgeGraph;
 pub use load::{LoadError, Report, load};
 pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};
+pub use query::{QueryError, Selection};

@@ -6,17 +6,20 @@ use kgraph::export::{TurtleOptions, write_turtle};
 use kgraph::output::{self, Artifact};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Loaded, load};
+use super::printer::{Loaded, load, query_failed};
+use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape (see docs/exports.md)."
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    #[command(flatten)]
+    select: SelectArgs,
     /// Output format; if omitted, taken from the extension of --output
     #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<Format>,
@@ -58,7 +61,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Loaded::Valid(dataset, _) => dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
-    let graph = KnowledgeGraph::new(dataset);
+    let graph = match args.select.selection().apply(&KnowledgeGraph::new(dataset)) {
+        Ok(graph) => graph,
+        Err(error) => return query_failed(&error),
+    };
     let mut bytes = Vec::new();
     match &args.base_iri {
         Some(options) => write_turtle(&graph, options, &mut bytes)?,

@@ -4,11 +4,16 @@
 mod build;
 mod completions;
 mod coverage;
+mod explain;
 mod export;
 mod lint;
 mod printer;
+mod query;
 mod render;
+mod selection;
+mod stats;
 mod validate;
+mod view;
 
 use std::path::PathBuf;
 
@@ -31,7 +36,7 @@ pub enum Outcome {
     name = "kg",
     version,
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
-    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +51,9 @@ enum Command {
     Coverage(coverage::Args),
     Lint(lint::Args),
     Render(render::Args),
+    Query(query::Args),
+    Explain(explain::Args),
+    Stats(stats::Args),
     Completions(completions::Args),
 }
 
@@ -65,6 +73,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Coverage(args) => coverage::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Render(args) => render::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

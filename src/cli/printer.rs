@@ -96,3 +96,21 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
         Err(error) => Err(error).context("cannot load the data"),
     }
 }
+
+/// Loads the data and builds its graph. `Err(outcome)` if the data is
+/// invalid: the diagnostics are printed and the command should end so.
+pub fn load_graph(
+    data: &std::path::Path,
+) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
+    Ok(match load(data)? {
+        Loaded::Valid(dataset, _) => Ok(kgraph::KnowledgeGraph::new(dataset)),
+        Loaded::Invalid(outcome) => Err(outcome),
+    })
+}
+
+/// Reports a question about something the data does not have (an unknown
+/// entity, kind, type or source): one line on stderr, exit code 1.
+pub fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
+    writeln!(std::io::stderr().lock(), "error: {error}")?;
+    Ok(super::Outcome::Failure)
+}

@@ -7,17 +7,20 @@ use kgraph::export::{DotOptions, write_dot};
 use kgraph::output::{self, Artifact};
 use kgraph::render::{self, Engine, ImageFormat, RenderOptions};
 
-use super::printer::{Loaded, load};
+use super::printer::{Loaded, load, query_failed};
+use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
 /// Draw the graph with Graphviz (SVG, PNG or PDF)
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg render -o graph.svg\n  kg render --engine sfdp --no-edge-labels -o big.svg\n  kg render --cluster kind --format pdf -o graph.pdf\n\nNeeds Graphviz (`dot`). Every render runs under a timeout and a memory cap;\na graph too large for the engine is refused with advice instead of hanging."
+    after_help = "Examples:\n  kg render -o graph.svg\n  kg render --engine sfdp --no-edge-labels -o big.svg\n  kg render --cluster kind --format pdf -o graph.pdf\n  kg render --focus Ukraine --depth 1 -o ukraine.svg\n  kg render --modality recommended -o advice.svg    only what the author recommends\n\nNeeds Graphviz (`dot`). Every render runs under a timeout and a memory cap;\na graph too large for the engine is refused with advice instead of hanging."
 )]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    #[command(flatten)]
+    select: SelectArgs,
     /// Image format
     #[arg(long, short, value_name = "FORMAT", default_value = "svg", value_parser = parse_image_format)]
     format: ImageFormat,
@@ -111,7 +114,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Loaded::Valid(dataset, _) => dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
-    let graph = KnowledgeGraph::new(dataset);
+    let graph = match args.select.selection().apply(&KnowledgeGraph::new(dataset)) {
+        Ok(graph) => graph,
+        Err(error) => return query_failed(&error),
+    };
     let image = render_graph(&graph, &args)?;
     if args.output.as_os_str() == "-" {
         std::io::Write::write_all(&mut std::io::stdout().lock(), &image)?;

@@ -2,6 +2,10 @@
 //! dataset. Petgraph's indices stay in here; everything outside speaks in
 //! entity and relation ids.
 
+mod algo;
+
+pub use algo::PAGE_RANK_DAMPING;
+
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -126,5 +130,98 @@ impl KnowledgeGraph {
             reviewed: self.dataset.reviewed.clone(),
         };
         KnowledgeGraph::new(dataset)
+    }
+}
+
+/// Small graphs for unit tests, built without files.
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::BTreeSet;
+
+    use super::KnowledgeGraph;
+    use crate::diagnostic::Origin;
+    use crate::model::{Dataset, Entity, Kind, Modality, Relation, RelationType, Schema};
+
+    /// An entity of kind `thing`, labelled with its id in capitals.
+    pub fn entity(id: &str) -> Entity {
+        Entity {
+            id: id.to_owned(),
+            label: id.to_uppercase(),
+            kind: "thing".to_owned(),
+            aliases: Vec::new(),
+            description: String::new(),
+            wikidata: None,
+            mentions: 0,
+            origin: Origin::new(0, 0..0),
+        }
+    }
+
+    /// A relation `from -type-> to` with no evidence; its id is
+    /// `from.type.to`.
+    pub fn relation(from: &str, relation_type: &str, to: &str, modality: Modality) -> Relation {
+        Relation {
+            id: format!("{from}.{relation_type}.{to}"),
+            from: from.to_owned(),
+            relation_type: relation_type.to_owned(),
+            to: to.to_owned(),
+            modality,
+            evidence: Vec::new(),
+            note: None,
+            date: None,
+            origin: Origin::new(0, 0..0),
+        }
+    }
+
+    /// A graph from entities and relations, sorted by id as `load` does,
+    /// with a schema of the kinds and (asymmetric) relation types they use.
+    pub fn graph(mut entities: Vec<Entity>, mut relations: Vec<Relation>) -> KnowledgeGraph {
+        entities.sort_by(|a, b| a.id.cmp(&b.id));
+        relations.sort_by(|a, b| a.id.cmp(&b.id));
+        let kinds: BTreeSet<&str> = entities.iter().map(|e| e.kind.as_str()).collect();
+        let types: BTreeSet<&str> = relations.iter().map(|r| r.relation_type.as_str()).collect();
+        let schema = Schema {
+            kinds: kinds
+                .into_iter()
+                .map(|name| Kind {
+                    name: name.to_owned(),
+                    description: String::new(),
+                    dot: Default::default(),
+                    origin: Origin::new(0, 0..0),
+                })
+                .collect(),
+            relation_types: types
+                .into_iter()
+                .map(|name| RelationType {
+                    name: name.to_owned(),
+                    definition: String::new(),
+                    domain: Vec::new(),
+                    range: Vec::new(),
+                    symmetric: false,
+                    dot: Default::default(),
+                    origin: Origin::new(0, 0..0),
+                })
+                .collect(),
+        };
+        KnowledgeGraph::new(Dataset {
+            schema,
+            entities,
+            relations,
+            ..Dataset::default()
+        })
+    }
+
+    /// A graph of `thing`s linked by `link` relations; a repeated pair
+    /// becomes parallel relations.
+    pub fn graph_of(ids: &[&str], links: &[(&str, &str)]) -> KnowledgeGraph {
+        let relations = links
+            .iter()
+            .enumerate()
+            .map(|(index, (from, to))| {
+                let mut relation = relation(from, "link", to, Modality::Actual);
+                relation.id = format!("{}.{index:03}", relation.id);
+                relation
+            })
+            .collect();
+        graph(ids.iter().map(|id| entity(id)).collect(), relations)
     }
 }

@@ -136,3 +136,27 @@ fn the_formats_come_from_the_flag_else_the_project_file_else_all() {
         stderr(&output)
     );
 }
+
+#[test]
+fn export_writes_the_selected_part_of_the_graph() {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&[
+        "export",
+        "--format",
+        "json",
+        "--focus",
+        "the Accord",
+        "--modality",
+        "historical",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let nodes: Vec<&str> = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["alliance", "harbour-accord", "republic"]);
+    assert_eq!(json["edges"].as_array().unwrap().len(), 2);
+}

@@ -10,5 +10,6 @@ mod determinism;
 mod exports_db;
 mod exports_rdf;
 mod io_errors;
+mod query;
 mod render;
 mod validate;

@@ -173,3 +173,66 @@ fn a_render_that_runs_too_long_is_stopped() {
         stderr(&output)
     );
 }
+
+/// Entity ids and relation count of `kg render ARGS` on the base fixture.
+fn rendered(args: &[&str]) -> (Vec<String>, usize) {
+    let workdir = Workdir::with_data("base");
+    let mut all = vec!["render", "-o", "graph.svg"];
+    all.extend_from_slice(args);
+    let output = workdir.kg(&all);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    let svg = workdir.read("graph.svg");
+    let document = parse(&svg);
+    let edges = document
+        .descendants()
+        .filter(|node| node.attribute("class") == Some("edge"))
+        .filter_map(|node| node.children().find(|child| child.has_tag_name("title")))
+        .filter_map(|title| title.text())
+        .filter(|name| !name.starts_with("_legend"))
+        .count();
+    (drawn_entities(&svg).into_iter().collect(), edges)
+}
+
+#[test]
+fn focus_and_filters_draw_the_known_part_of_the_graph() {
+    if dot().is_none() {
+        return;
+    }
+    let ids = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+    // Kingdom's neighbours, named by label, and the relations among them.
+    assert_eq!(
+        rendered(&["--focus", "Kingdom"]),
+        (ids(&["alliance", "harbour-accord", "kingdom"]), 3)
+    );
+    // Following relations forward only, two steps from the Republic.
+    assert_eq!(
+        rendered(&["--focus", "republic", "--depth", "2", "--direction", "out"]),
+        (ids(&["alliance", "harbour-accord", "republic"]), 3)
+    );
+    // Only the historical signings; the Kingdom takes part in none.
+    assert_eq!(
+        rendered(&["--modality", "historical"]),
+        (ids(&["alliance", "harbour-accord", "republic"]), 2)
+    );
+    assert_eq!(
+        rendered(&["--type", "could_leave"]),
+        (ids(&["alliance", "harbour-accord", "kingdom"]), 2)
+    );
+    assert_eq!(
+        rendered(&["--kind", "state"]),
+        (ids(&["kingdom", "republic"]), 0)
+    );
+}
+
+#[test]
+fn an_unknown_focus_gets_did_you_mean_and_writes_nothing() {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["render", "--focus", "kingdon", "-o", "graph.svg"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("unknown entity `kingdon` (did you mean `kingdom`?)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!workdir.path().join("graph.svg").exists());
+}

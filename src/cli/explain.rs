@@ -1,0 +1,112 @@
+use std::io::{BufWriter, Write};
+
+use kgraph::KnowledgeGraph;
+use kgraph::query::{self, Path, Step};
+
+use super::printer::{load_graph, plural, query_failed};
+use super::query::{PathOptions, PathsJson, write_paths_header};
+use super::view::{self, arrow, clean, excerpt, location};
+use super::{DataArgs, Outcome};
+
+/// How two entities are connected, hop by hop, with the evidence for each
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kg explain ukraine nato\n      Ukraine —seeks_membership→ NATO (actual): “…trying to join NATO…” (kortunov-2022, line 12)\n  kg explain Kyiv Moscow --all --max-len 3\n  kg explain ukraine nato --json        the path with notes, dates and every quote\n\nEach hop is a relation with its modality, then every quote for it with its source\nand line. Relations walked against their direction are drawn ←type—."
+)]
+pub struct Args {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Where the path starts: an id, label or alias
+    from: String,
+    /// Where the path ends: an id, label or alias
+    to: String,
+    #[command(flatten)]
+    options: PathOptions,
+    /// Print JSON for scripts
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let graph = match load_graph(&args.data.data)? {
+        Ok(graph) => graph,
+        Err(outcome) => return Ok(outcome),
+    };
+    let query = args.options.query();
+    let found = match query::paths(&graph, &args.from, &args.to, &query) {
+        Ok(found) => found,
+        Err(error) => return query_failed(&error),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        view::write_json(&mut out, &PathsJson::new(&found, &query, true))?;
+    } else {
+        write_paths_header(&mut out, &found, &query)?;
+        for (number, path) in found.paths.iter().enumerate() {
+            if found.paths.len() > 1 {
+                writeln!(
+                    out,
+                    "\npath {}: {}",
+                    number + 1,
+                    plural(path.len(), "relation")
+                )?;
+            }
+            write_path(&mut out, &graph, path)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// One line per hop (`also:` for more relations making the same hop, the
+/// actual ones first), and under each relation a line for each further
+/// quote and for its note.
+fn write_path(out: &mut dyn Write, graph: &KnowledgeGraph, path: &Path) -> std::io::Result<()> {
+    for (hop_number, hop) in path.hops.iter().enumerate() {
+        for (index, step) in hop.relations.iter().enumerate() {
+            let lead = if index == 0 {
+                format!("{}.", hop_number + 1)
+            } else {
+                "   also:".to_owned()
+            };
+            writeln!(out, "{lead} {}", statement(graph, step))?;
+            let indent = " ".repeat(lead.chars().count() + 1);
+            let relation = step.relation;
+            for evidence in relation.evidence.iter().skip(1) {
+                writeln!(
+                    out,
+                    "{indent}{} {}",
+                    excerpt(graph, evidence),
+                    location(evidence)
+                )?;
+            }
+            if let Some(note) = &relation.note {
+                writeln!(out, "{indent}note: {}", clean(note))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `Ukraine —seeks_membership→ NATO (actual): “…” (kortunov-2022, line 12)`.
+fn statement(graph: &KnowledgeGraph, step: &Step) -> String {
+    let relation = step.relation;
+    let date = relation
+        .date
+        .as_deref()
+        .map(|date| format!(", {}", clean(date)))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{} ({}{date})",
+        arrow(graph, relation, step.forward),
+        relation.modality
+    );
+    if let Some(evidence) = relation.evidence.first() {
+        line.push_str(&format!(
+            ": {} {}",
+            excerpt(graph, evidence),
+            location(evidence)
+        ));
+    }
+    line
+}

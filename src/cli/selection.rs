@@ -1,0 +1,83 @@
+//! The selection flags, defined once for every command that picks part of
+//! the graph (`kg query`, and `kg render` and `kg export` to come): they all
+//! turn into one [`kgraph::query::Selection`].
+
+use kgraph::Modality;
+use kgraph::diagnostic::did_you_mean;
+use kgraph::query::{Direction, Focus, Selection};
+
+/// `--type`, `--modality`, `--kind`, `--source`: each may be repeated or
+/// given a comma-separated list; empty means no restriction.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Follow or keep only relations of this type
+    #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
+    pub relation_types: Vec<String>,
+    /// Follow or keep only relations of this modality (actual, historical, proposed, hypothetical, recommended)
+    #[arg(long = "modality", value_name = "MODALITY", value_delimiter = ',', value_parser = parse_modality)]
+    pub modalities: Vec<Modality>,
+    /// Follow or keep only entities of this kind
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Follow or keep only relations with evidence from this source
+    #[arg(long = "source", value_name = "SOURCE", value_delimiter = ',')]
+    pub sources: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The selection these flags make, around `focus` if given.
+    pub fn selection(&self, focus: Option<Focus>) -> Selection {
+        Selection {
+            focus,
+            modalities: self.modalities.iter().copied().collect(),
+            relation_types: self.relation_types.iter().cloned().collect(),
+            kinds: self.kinds.iter().cloned().collect(),
+            sources: self.sources.iter().cloned().collect(),
+        }
+    }
+}
+
+pub fn parse_modality(name: &str) -> Result<Modality, String> {
+    name.parse().map_err(|_| {
+        let names = Modality::ALL.map(Modality::as_str);
+        format!(
+            "unknown modality `{name}`{} (modalities: {})",
+            did_you_mean(name, names),
+            names.join(", ")
+        )
+    })
+}
+
+pub fn parse_direction(name: &str) -> Result<Direction, String> {
+    Direction::from_name(name)
+        .ok_or_else(|| format!("unknown direction `{name}` (directions: out, in, both)"))
+}
+
+/// `--focus ENTITY --depth N --direction D` plus the filters: the part of
+/// the graph that `kg render` and `kg export` draw or write. Without
+/// `--focus` and filters, the whole graph.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SelectArgs {
+    /// Only the entities around this one (an id, label or alias)
+    #[arg(long, value_name = "ENTITY")]
+    pub focus: Option<String>,
+    /// With --focus: how many relations away to include
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
+    /// With --focus: follow relations out of each entity, into it, or both
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction, requires = "focus")]
+    pub direction: Direction,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl SelectArgs {
+    pub fn selection(&self) -> Selection {
+        self.filters
+            .selection(self.focus.as_ref().map(|entity| Focus {
+                entity: entity.clone(),
+                depth: self.depth,
+                direction: self.direction,
+            }))
+    }
+}

@@ -1,0 +1,373 @@
+//! Graph algorithms over a [`KnowledgeGraph`], answered in entity ids.
+//!
+//! Each algorithm runs on a *skeleton* of the graph: one node per entity
+//! (node `i` is `entities()[i]`), one edge per linked pair of entities.
+//! Parallel relations between the same two entities count once and
+//! self-relations are left out, since neither changes who is connected to
+//! whom. Paths, betweenness and components read the skeleton undirected
+//! (or directed where asked); PageRank reads it directed.
+
+use std::collections::BTreeSet;
+
+use petgraph::algo::{all_simple_paths, dijkstra};
+use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
+use petgraph::visit::{EdgeRef, Reversed};
+
+use super::KnowledgeGraph;
+
+/// PageRank's usual damping factor: the chance of following a link rather
+/// than jumping to a random entity.
+pub const PAGE_RANK_DAMPING: f64 = 0.85;
+
+/// PageRank stops when the ranks move less than this in total per entity,
+/// or after [`PAGE_RANK_MAX_ITERATIONS`] (networkx's defaults).
+const PAGE_RANK_TOLERANCE: f64 = 1.0e-6;
+const PAGE_RANK_MAX_ITERATIONS: usize = 100;
+
+impl KnowledgeGraph {
+    /// Linked pairs of entity positions, without self-relations; `(a, b)`
+    /// with `a < b` when undirected. Sorted, so skeletons are built in one
+    /// order whatever the input order.
+    /// A symmetric relation links both ways, also when `directed`.
+    fn linked_pairs(&self, directed: bool) -> BTreeSet<(usize, usize)> {
+        let symmetric: BTreeSet<&str> = self
+            .dataset
+            .schema
+            .relation_types
+            .iter()
+            .filter(|ty| ty.symmetric)
+            .map(|ty| ty.name.as_str())
+            .collect();
+        let mut pairs = BTreeSet::new();
+        for edge in self.graph.edge_references() {
+            let (from, to) = (edge.source().index(), edge.target().index());
+            if from == to {
+                continue;
+            }
+            if !directed {
+                pairs.insert((from.min(to), from.max(to)));
+                continue;
+            }
+            pairs.insert((from, to));
+            let relation = &self.dataset.relations[*edge.weight()];
+            if symmetric.contains(relation.relation_type.as_str()) {
+                pairs.insert((to, from));
+            }
+        }
+        pairs
+    }
+
+    fn directed_skeleton(&self) -> DiGraph<(), ()> {
+        let mut skeleton = DiGraph::with_capacity(self.graph.node_count(), 0);
+        for _ in self.graph.node_indices() {
+            skeleton.add_node(());
+        }
+        for (from, to) in self.linked_pairs(true) {
+            skeleton.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
+        }
+        skeleton
+    }
+
+    fn undirected_skeleton(&self) -> UnGraph<(), ()> {
+        let mut skeleton = UnGraph::with_capacity(self.graph.node_count(), 0);
+        for _ in self.graph.node_indices() {
+            skeleton.add_node(());
+        }
+        for (a, b) in self.linked_pairs(false) {
+            skeleton.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+        }
+        skeleton
+    }
+
+    fn id_at(&self, position: usize) -> &str {
+        &self.dataset.entities[position].id
+    }
+
+    /// Number of distinct ordered pairs `(from, to)` of different entities
+    /// joined by at least one relation (a symmetric one joins both ways):
+    /// the numerator of the density.
+    pub fn linked_pair_count(&self) -> usize {
+        self.linked_pairs(true).len()
+    }
+
+    /// A shortest path from `from` to `to`, as entity ids from `from` to
+    /// `to` inclusive; relations are followed either way unless `directed`.
+    ///
+    /// Of several shortest paths, the one whose ids are smallest step by
+    /// step is returned, so the answer does not depend on input order.
+    /// `None` if either id is unknown or no path exists.
+    ///
+    /// Complexity: O(|V| + |E|) (a unit-cost Dijkstra from `to`).
+    pub fn shortest_path(&self, from: &str, to: &str, directed: bool) -> Option<Vec<&str>> {
+        let (&start, &goal) = (self.node_of.get(from)?, self.node_of.get(to)?);
+        if directed {
+            let skeleton = self.directed_skeleton();
+            // Distances *to* the goal: a search from it on reversed links.
+            let to_goal = dijkstra(Reversed(&skeleton), goal, None, |_| 1usize);
+            self.walk_down(
+                start,
+                goal,
+                |node| to_goal.get(&node).copied(),
+                |node| skeleton.neighbors(node),
+            )
+        } else {
+            let skeleton = self.undirected_skeleton();
+            let to_goal = dijkstra(&skeleton, goal, None, |_| 1usize);
+            self.walk_down(
+                start,
+                goal,
+                |node| to_goal.get(&node).copied(),
+                |node| skeleton.neighbors(node),
+            )
+        }
+    }
+
+    /// Follows decreasing distances from `start` to `goal`, choosing the
+    /// smallest id at each step.
+    fn walk_down<I: Iterator<Item = NodeIndex>>(
+        &self,
+        start: NodeIndex,
+        goal: NodeIndex,
+        to_goal: impl Fn(NodeIndex) -> Option<usize>,
+        neighbors: impl Fn(NodeIndex) -> I,
+    ) -> Option<Vec<&str>> {
+        let mut distance = to_goal(start)?;
+        let mut node = start;
+        let mut path = vec![self.id_at(node.index())];
+        while node != goal {
+            node = neighbors(node)
+                .filter(|&next| to_goal(next) == Some(distance - 1))
+                .min_by_key(|next| self.id_at(next.index()))?;
+            distance -= 1;
+            path.push(self.id_at(node.index()));
+        }
+        Some(path)
+    }
+
+    /// Every simple path (no entity twice) from `from` to `to` of at most
+    /// `max_len` relations, as entity ids; relations are followed either
+    /// way unless `directed`. Sorted by length, then by ids.
+    ///
+    /// The number of paths can grow exponentially with `max_len`.
+    pub fn simple_paths(
+        &self,
+        from: &str,
+        to: &str,
+        max_len: usize,
+        directed: bool,
+    ) -> Vec<Vec<&str>> {
+        let (Some(&start), Some(&goal)) = (self.node_of.get(from), self.node_of.get(to)) else {
+            return Vec::new();
+        };
+        if start == goal || max_len == 0 {
+            return if start == goal {
+                vec![vec![self.id_at(start.index())]]
+            } else {
+                Vec::new()
+            };
+        }
+        let intermediate = Some(max_len - 1);
+        let found: Vec<Vec<NodeIndex>> = if directed {
+            let skeleton = self.directed_skeleton();
+            all_simple_paths::<Vec<_>, _, std::hash::RandomState>(
+                &skeleton,
+                start,
+                goal,
+                0,
+                intermediate,
+            )
+            .collect()
+        } else {
+            let skeleton = self.undirected_skeleton();
+            all_simple_paths::<Vec<_>, _, std::hash::RandomState>(
+                &skeleton,
+                start,
+                goal,
+                0,
+                intermediate,
+            )
+            .collect()
+        };
+        let mut paths: Vec<Vec<&str>> = found
+            .into_iter()
+            .map(|path| path.iter().map(|node| self.id_at(node.index())).collect())
+            .collect();
+        paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        paths
+    }
+
+    /// PageRank of every entity, in the order of [`KnowledgeGraph::entities`];
+    /// the ranks sum to 1. Relations are links from `from` to `to`; an
+    /// entity without outgoing links shares its rank with every entity.
+    ///
+    /// The same definition and stopping rule as networkx's `pagerank`
+    /// (damping 0.85, tolerance 1e-6 per entity, at most 100 iterations),
+    /// on the skeleton. Not petgraph's `page_rank`: in petgraph 0.8 it
+    /// leaves out the random jump from entities that link to the one being
+    /// ranked (petgraph issue #960), and takes O(|V|²|E|) per iteration.
+    ///
+    /// Complexity: O(|V| + |E|) per iteration.
+    pub fn page_rank(&self) -> Vec<f64> {
+        let skeleton = self.directed_skeleton();
+        let count = skeleton.node_count();
+        if count == 0 {
+            return Vec::new();
+        }
+        let uniform = 1.0 / count as f64;
+        let out_degree: Vec<usize> = skeleton
+            .node_indices()
+            .map(|node| skeleton.neighbors(node).count())
+            .collect();
+        let mut ranks = vec![uniform; count];
+        for _ in 0..PAGE_RANK_MAX_ITERATIONS {
+            let dangling: f64 = (0..count)
+                .filter(|&node| out_degree[node] == 0)
+                .map(|node| ranks[node])
+                .sum();
+            let base = (PAGE_RANK_DAMPING * dangling + (1.0 - PAGE_RANK_DAMPING)) * uniform;
+            let mut next = vec![base; count];
+            for edge in skeleton.edge_references() {
+                let (from, to) = (edge.source().index(), edge.target().index());
+                next[to] += PAGE_RANK_DAMPING * ranks[from] / out_degree[from] as f64;
+            }
+            let change: f64 = next.iter().zip(&ranks).map(|(a, b)| (a - b).abs()).sum();
+            ranks = next;
+            if change < count as f64 * PAGE_RANK_TOLERANCE {
+                break;
+            }
+        }
+        ranks
+    }
+
+    /// Betweenness centrality of every entity, in the order of
+    /// [`KnowledgeGraph::entities`]: the share of shortest paths between
+    /// other entities that pass through it, relations read undirected,
+    /// normalized to 0..=1 (networkx's `betweenness_centrality` on the
+    /// undirected skeleton).
+    ///
+    /// Computed by `rustworkx-core` (Brandes' algorithm), single-threaded so
+    /// that the sums, and so the output, are the same on every run.
+    ///
+    /// Complexity: O(|V||E|).
+    pub fn betweenness(&self) -> Vec<f64> {
+        let skeleton = self.undirected_skeleton();
+        rustworkx_core::centrality::betweenness_centrality(&skeleton, false, true, usize::MAX)
+            .into_iter()
+            .map(|score| score.unwrap_or(0.0))
+            .collect()
+    }
+
+    /// The connected components, relations read undirected: each a list of
+    /// ids in order, the largest component first (ties by first id).
+    pub fn components(&self) -> Vec<Vec<&str>> {
+        let skeleton = self.undirected_skeleton();
+        let mut components: Vec<Vec<&str>> =
+            rustworkx_core::connectivity::connected_components(&skeleton)
+                .into_iter()
+                .map(|component| {
+                    let mut ids: Vec<&str> = component
+                        .into_iter()
+                        .map(|node| self.id_at(node.index()))
+                        .collect();
+                    ids.sort_unstable();
+                    ids
+                })
+                .collect();
+        components.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        components
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::graph_of;
+
+    #[test]
+    fn shortest_path_ignores_direction_unless_asked_and_breaks_ties_by_id() {
+        // a -> b -> d, a -> c -> d, e -> a
+        let graph = graph_of(
+            &["a", "b", "c", "d", "e"],
+            &[("a", "b"), ("b", "d"), ("a", "c"), ("c", "d"), ("e", "a")],
+        );
+        assert_eq!(
+            graph.shortest_path("a", "d", false),
+            Some(vec!["a", "b", "d"])
+        );
+        assert_eq!(
+            graph.shortest_path("d", "e", false),
+            Some(vec!["d", "b", "a", "e"])
+        );
+        assert_eq!(graph.shortest_path("d", "e", true), None);
+        assert_eq!(
+            graph.shortest_path("e", "d", true),
+            Some(vec!["e", "a", "b", "d"])
+        );
+        assert_eq!(graph.shortest_path("a", "a", false), Some(vec!["a"]));
+        assert_eq!(graph.shortest_path("a", "nowhere", false), None);
+    }
+
+    #[test]
+    fn simple_paths_are_bounded_and_sorted() {
+        let graph = graph_of(
+            &["a", "b", "c", "d"],
+            &[("a", "b"), ("b", "d"), ("a", "c"), ("c", "d"), ("a", "d")],
+        );
+        assert_eq!(
+            graph.simple_paths("a", "d", 2, false),
+            vec![vec!["a", "d"], vec!["a", "b", "d"], vec!["a", "c", "d"]]
+        );
+        assert_eq!(graph.simple_paths("a", "d", 1, false), vec![vec!["a", "d"]]);
+        assert_eq!(
+            graph.simple_paths("d", "a", 3, true),
+            Vec::<Vec<&str>>::new()
+        );
+        // d - b - a - c - d is not simple; b - a - c - d and b - d - ... are.
+        assert_eq!(
+            graph.simple_paths("b", "c", 3, false),
+            vec![
+                vec!["b", "a", "c"],
+                vec!["b", "d", "c"],
+                vec!["b", "a", "d", "c"],
+                vec!["b", "d", "a", "c"]
+            ]
+        );
+    }
+
+    #[test]
+    fn page_rank_matches_networkx_on_a_small_graph() {
+        // networkx 3.6.1: nx.pagerank(nx.DiGraph([(a,b),(d,b),(d,a),(c,b),(c,a)]))
+        let graph = graph_of(
+            &["a", "b", "c", "d"],
+            &[("a", "b"), ("d", "b"), ("d", "a"), ("c", "b"), ("c", "a")],
+        );
+        let ranks: Vec<f64> = graph
+            .page_rank()
+            .iter()
+            .map(|r| (r * 1e4).round() / 1e4)
+            .collect();
+        assert_eq!(ranks, vec![0.2544, 0.4706, 0.1375, 0.1375]);
+        assert!((graph.page_rank().iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn betweenness_of_a_star_is_one_at_the_centre() {
+        let graph = graph_of(
+            &["a", "b", "c", "hub"],
+            &[("a", "hub"), ("hub", "b"), ("c", "hub"), ("c", "hub")],
+        );
+        assert_eq!(graph.betweenness(), vec![0.0, 0.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn components_come_largest_first() {
+        let graph = graph_of(
+            &["a", "b", "c", "d", "e"],
+            &[("e", "d"), ("c", "a"), ("a", "b"), ("b", "b")],
+        );
+        assert_eq!(
+            graph.components(),
+            vec![vec!["a", "b", "c"], vec!["d", "e"]]
+        );
+        assert_eq!(graph.linked_pair_count(), 3);
+    }
+}

@@ -1,0 +1,345 @@
+//! Which part of the graph to keep: the one selection used by
+//! `kg query subgraph`, `kg render` and `kg export`, so that `--focus`,
+//! `--depth`, `--modality`, `--type`, `--kind` and `--source` mean the same
+//! everywhere.
+
+use std::collections::BTreeSet;
+
+use crate::graph::KnowledgeGraph;
+use crate::model::{Entity, Modality, Relation};
+
+use super::QueryError;
+use super::neighbors::neighbors;
+use super::resolve::{closest, resolve};
+
+/// Which relations lead away from an entity: those it is the subject of
+/// (`out`), the object of (`in`), or both. Symmetric relation types are
+/// followed both ways whatever the direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Direction {
+    /// From the entity to the objects of its relations.
+    Out,
+    /// From the entity to the subjects of relations about it.
+    In,
+    /// Both ways.
+    #[default]
+    Both,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 3] = [Direction::Out, Direction::In, Direction::Both];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Out => "out",
+            Direction::In => "in",
+            Direction::Both => "both",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Direction> {
+        Direction::ALL
+            .into_iter()
+            .find(|direction| direction.name() == name)
+    }
+}
+
+/// An ego graph: an entity and everything within `depth` relations of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Focus {
+    /// An id, label or alias, as [`resolve`] reads it.
+    pub entity: String,
+    pub depth: usize,
+    pub direction: Direction,
+}
+
+/// What to keep of a graph. Empty sets mean "no restriction"; the default
+/// keeps everything.
+///
+/// Relations are kept if their modality, type and at least one evidence
+/// source are in the sets; entities if their kind is. With a focus, only
+/// entities reached from it through kept relations and kept entities, at
+/// most `depth` relations away, remain (the focus itself always does), with
+/// every kept relation among them. When relations are filtered (modality,
+/// type or source), entities left without a kept relation are dropped too,
+/// except the focus, so that `--modality proposed` shows the proposals
+/// rather than every entity.
+///
+/// # Example
+/// ```
+/// use kgraph::Modality;
+/// use kgraph::query::Selection;
+/// # let graph = kgraph::KnowledgeGraph::new(kgraph::Dataset::default());
+/// let mut selection = Selection::around("nato", 2);
+/// selection.modalities.insert(Modality::Actual);
+/// selection.relation_types.insert("seeks_membership".to_owned());
+/// // let subgraph = selection.apply(&graph)?; then export or render it.
+/// # assert!(selection.apply(&graph).is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub focus: Option<Focus>,
+    pub modalities: BTreeSet<Modality>,
+    pub relation_types: BTreeSet<String>,
+    pub kinds: BTreeSet<String>,
+    /// Source ids: a relation is kept if any of its evidence is from one.
+    pub sources: BTreeSet<String>,
+}
+
+impl Selection {
+    /// Everything within `depth` relations of `entity`, either way.
+    pub fn around(entity: &str, depth: usize) -> Selection {
+        Selection {
+            focus: Some(Focus {
+                entity: entity.to_owned(),
+                depth,
+                direction: Direction::Both,
+            }),
+            ..Selection::default()
+        }
+    }
+
+    /// True if the selection keeps every entity and relation.
+    pub fn is_everything(&self) -> bool {
+        self.focus.is_none() && self.kinds.is_empty() && !self.filters_relations()
+    }
+
+    /// True if relations are filtered by modality, type or source.
+    pub fn filters_relations(&self) -> bool {
+        !(self.modalities.is_empty() && self.relation_types.is_empty() && self.sources.is_empty())
+    }
+
+    /// Whether a relation passes the modality, type and source filters.
+    pub fn admits_relation(&self, relation: &Relation) -> bool {
+        (self.modalities.is_empty() || self.modalities.contains(&relation.modality))
+            && (self.relation_types.is_empty()
+                || self.relation_types.contains(&relation.relation_type))
+            && (self.sources.is_empty()
+                || relation
+                    .evidence
+                    .iter()
+                    .any(|evidence| self.sources.contains(&evidence.source)))
+    }
+
+    /// Whether an entity passes the kind filter.
+    pub fn admits_entity(&self, entity: &Entity) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&entity.kind)
+    }
+
+    /// Checks that every kind, relation type and source named exists in
+    /// the graph's dataset (the focus is checked by [`resolve`]).
+    ///
+    /// # Errors
+    /// The first unknown name, with a "did you mean".
+    pub fn check(&self, graph: &KnowledgeGraph) -> Result<(), QueryError> {
+        let dataset = graph.dataset();
+        let kinds = || dataset.schema.kinds.iter().map(|kind| kind.name.as_str());
+        for name in &self.kinds {
+            if !kinds().any(|kind| kind == name) {
+                return Err(QueryError::UnknownKind {
+                    name: name.clone(),
+                    suggestion: closest(name, kinds()),
+                });
+            }
+        }
+        let types = || {
+            dataset
+                .schema
+                .relation_types
+                .iter()
+                .map(|ty| ty.name.as_str())
+        };
+        for name in &self.relation_types {
+            if !types().any(|ty| ty == name) {
+                return Err(QueryError::UnknownRelationType {
+                    name: name.clone(),
+                    suggestion: closest(name, types()),
+                });
+            }
+        }
+        let sources = || dataset.sources.iter().map(|source| source.id.as_str());
+        for name in &self.sources {
+            if !sources().any(|source| source == name) {
+                return Err(QueryError::UnknownSource {
+                    name: name.clone(),
+                    suggestion: closest(name, sources()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The selected part of the graph, as a graph of its own (schema and
+    /// sources kept whole) that any exporter can write.
+    ///
+    /// # Errors
+    /// An unknown focus, kind, relation type or source.
+    pub fn apply(&self, graph: &KnowledgeGraph) -> Result<KnowledgeGraph, QueryError> {
+        self.check(graph)?;
+        let (center, mut entities): (Option<&str>, BTreeSet<&str>) = match &self.focus {
+            Some(focus) => {
+                let neighborhood = neighbors(graph, focus, self)?;
+                let center = neighborhood.center.id.as_str();
+                let reached = neighborhood
+                    .neighbors
+                    .iter()
+                    .map(|neighbor| neighbor.entity.id.as_str());
+                (Some(center), reached.chain([center]).collect())
+            }
+            None => (
+                None,
+                graph
+                    .entities()
+                    .iter()
+                    .filter(|entity| self.admits_entity(entity))
+                    .map(|entity| entity.id.as_str())
+                    .collect(),
+            ),
+        };
+        let relations: BTreeSet<&str> = graph
+            .relations()
+            .iter()
+            .filter(|relation| {
+                self.admits_relation(relation)
+                    && entities.contains(relation.from.as_str())
+                    && entities.contains(relation.to.as_str())
+            })
+            .map(|relation| relation.id.as_str())
+            .collect();
+        if self.filters_relations() {
+            let touched: BTreeSet<&str> = graph
+                .relations()
+                .iter()
+                .filter(|relation| relations.contains(relation.id.as_str()))
+                .flat_map(|relation| [relation.from.as_str(), relation.to.as_str()])
+                .collect();
+            entities.retain(|id| touched.contains(id) || Some(*id) == center);
+        }
+        Ok(graph.subgraph(&entities, &relations))
+    }
+
+    /// The focus entity, resolved, if there is a focus.
+    ///
+    /// # Errors
+    /// An unknown or ambiguous focus name.
+    pub fn focus_entity<'g>(
+        &self,
+        graph: &'g KnowledgeGraph,
+    ) -> Result<Option<&'g Entity>, QueryError> {
+        self.focus
+            .as_ref()
+            .map(|focus| resolve(graph, &focus.entity))
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::tests::{entity, graph, relation};
+
+    /// a -x-> b -y-> c -x-> d, and e alone; b is a `place`.
+    fn chain() -> KnowledgeGraph {
+        let mut b = entity("b");
+        b.kind = "place".into();
+        graph(
+            vec![entity("a"), b, entity("c"), entity("d"), entity("e")],
+            vec![
+                relation("a", "x", "b", Modality::Actual),
+                relation("b", "y", "c", Modality::Proposed),
+                relation("c", "x", "d", Modality::Actual),
+            ],
+        )
+    }
+
+    fn ids(graph: &KnowledgeGraph) -> (Vec<&str>, Vec<&str>) {
+        (
+            graph.entities().iter().map(|e| e.id.as_str()).collect(),
+            graph.relations().iter().map(|r| r.id.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn the_default_selection_keeps_everything() {
+        let graph = chain();
+        assert!(Selection::default().is_everything());
+        let all = Selection::default().apply(&graph).unwrap();
+        assert_eq!(ids(&all), ids(&graph));
+    }
+
+    #[test]
+    fn a_focus_keeps_the_ego_graph_with_every_relation_among_it() {
+        let graph = chain();
+        let selection = Selection::around("C", 1);
+        assert_eq!(
+            ids(&selection.apply(&graph).unwrap()),
+            (vec!["b", "c", "d"], vec!["b.y.c", "c.x.d"])
+        );
+        let mut outward = selection.clone();
+        outward.focus.as_mut().unwrap().direction = Direction::Out;
+        outward.focus.as_mut().unwrap().depth = 5;
+        assert_eq!(
+            ids(&outward.apply(&graph).unwrap()),
+            (vec!["c", "d"], vec!["c.x.d"])
+        );
+    }
+
+    #[test]
+    fn relation_filters_drop_entities_they_leave_alone_but_not_the_focus() {
+        let graph = chain();
+        let mut actual = Selection::default();
+        actual.modalities.insert(Modality::Actual);
+        assert_eq!(
+            ids(&actual.apply(&graph).unwrap()),
+            (vec!["a", "b", "c", "d"], vec!["a.x.b", "c.x.d"])
+        );
+        // Around c, actual relations only: d, but not b (reached by `y`).
+        actual.focus = Selection::around("c", 3).focus;
+        assert_eq!(
+            ids(&actual.apply(&graph).unwrap()),
+            (vec!["c", "d"], vec!["c.x.d"])
+        );
+        let mut proposals = Selection::around("e", 2);
+        proposals.modalities.insert(Modality::Proposed);
+        assert_eq!(ids(&proposals.apply(&graph).unwrap()), (vec!["e"], vec![]));
+    }
+
+    #[test]
+    fn a_kind_filter_also_stops_the_walk() {
+        let graph = chain();
+        let mut things = Selection::around("a", 3);
+        things.kinds.insert("thing".into());
+        assert_eq!(ids(&things.apply(&graph).unwrap()), (vec!["a"], vec![]));
+        things.focus = None;
+        assert_eq!(
+            ids(&things.apply(&graph).unwrap()),
+            (vec!["a", "c", "d", "e"], vec!["c.x.d"])
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_did_you_mean() {
+        let mut graph_dataset = chain().dataset().clone();
+        graph_dataset.schema.kinds = vec![crate::model::Kind {
+            name: "place".into(),
+            description: String::new(),
+            dot: Default::default(),
+            origin: crate::diagnostic::Origin::new(0, 0..0),
+        }];
+        let graph = KnowledgeGraph::new(graph_dataset);
+        let mut selection = Selection::default();
+        selection.kinds.insert("palce".into());
+        assert_eq!(
+            selection.apply(&graph).unwrap_err().to_string(),
+            "unknown kind `palce` (did you mean `place`?)"
+        );
+        assert_eq!(
+            Selection::around("zz", 1)
+                .apply(&graph)
+                .unwrap_err()
+                .to_string(),
+            "unknown entity `zz`"
+        );
+    }
+}
