@@ -11,5 +11,6 @@ mod exports_db;
 mod exports_rdf;
 mod io_errors;
 mod query;
+mod readme;
 mod render;
 mod validate;
