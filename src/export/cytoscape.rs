@@ -31,7 +31,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{EvidenceInfo, evidence_info};
+use super::json::EvidenceInfo;
 use crate::graph::KnowledgeGraph;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
@@ -140,7 +140,7 @@ pub fn write_cytoscape(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Resul
                         modality: relation.modality.as_str(),
                         note: relation.note.as_deref(),
                         date: relation.date.as_deref(),
-                        evidence: relation.evidence.iter().map(evidence_info).collect(),
+                        evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
                         key: &relation.id,
                     },
                     classes: format!("{} {}", relation.modality, relation.relation_type),

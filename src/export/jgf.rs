@@ -28,7 +28,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{EvidenceInfo, GraphInfo, evidence_info, graph_info};
+use super::json::{EvidenceInfo, GraphInfo, graph_info};
 use crate::graph::KnowledgeGraph;
 
 /// Bumped whenever a field in `metadata` is renamed, removed or changes
@@ -122,7 +122,7 @@ pub fn write_jgf(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> 
                         modality: relation.modality.as_str(),
                         note: relation.note.as_deref(),
                         date: relation.date.as_deref(),
-                        evidence: relation.evidence.iter().map(evidence_info).collect(),
+                        evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
                     },
                 })
                 .collect(),

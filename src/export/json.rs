@@ -110,6 +110,7 @@ pub(super) struct EvidenceInfo<'a> {
     column: usize,
 }
 
+/// One evidence, as every JSON export writes it.
 impl<'a> From<&'a Evidence> for EvidenceInfo<'a> {
     fn from(evidence: &'a Evidence) -> EvidenceInfo<'a> {
         EvidenceInfo {
@@ -233,19 +234,5 @@ pub(super) fn graph_info<'a>(
                 })
                 .collect(),
         },
-    }
-}
-
-/// One evidence, as every JSON export writes it.
-pub(super) fn evidence_info(evidence: &Evidence) -> EvidenceInfo<'_> {
-    EvidenceInfo {
-        source: &evidence.source,
-        quote: &evidence.quote,
-        byte_start: evidence.location.byte_start,
-        byte_end: evidence.location.byte_end,
-        char_start: evidence.location.char_start,
-        char_end: evidence.location.char_end,
-        line: evidence.location.line,
-        column: evidence.location.column,
     }
 }

@@ -130,28 +130,38 @@ pub fn python() -> Option<PathBuf> {
 /// Runs a consumer script from `tests/consumers` with the given arguments
 /// and returns its stdout; panics with its stderr if it fails.
 pub fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
-    let python = python()?;
-    let output = Command::new(python)
+    Some(run_script(&python()?, script, args))
+}
+
+/// Runs `interpreter tests/consumers/SCRIPT ARGS`; its stdout, or a panic
+/// with its output if it fails.
+fn run_script(interpreter: &Path, script: &str, args: &[&Path]) -> String {
+    let output = Command::new(interpreter)
         .arg(repo().join("tests/consumers").join(script))
         .args(args)
         .output()
-        .expect("python runs");
+        .unwrap_or_else(|error| panic!("{} does not run: {error}", interpreter.display()));
     assert!(
         output.status.success(),
         "{script} failed:\n{}\n{}",
         stdout(&output),
         stderr(&output)
     );
-    Some(stdout(&output))
+    stdout(&output)
+}
+
+/// A program on the `PATH`, if there.
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    })
 }
 
 /// Graphviz's `dot`, if installed.
 pub fn dot() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("dot"))
-            .find(|path| path.is_file())
-    });
+    let found = on_path("dot");
     if found.is_none() {
         missing_consumer("Graphviz (`dot`)");
     }
@@ -164,27 +174,11 @@ pub fn dot() -> Option<PathBuf> {
 /// or the packages are missing.
 pub fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
     let consumers = repo().join("tests/consumers");
-    let node = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("node"))
-            .find(|path| path.is_file())
-    });
-    let (Some(node), true) = (node, consumers.join("node_modules").is_dir()) else {
+    let (Some(node), true) = (on_path("node"), consumers.join("node_modules").is_dir()) else {
         missing_consumer(
             "Node.js with tests/consumers/node_modules (npm ci --prefix tests/consumers)",
         );
         return None;
     };
-    let output = Command::new(node)
-        .arg(consumers.join(script))
-        .args(args)
-        .output()
-        .expect("node runs");
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    Some(stdout(&output))
+    Some(run_script(&node, script, args))
 }
