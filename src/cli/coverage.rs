@@ -95,12 +95,13 @@ fn print_text(
     for figures in &report.sources {
         writeln!(
             out,
-            "{}: {} sentences, {} with mentions, {} covered by evidence ({:.0}%), {} mentions",
+            "{}: {} sentences, {} with mentions, {} covered by evidence ({:.0}%), {} reviewed, {} mentions",
             figures.source,
             figures.sentences,
             figures.sentences_with_mentions,
             figures.sentences_covered,
             figures.coverage * 100.0,
+            figures.sentences_reviewed,
             figures.mentions
         )?;
     }

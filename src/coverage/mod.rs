@@ -55,6 +55,8 @@ pub struct SourceFigures {
     pub sentences_covered: usize,
     /// `sentences_covered / sentences_with_mentions`, 0 when there are none.
     pub coverage: f64,
+    /// Sentences overlapping a passage recorded in `reviewed.toml`.
+    pub sentences_reviewed: usize,
     pub mentions: usize,
 }
 
@@ -131,6 +133,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
             sentences_with_mentions: 0,
             sentences_covered: 0,
             coverage: 0.0,
+            sentences_reviewed: 0,
             mentions: mentions.len(),
         };
         // Mentions are in text order, so one cursor walks them with the
@@ -138,6 +141,10 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         let mut cursor = 0;
         for sentence in sentences(text) {
             figures.sentences += 1;
+            let is_reviewed = reviewed.iter().any(|span| overlaps(span, &sentence));
+            if is_reviewed {
+                figures.sentences_reviewed += 1;
+            }
             while cursor < mentions.len() && mentions[cursor].span.start < sentence.start {
                 cursor += 1;
             }
