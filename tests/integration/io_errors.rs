@@ -79,9 +79,19 @@ fn a_100_mb_file_gets_a_clear_message() {
 #[test]
 fn a_closed_pipe_ends_kg_quietly() {
     let workdir = Workdir::with_data("hostile");
+    // Every command that writes to stdout.
     for args in [
         &["export", "--format", "json"][..],
         &["completions", "bash"][..],
+        &["validate"][..],
+        &["query", "neighbors", "node", "--depth", "3"][..],
+        &["query", "path", "quotes", "markup", "--all", "--json"][..],
+        &["query", "subgraph", "node", "--format", "dot"][..],
+        &["explain", "quotes", "unicode"][..],
+        &["stats"][..],
+        &["coverage"][..],
+        &["coverage", "--format", "json"][..],
+        &["lint"][..],
     ] {
         let mut child = kg_command(workdir.path(), args)
             .stdout(Stdio::piped())
