@@ -4,24 +4,15 @@
 //!
 //! Run: `cargo bench --bench coverage` (sizes: KG_BENCH_MB, KG_BENCH_ALIASES).
 
+mod support;
+
+use support::{peak_rss_mib, size};
+
 use std::fmt::Write as _;
 use std::time::Instant;
 
 use kgraph::diagnostic::Origin;
 use kgraph::model::{Dataset, Entity, Source};
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<f64>().ok()? / 1024.0)
-}
 
 /// A deterministic pseudo-random word: no Rng crate needed.
 fn word(seed: u64) -> String {

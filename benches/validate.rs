@@ -6,24 +6,13 @@
 //! Run: `cargo bench --bench validate` (sizes: KG_BENCH_SOURCES,
 //! KG_BENCH_ENTITIES, KG_BENCH_RELATIONS).
 
+mod support;
+
+use support::{peak_rss_mib, size};
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
-
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Peak resident memory of this process, from /proc (Linux only).
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
