@@ -1,17 +1,16 @@
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use kgraph::KnowledgeGraph;
-use kgraph::query::{self, Path, Step};
+use kgraph::query::{Path, Step};
 
-use super::printer::{load_graph, plural, query_failed};
-use super::query::{PathOptions, PathsJson, write_paths_header};
-use super::view::{self, arrow, clean, excerpt, location};
+use super::query::{PathOptions, answer_paths};
+use super::view::{arrow, clean, excerpt, location};
 use super::{DataArgs, Outcome};
 
 /// How two entities are connected, hop by hop, with the evidence for each
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg explain ukraine nato\n      Ukraine —seeks_membership→ NATO (actual): “…trying to join NATO…” (kortunov-2022, line 12)\n  kg explain Kyiv Moscow --all --max-len 3\n  kg explain ukraine nato --json        the path with notes, dates and every quote\n\nEach hop is a relation with its modality, then every quote for it with its source\nand line. Relations walked against their direction are drawn ←type—."
+    after_help = "Examples:\n  kg explain ukraine nato\n      Ukraine —seeks_membership→ NATO (actual): “…neighbors that have been eyeing NATO membership…” (kortunov-2022, line 28)\n  kg explain Kyiv Moscow --all --max-len 3\n  kg explain ukraine nato --json        the path with notes, dates and every quote\n\nEach hop is a relation with its modality, then every quote for it with its source\nand line. Relations walked against their direction are drawn ←type—."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -28,34 +27,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
-    let query = args.options.query();
-    let found = match query::paths(&graph, &args.from, &args.to, &query) {
-        Ok(found) => found,
-        Err(error) => return query_failed(&error),
-    };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if args.json {
-        view::write_json(&mut out, &PathsJson::new(&found, &query, true))?;
-    } else {
-        write_paths_header(&mut out, &found, &query)?;
-        for (number, path) in found.paths.iter().enumerate() {
-            if found.paths.len() > 1 {
-                writeln!(
-                    out,
-                    "\npath {}: {}",
-                    number + 1,
-                    plural(path.len(), "relation")
-                )?;
-            }
-            write_path(&mut out, &graph, path)?;
-        }
-    }
-    out.flush()?;
-    Ok(Outcome::Success)
+    answer_paths(
+        &args.data,
+        &args.from,
+        &args.to,
+        &args.options,
+        args.json,
+        true,
+        write_path,
+    )
 }
 
 /// One line per hop (`also:` for more relations making the same hop, the

@@ -229,29 +229,14 @@ impl<'a> NeighborhoodJson<'a> {
 }
 
 fn run_path(args: PathArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
-    let query = args.options.query();
-    let found = match query::paths(&graph, &args.from, &args.to, &query) {
-        Ok(found) => found,
-        Err(error) => return query_failed(&error),
-    };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if args.json {
-        view::write_json(&mut out, &PathsJson::new(&found, &query, false))?;
-    } else {
-        write_paths_header(&mut out, &found, &query)?;
-        for (number, path) in found.paths.iter().enumerate() {
-            if found.paths.len() > 1 {
-                writeln!(
-                    out,
-                    "path {}: {}",
-                    number + 1,
-                    plural(path.len(), "relation")
-                )?;
-            }
+    answer_paths(
+        &args.data,
+        &args.from,
+        &args.to,
+        &args.options,
+        args.json,
+        false,
+        |out, graph, path| {
             for (hop_number, hop) in path.hops.iter().enumerate() {
                 for (index, step) in hop.relations.iter().enumerate() {
                     let number = if index == 0 {
@@ -262,11 +247,55 @@ fn run_path(args: PathArgs) -> anyhow::Result<Outcome> {
                     writeln!(
                         out,
                         "  {number} {} ({})",
-                        arrow(&graph, step.relation, step.forward),
+                        arrow(graph, step.relation, step.forward),
                         step.relation.modality
                     )?;
                 }
             }
+            Ok(())
+        },
+    )
+}
+
+/// What `kg query path` and `kg explain` share: load, find the paths, print
+/// them as JSON (with every quote when `with_evidence`) or as text, each
+/// path written by `write_path` under a numbered heading when there are
+/// several.
+pub fn answer_paths(
+    data: &DataArgs,
+    from: &str,
+    to: &str,
+    options: &PathOptions,
+    json: bool,
+    with_evidence: bool,
+    write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &kgraph::query::Path) -> std::io::Result<()>,
+) -> anyhow::Result<Outcome> {
+    let graph = match load_graph(&data.data)? {
+        Ok(graph) => graph,
+        Err(outcome) => return Ok(outcome),
+    };
+    let query = options.query();
+    let found = match query::paths(&graph, from, to, &query) {
+        Ok(found) => found,
+        Err(error) => return query_failed(&error),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if json {
+        view::write_json(&mut out, &PathsJson::new(&found, &query, with_evidence))?;
+    } else {
+        write_paths_header(&mut out, &found, &query)?;
+        for (number, path) in found.paths.iter().enumerate() {
+            if found.paths.len() > 1 {
+                // Explained paths are paragraphs; listed ones are compact.
+                let gap = if with_evidence { "\n" } else { "" };
+                writeln!(
+                    out,
+                    "{gap}path {}: {}",
+                    number + 1,
+                    plural(path.len(), "relation")
+                )?;
+            }
+            write_path(&mut out, &graph, path)?;
         }
     }
     out.flush()?;
