@@ -2,11 +2,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use kgraph::Format;
 use kgraph::export::{TurtleOptions, write_turtle};
 use kgraph::output::{self, Artifact};
-use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Loaded, load, query_failed};
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -57,13 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.base_iri.is_some() && format != Format::Turtle {
         anyhow::bail!("--base-iri applies only to --format turtle");
     }
-    let dataset = match load(&args.data.data)? {
-        Loaded::Valid(dataset, _) => dataset,
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
-    let graph = match args.select.selection().apply(&KnowledgeGraph::new(dataset)) {
+    let graph = match args.select.load(&args.data.data)? {
         Ok(graph) => graph,
-        Err(error) => return query_failed(&error),
+        Err(outcome) => return Ok(outcome),
     };
     let mut bytes = Vec::new();
     match &args.base_iri {

@@ -7,7 +7,6 @@ use kgraph::export::{DotOptions, write_dot};
 use kgraph::output::{self, Artifact};
 use kgraph::render::{self, Engine, ImageFormat, RenderOptions};
 
-use super::printer::{Loaded, load, query_failed};
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -110,13 +109,9 @@ pub fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let dataset = match load(&args.data.data)? {
-        Loaded::Valid(dataset, _) => dataset,
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
-    let graph = match args.select.selection().apply(&KnowledgeGraph::new(dataset)) {
+    let graph = match args.select.load(&args.data.data)? {
         Ok(graph) => graph,
-        Err(error) => return query_failed(&error),
+        Err(outcome) => return Ok(outcome),
     };
     let image = render_graph(&graph, &args)?;
     if args.output.as_os_str() == "-" {

@@ -72,6 +72,22 @@ pub struct SelectArgs {
 }
 
 impl SelectArgs {
+    /// Loads the data and applies the selection: the graph, or the outcome
+    /// to exit with (invalid data, or an unknown name, already reported).
+    pub fn load(
+        &self,
+        data: &std::path::Path,
+    ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
+        let graph = match super::printer::load_graph(data)? {
+            Ok(graph) => graph,
+            Err(outcome) => return Ok(Err(outcome)),
+        };
+        match self.selection().apply(&graph) {
+            Ok(selected) => Ok(Ok(selected)),
+            Err(error) => super::printer::query_failed(&error).map(Err),
+        }
+    }
+
     pub fn selection(&self) -> Selection {
         self.filters
             .selection(self.focus.as_ref().map(|entity| Focus {
