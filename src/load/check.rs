@@ -676,20 +676,38 @@ fn locate_evidence(
         .iter()
         .map(|relation| vec![None; relation.raw.evidence.len()])
         .collect();
-    for (source_id, places) in by_source {
-        let Ok(found) = sources.binary_search_by(|source| source.id.as_str().cmp(source_id)) else {
-            continue;
-        };
-        let source = &sources[found];
-        let index = SourceIndex::new(&source.text);
+    // Each source is independent: locate them on every core, then merge in
+    // source order so that results and diagnostics do not depend on timing.
+    let jobs: Vec<(&Source, Vec<(usize, usize)>)> = by_source
+        .into_iter()
+        .filter_map(|(source_id, places)| {
+            let found = sources.binary_search_by(|source| source.id.as_str().cmp(source_id));
+            found.ok().map(|index| (&sources[index], places))
+        })
+        .collect();
+    let locate = |(source, places): &(&Source, Vec<(usize, usize)>)| -> Vec<Located> {
         let quotes: Vec<&str> = places
             .iter()
             .map(|&(r, e)| pending[r].raw.evidence[e].quote.value.as_str())
             .collect();
-        for (&(r, e), located) in places.iter().zip(index.locate_all(&quotes)) {
+        SourceIndex::new(&source.text).locate_all(&quotes)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let located: Vec<Vec<Located>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(locate).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("locating quotes does not panic"))
+            .collect()
+    });
+    for ((source, places), found) in jobs.iter().zip(located) {
+        for (&(r, e), located) in places.iter().zip(found) {
             let raw = &pending[r].raw;
-            let quote = &raw.evidence[e].quote;
-            let here = origin(raw.file, quote);
+            let here = origin(raw.file, &raw.evidence[e].quote);
             match located {
                 Located::Unique(span) => {
                     results[r][e] = Some(Evidence {
@@ -698,7 +716,7 @@ fn locate_evidence(
                         location: span,
                     });
                 }
-                other => diagnostics.push(quote_problem(other, source_id, here)),
+                other => diagnostics.push(quote_problem(other, &source.id, here)),
             }
         }
     }

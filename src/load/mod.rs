@@ -108,27 +108,27 @@ impl Loader<'_> {
         let schema_files = self.parse_named("schema", true);
         raw.schema_complete = self.report.diagnostics.len() == before;
         let schema_missing = schema_files.is_empty();
-        for parsed in schema_files {
-            self.read(&parsed, &mut raw, raw::read_schema);
+        for mut parsed in schema_files {
+            self.read(&mut parsed, &mut raw, raw::read_schema);
         }
         let before = self.report.diagnostics.len();
         let entity_files = self.parse_named("entities", true);
         raw.entities_complete = self.report.diagnostics.len() == before;
         let entities_missing = entity_files.is_empty();
-        for parsed in entity_files {
-            self.read(&parsed, &mut raw, raw::read_entities);
+        for mut parsed in entity_files {
+            self.read(&mut parsed, &mut raw, raw::read_entities);
         }
-        for parsed in &self.parse_named("relations", false) {
-            self.read(parsed, &mut raw, raw::read_relations);
+        for mut parsed in self.parse_named("relations", false) {
+            self.read(&mut parsed, &mut raw, raw::read_relations);
         }
-        for parsed in &self.parse_named("reviewed", false) {
-            self.read(parsed, &mut raw, raw::read_reviewed);
+        for mut parsed in self.parse_named("reviewed", false) {
+            self.read(&mut parsed, &mut raw, raw::read_reviewed);
         }
         let before = self.report.diagnostics.len();
         let source_files = self.parse_sources();
         raw.sources_complete = self.report.diagnostics.len() == before;
-        for parsed in source_files {
-            self.read(&parsed, &mut raw, raw::read_source);
+        for mut parsed in source_files {
+            self.read(&mut parsed, &mut raw, raw::read_source);
         }
 
         let diagnostics = &mut self.report.diagnostics;
@@ -162,9 +162,9 @@ impl Loader<'_> {
 
     fn read(
         &mut self,
-        parsed: &Parsed,
+        parsed: &mut Parsed,
         raw: &mut RawDataset,
-        reader: fn(&Document<'_>, &mut RawDataset, &mut Vec<Diagnostic>),
+        reader: fn(&Document<'_>, &mut tree::Node, &mut RawDataset, &mut Vec<Diagnostic>),
     ) {
         let text = self
             .report
@@ -175,9 +175,13 @@ impl Loader<'_> {
         let document = Document {
             file: parsed.file,
             text,
-            root: &parsed.root,
         };
-        reader(&document, raw, &mut self.report.diagnostics);
+        reader(
+            &document,
+            &mut parsed.root,
+            raw,
+            &mut self.report.diagnostics,
+        );
     }
 
     fn display(&self, relative: &str) -> String {

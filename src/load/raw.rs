@@ -99,17 +99,18 @@ pub struct RawDataset {
     pub reviewed: Vec<RawReviewed>,
 }
 
-/// A parsed file, ready to be read into records.
+/// A parsed file's name and text, for positions; its tree is passed beside
+/// it, mutably, since records move their values out of it.
+#[derive(Clone, Copy)]
 pub struct Document<'a> {
     pub file: FileId,
     pub text: &'a str,
-    pub root: &'a Node,
 }
 
 impl Document<'_> {
     fn record<'n>(
         &self,
-        node: &'n Node,
+        node: &'n mut Node,
         what: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Record<'n>> {
@@ -120,21 +121,22 @@ impl Document<'_> {
     /// `read` on each element, and reports unknown top-level keys.
     fn sections(
         &self,
+        root: &mut Node,
         what: &'static str,
         sections: &[&'static str],
         diagnostics: &mut Vec<Diagnostic>,
         mut read: impl FnMut(&'static str, Record<'_>, &mut Vec<Diagnostic>),
     ) {
-        let Some(mut top) = self.record(self.root, what, diagnostics) else {
+        let Some(mut top) = self.record(root, what, diagnostics) else {
             return;
         };
         for &section in sections {
             let Some(items) = top.array(section, diagnostics) else {
                 continue;
             };
-            for item in items {
+            for mut item in items {
                 let item_what = section_what(section);
-                if let Some(record) = self.record(item, item_what, diagnostics) {
+                if let Some(record) = self.record(&mut item, item_what, diagnostics) {
                     read(section, record, diagnostics);
                 }
             }
@@ -156,10 +158,12 @@ fn section_what(section: &str) -> &'static str {
 
 pub fn read_schema(
     document: &Document<'_>,
+    root: &mut Node,
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     document.sections(
+        root,
         "the schema",
         &["kind", "relation_type"],
         diagnostics,
@@ -216,10 +220,11 @@ pub fn read_schema(
 
 pub fn read_source(
     document: &Document<'_>,
+    root: &mut Node,
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(mut record) = document.record(document.root, "source", diagnostics) else {
+    let Some(mut record) = document.record(root, "source", diagnostics) else {
         return;
     };
     let id = record.required_str("id", diagnostics);
@@ -260,10 +265,12 @@ pub fn read_source(
 
 pub fn read_entities(
     document: &Document<'_>,
+    root: &mut Node,
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     document.sections(
+        root,
         "the entities file",
         &["entity"],
         diagnostics,
@@ -293,10 +300,12 @@ pub fn read_entities(
 
 pub fn read_relations(
     document: &Document<'_>,
+    root: &mut Node,
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     document.sections(
+        root,
         "the relations file",
         &["relation"],
         diagnostics,
@@ -312,8 +321,9 @@ pub fn read_relations(
             let mut evidence = Vec::new();
             match record.array("evidence", diagnostics) {
                 Some(items) if !items.is_empty() => {
-                    for item in items {
-                        let Some(mut quote_record) = document.record(item, "evidence", diagnostics)
+                    for mut item in items {
+                        let Some(mut quote_record) =
+                            document.record(&mut item, "evidence", diagnostics)
                         else {
                             continue;
                         };
@@ -356,10 +366,12 @@ pub fn read_relations(
 
 pub fn read_reviewed(
     document: &Document<'_>,
+    root: &mut Node,
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     document.sections(
+        root,
         "the reviewed file",
         &["ignore"],
         diagnostics,
