@@ -26,9 +26,11 @@ function check(condition, ...message) {
 // shows the character. Undo both steps, and <br> line breaks.
 function shown(text) {
   check(!/ﬂ°(?!°)/.test(text), "named entity placeholder left in", JSON.stringify(text));
+  // Line breaks first: a `<br>` written in a label is entity-coded and
+  // must stay text.
   return text
-    .replace(/ﬂ°°(\d+)¶ß/g, (_, code) => String.fromCodePoint(Number(code)))
-    .replace(/<br>/g, "\n");
+    .replace(/<br>/g, "\n")
+    .replace(/ﬂ°°(\d+)¶ß/g, (_, code) => String.fromCodePoint(Number(code)));
 }
 
 const text = fs.readFileSync(process.argv[2], "utf8");

@@ -37,9 +37,11 @@ fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
     let output = workdir.kg(&["render", "-o", "graph.svg"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let svg = workdir.read("graph.svg");
-    let expected: BTreeSet<String> = ["lines", "markup", "node", "quotes", "unicode"]
-        .map(String::from)
-        .into();
+    let expected: BTreeSet<String> = [
+        "lines", "markup", "mermaid", "node", "quotes", "unicode", "zero",
+    ]
+    .map(String::from)
+    .into();
     assert_eq!(drawn_entities(&svg), expected);
     let document = parse(&svg);
     let xlink = "http://www.w3.org/1999/xlink";
