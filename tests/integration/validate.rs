@@ -88,3 +88,59 @@ fn json_data_files_load_like_toml_ones() {
     assert!(json_build.status.success(), "{}", stderr(&json_build));
     assert_eq!(stdout(&toml_build), stdout(&json_build));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Loads the base fixture with one file replaced by `contents`; any
+    /// outcome but a panic is fine.
+    fn load_with(file: &str, contents: &[u8]) {
+        let workdir = Workdir::with_data("base");
+        std::fs::write(workdir.path().join("data").join(file), contents).unwrap();
+        let _ = kgraph::load(&workdir.path().join("data"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            load_with("entities.toml", &bytes);
+            load_with("relations.json", &bytes);
+        }
+
+        /// Text made of the syntax's own characters reaches deeper than
+        /// random bytes.
+        #[test]
+        fn on_toml_and_json_shaped_text(text in "[\\[\\]{}=\",:.a-z0-9 \\n\\\\u{1F680}\u{0}-\u{1f}]{0,200}") {
+            load_with("entities.toml", text.as_bytes());
+            load_with("relations.toml", text.as_bytes());
+            load_with("relations.json", text.as_bytes());
+            load_with("schema.toml", text.as_bytes());
+            load_with("sources/memo.toml", text.as_bytes());
+        }
+
+        /// Quotes of any content, and pieces of the source with something
+        /// else around them, are located or reported, never a panic.
+        #[test]
+        fn on_arbitrary_quotes(
+            random in "\\PC{0,60}",
+            start in 0usize..220,
+            length in 0usize..80,
+            tail in "\\PC{0,8}",
+        ) {
+            let text = std::fs::read_to_string(fixtures().join("base/sources/memo.txt")).unwrap();
+            let chars: Vec<char> = text.chars().collect();
+            let start = start.min(chars.len());
+            let piece: String = chars[start..(start + length).min(chars.len())].iter().collect();
+            for quote in [random, format!("{piece}{tail}"), format!("{tail}{piece}")] {
+            let relations = format!(
+                "[[relation]]\nfrom = \"kingdom\"\ntype = \"could_leave\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
+                serde_json::to_string(&quote).unwrap()
+            );
+            load_with("relations.toml", relations.as_bytes());
+            }
+        }
+    }
+}
