@@ -117,6 +117,14 @@ fn main() {
     let graph = kgraph::KnowledgeGraph::new(dataset);
     println!("build graph: {:.2} s", started.elapsed().as_secs_f64());
 
+    let started = Instant::now();
+    let coverage = kgraph::coverage::analyze(graph.dataset(), None);
+    println!(
+        "coverage analysis (run by kg build for its warning count): {:.2} s, {} suspicious",
+        started.elapsed().as_secs_f64(),
+        coverage.suspicious.len()
+    );
+
     for format in kgraph::Format::ALL {
         let started = Instant::now();
         let mut sink = std::io::sink();

@@ -77,6 +77,38 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
+/// Byte ranges of one text, asked "does anything overlap this range?" in
+/// logarithmic time: sorted by start, with the furthest end seen so far.
+struct SpanSet {
+    starts: Vec<usize>,
+    furthest_end: Vec<usize>,
+}
+
+impl SpanSet {
+    fn new(mut spans: Vec<Range<usize>>) -> SpanSet {
+        spans.sort_by_key(|span| span.start);
+        let mut furthest = 0;
+        let furthest_end = spans
+            .iter()
+            .map(|span| {
+                furthest = furthest.max(span.end);
+                furthest
+            })
+            .collect();
+        SpanSet {
+            starts: spans.iter().map(|span| span.start).collect(),
+            furthest_end,
+        }
+    }
+
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        // Spans starting before the range ends overlap it if one of them
+        // ends after it starts.
+        let before_end = self.starts.partition_point(|&start| start < range.end);
+        before_end > 0 && self.furthest_end[before_end - 1] > range.start
+    }
+}
+
 fn line_of(line_starts: &[usize], byte: usize) -> usize {
     line_starts.partition_point(|&start| start <= byte)
 }
@@ -99,6 +131,33 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         .enumerate()
         .map(|(index, entity)| (entity.id.as_str(), index))
         .collect();
+    // Grouped once: a scan of every relation per source is quadratic at
+    // thousands of sources.
+    let mut evidence_by_source: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    let mut single_source_relations: BTreeMap<&str, Vec<&crate::model::Relation>> = BTreeMap::new();
+    for relation in &dataset.relations {
+        for evidence in &relation.evidence {
+            evidence_by_source
+                .entry(&evidence.source)
+                .or_default()
+                .push(evidence.location.byte_start..evidence.location.byte_end);
+        }
+        if let Some(first) = relation.evidence.first()
+            && relation.evidence.iter().all(|e| e.source == first.source)
+        {
+            single_source_relations
+                .entry(&first.source)
+                .or_default()
+                .push(relation);
+        }
+    }
+    let mut reviewed_by_source: BTreeMap<&str, Vec<Range<usize>>> = BTreeMap::new();
+    for item in &dataset.reviewed {
+        reviewed_by_source
+            .entry(&item.source)
+            .or_default()
+            .push(item.location.byte_start..item.location.byte_end);
+    }
 
     for source in dataset
         .sources
@@ -113,19 +172,18 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         let line_starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(offset, _)| offset + 1))
             .collect();
-        let evidence: Vec<Range<usize>> = dataset
-            .relations
-            .iter()
-            .flat_map(|relation| &relation.evidence)
-            .filter(|evidence| evidence.source == source.id)
-            .map(|evidence| evidence.location.byte_start..evidence.location.byte_end)
-            .collect();
-        let reviewed: Vec<Range<usize>> = dataset
-            .reviewed
-            .iter()
-            .filter(|item| item.source == source.id)
-            .map(|item| item.location.byte_start..item.location.byte_end)
-            .collect();
+        let evidence = SpanSet::new(
+            evidence_by_source
+                .remove(source.id.as_str())
+                .unwrap_or_default(),
+        );
+        let reviewed = SpanSet::new(
+            reviewed_by_source
+                .remove(source.id.as_str())
+                .unwrap_or_default(),
+        );
+        let mention_starts: Vec<usize> =
+            mentions.iter().map(|mention| mention.span.start).collect();
 
         let mut figures = SourceFigures {
             source: source.id.clone(),
@@ -141,7 +199,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         let mut cursor = 0;
         for sentence in sentences(text) {
             figures.sentences += 1;
-            let is_reviewed = reviewed.iter().any(|span| overlaps(span, &sentence));
+            let is_reviewed = reviewed.overlaps(&sentence);
             if is_reviewed {
                 figures.sentences_reviewed += 1;
             }
@@ -158,11 +216,10 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
                 continue;
             }
             figures.sentences_with_mentions += 1;
-            let covered = evidence.iter().any(|span| overlaps(span, &sentence));
+            let covered = evidence.overlaps(&sentence);
             if covered {
                 figures.sentences_covered += 1;
-            } else if entities.len() >= 2 && !reviewed.iter().any(|span| overlaps(span, &sentence))
-            {
+            } else if entities.len() >= 2 && !is_reviewed {
                 report.candidates.push(Candidate {
                     source: source.id.clone(),
                     line: line_of(&line_starts, sentence.start),
@@ -179,34 +236,37 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         }
         report.sources.push(figures);
 
-        for relation in &dataset.relations {
-            let quotes: Vec<_> = relation
-                .evidence
-                .iter()
-                .filter(|e| e.source == source.id)
-                .collect();
-            if quotes.is_empty() || relation.evidence.iter().any(|e| e.source != source.id) {
-                // Relations with quotes from several sources are judged below.
-                continue;
-            }
+        for relation in single_source_relations
+            .remove(source.id.as_str())
+            .unwrap_or_default()
+        {
             let endpoints = [
                 index_of[relation.from.as_str()],
                 index_of[relation.to.as_str()],
             ];
-            let mentioned = mentions.iter().any(|mention| {
-                endpoints.contains(&mention.entity)
-                    && quotes.iter().any(|e| {
-                        overlaps(&(e.location.byte_start..e.location.byte_end), &mention.span)
+            // Mentions are sorted by start and do not overlap each other, so
+            // those inside a quote are a contiguous run.
+            let mentioned = relation.evidence.iter().any(|e| {
+                let quote = e.location.byte_start..e.location.byte_end;
+                let first = mention_starts
+                    .partition_point(|&start| start < quote.start)
+                    .saturating_sub(1);
+                mentions[first..]
+                    .iter()
+                    .take_while(|mention| mention.span.start < quote.end)
+                    .any(|mention| {
+                        endpoints.contains(&mention.entity) && overlaps(&quote, &mention.span)
                     })
             });
             if !mentioned {
+                let first = &relation.evidence[0];
                 report.suspicious.push(Suspicious {
                     relation: relation.id.clone(),
                     from: relation.from.clone(),
                     to: relation.to.clone(),
                     source: source.id.clone(),
-                    line: quotes[0].location.line,
-                    quote: quotes[0].quote.clone(),
+                    line: first.location.line,
+                    quote: first.quote.clone(),
                 });
             }
         }
