@@ -135,12 +135,42 @@ fn toml_value(value: &DeValue<'_>) -> Value {
 const MAX_JSON_DEPTH: usize = 64;
 
 fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+    // Editors on Windows may start a UTF-8 file with a byte order mark,
+    // which JSON parsers refuse: parse after it, then shift the spans.
+    const BOM: &str = "\u{feff}";
+    if let Some(rest) = text.strip_prefix(BOM) {
+        let shift = |span: Range<usize>| span.start + BOM.len()..span.end + BOM.len();
+        return match parse_json(rest) {
+            Ok(mut node) => {
+                node.shift_spans(BOM.len());
+                Ok(node)
+            }
+            Err(error) => Err(SyntaxError {
+                message: error.message,
+                span: shift(error.span),
+            }),
+        };
+    }
     // jiter is a pull parser: its position between tokens gives the spans
     // that serde_json cannot, at several hundred MB/s.
     let mut parser = jiter::Jiter::new(text.as_bytes());
     let node = json_value(&mut parser, text, 0)?;
     parser.finish().map_err(json_error)?;
     Ok(node)
+}
+
+impl Node {
+    fn shift_spans(&mut self, by: usize) {
+        self.span = self.span.start + by..self.span.end + by;
+        match &mut self.value {
+            Value::Array(items) => items.iter_mut().for_each(|item| item.shift_spans(by)),
+            Value::Table(fields) => fields.iter_mut().for_each(|field| {
+                field.key_span = field.key_span.start + by..field.key_span.end + by;
+                field.node.shift_spans(by);
+            }),
+            _ => {}
+        }
+    }
 }
 
 fn json_error(error: jiter::JiterError) -> SyntaxError {
@@ -268,6 +298,17 @@ mod tests {
         assert!(error.span.start <= 5, "{error:?}");
         let error = parse("{\"a\": 1,}", Syntax::Json).unwrap_err();
         assert_eq!(error.span.start, 8, "{error:?}");
+        // A byte order mark is skipped, and spans still index the file.
+        let with_bom = "\u{feff}{\"id\": 1}";
+        let root = parse(with_bom, Syntax::Json).unwrap();
+        let Value::Table(fields) = &root.value else {
+            panic!()
+        };
+        assert_eq!(&with_bom[fields[0].key_span.clone()], "\"id\"");
+        assert_eq!(
+            parse("\u{feff}{,}", Syntax::Json).unwrap_err().span.start,
+            4
+        );
         let deep = "[".repeat(100_000);
         assert!(
             parse(&deep, Syntax::Json)
