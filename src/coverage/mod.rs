@@ -45,6 +45,21 @@ pub struct Suspicious {
     pub quote: String,
 }
 
+impl Suspicious {
+    /// The finding for a relation, shown by its first quote.
+    fn of(relation: &crate::model::Relation) -> Suspicious {
+        let first = &relation.evidence[0];
+        Suspicious {
+            relation: relation.id.clone(),
+            from: relation.from.clone(),
+            to: relation.to.clone(),
+            source: first.source.clone(),
+            line: first.location.line,
+            quote: first.quote.clone(),
+        }
+    }
+}
+
 /// Figures for one source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceFigures {
@@ -259,15 +274,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
                     })
             });
             if !mentioned {
-                let first = &relation.evidence[0];
-                report.suspicious.push(Suspicious {
-                    relation: relation.id.clone(),
-                    from: relation.from.clone(),
-                    to: relation.to.clone(),
-                    source: source.id.clone(),
-                    line: first.location.line,
-                    quote: first.quote.clone(),
-                });
+                report.suspicious.push(Suspicious::of(relation));
             }
         }
     }
@@ -292,15 +299,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
                 .any(|mention| endpoints.contains(&mention.entity))
         });
         if !mentioned {
-            let first = &relation.evidence[0];
-            report.suspicious.push(Suspicious {
-                relation: relation.id.clone(),
-                from: relation.from.clone(),
-                to: relation.to.clone(),
-                source: first.source.clone(),
-                line: first.location.line,
-                quote: first.quote.clone(),
-            });
+            report.suspicious.push(Suspicious::of(relation));
         }
     }
     report
