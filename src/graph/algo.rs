@@ -9,8 +9,9 @@
 
 use std::collections::BTreeSet;
 
+use petgraph::EdgeType;
 use petgraph::algo::{all_simple_paths, dijkstra};
-use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
+use petgraph::graph::{DiGraph, Graph, NodeIndex, UnGraph};
 use petgraph::visit::{EdgeRef, Reversed};
 
 use super::KnowledgeGraph;
@@ -58,23 +59,21 @@ impl KnowledgeGraph {
     }
 
     fn directed_skeleton(&self) -> DiGraph<(), ()> {
-        let mut skeleton = DiGraph::with_capacity(self.graph.node_count(), 0);
-        for _ in self.graph.node_indices() {
-            skeleton.add_node(());
-        }
-        for (from, to) in self.linked_pairs(true) {
-            skeleton.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
-        }
-        skeleton
+        self.skeleton(true)
     }
 
     fn undirected_skeleton(&self) -> UnGraph<(), ()> {
-        let mut skeleton = UnGraph::with_capacity(self.graph.node_count(), 0);
+        self.skeleton(false)
+    }
+
+    /// The linked pairs as a plain graph with the same node indices.
+    fn skeleton<Ty: EdgeType>(&self, directed: bool) -> Graph<(), (), Ty> {
+        let mut skeleton = Graph::with_capacity(self.graph.node_count(), 0);
         for _ in self.graph.node_indices() {
             skeleton.add_node(());
         }
-        for (a, b) in self.linked_pairs(false) {
-            skeleton.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+        for (from, to) in self.linked_pairs(directed) {
+            skeleton.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
         }
         skeleton
     }
