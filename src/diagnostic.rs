@@ -52,6 +52,9 @@ pub struct Label {
 pub struct Diagnostic {
     pub severity: Severity,
     pub class: Class,
+    /// A stable name, such as `modality-in-type-name`, printed in brackets
+    /// after the severity as rustc prints its lint names.
+    pub code: Option<&'static str>,
     pub message: String,
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
@@ -62,6 +65,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             class: Class::Data,
+            code: None,
             message: message.into(),
             labels: Vec::new(),
             notes: Vec::new(),
@@ -73,6 +77,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
         }
+    }
+
+    /// Gives the diagnostic its stable name.
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
+        self
     }
 
     pub fn io(mut self) -> Diagnostic {
@@ -173,6 +183,10 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
                 .with_message(&label.message)
         })
         .collect();
+    let base = match diagnostic.code {
+        Some(code) => base.with_code(code),
+        None => base,
+    };
     base.with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(diagnostic.notes.clone())

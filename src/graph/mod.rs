@@ -165,6 +165,8 @@ pub(crate) mod tests {
             relation_type: relation_type.to_owned(),
             to: to.to_owned(),
             modality,
+            attributed_to: Vec::new(),
+            negated: false,
             evidence: Vec::new(),
             note: None,
             date: None,
@@ -193,6 +195,7 @@ pub(crate) mod tests {
                 .into_iter()
                 .map(|name| RelationType {
                     name: name.to_owned(),
+                    label: None,
                     definition: String::new(),
                     domain: Vec::new(),
                     range: Vec::new(),

@@ -364,6 +364,8 @@ impl Loader<'_> {
                 title: source.title.value.clone(),
                 author: source.author.value.clone(),
                 date: source.date.value.clone(),
+                copy_date: source.copy_date.as_ref().map(|d| d.value.clone()),
+                copy_url: source.copy_url.as_ref().map(|u| u.value.clone()),
                 publisher: source.publisher.value.clone(),
                 url: source.url.as_ref().map(|u| u.value.clone()),
                 notes: source.notes.as_ref().map(|n| n.value.clone()),

@@ -196,6 +196,24 @@ impl<'a> Record<'a> {
         }
     }
 
+    pub fn optional_integer(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<i64>> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Integer(value) => Some(Spanned {
+                value,
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(&node, key, "an integer", diagnostics);
+                None
+            }
+        }
+    }
+
     /// An array of strings; a missing field is an empty list.
     pub fn str_list(
         &mut self,

@@ -4,6 +4,7 @@
 mod common;
 
 mod build;
+mod claims;
 mod consumers;
 mod coverage;
 mod determinism;

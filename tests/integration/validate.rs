@@ -136,7 +136,7 @@ mod never_panics {
             let piece: String = chars[start..(start + length).min(chars.len())].iter().collect();
             for quote in [random, format!("{piece}{tail}"), format!("{tail}{piece}")] {
             let relations = format!(
-                "[[relation]]\nfrom = \"kingdom\"\ntype = \"could_leave\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
+                "[[relation]]\nfrom = \"kingdom\"\ntype = \"withdraws_from\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
                 serde_json::to_string(&quote).unwrap()
             );
             load_with("relations.toml", relations.as_bytes());
