@@ -136,7 +136,7 @@ fn write_data(
 /// Writes the graph as GraphML.
 ///
 /// Fails with an [`io::ErrorKind::InvalidData`] error holding an
-/// [`ExportError`] if a value contains a character XML 1.0 cannot hold.
+/// [`ExportError`](super::ExportError) if a value contains a character XML 1.0 cannot hold.
 pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;

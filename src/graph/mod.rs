@@ -23,7 +23,7 @@ pub struct KnowledgeGraph {
 
 impl KnowledgeGraph {
     /// Builds the graph. The dataset must be valid: every relation endpoint
-    /// names an entity (as [`crate::load`] guarantees).
+    /// names an entity (as [`crate::load()`] guarantees).
     pub fn new(dataset: Dataset) -> KnowledgeGraph {
         let mut graph = DiGraph::with_capacity(dataset.entities.len(), dataset.relations.len());
         let mut node_of = HashMap::with_capacity(dataset.entities.len());

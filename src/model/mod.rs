@@ -2,7 +2,7 @@
 //! evidence, as they stand after validation.
 //!
 //! Everything here is plain data. Loading and checking it is the job of
-//! [`crate::load`]; building a graph from it is the job of [`crate::graph`].
+//! [`crate::load()`]; building a graph from it is the job of [`crate::graph`].
 
 mod date;
 mod modality;
