@@ -178,12 +178,27 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
         .with_notes(diagnostic.notes.clone())
 }
 
+/// Names longer than this get no suggestion: edit distance costs the
+/// product of both lengths, and a name this long is no typo.
+const LONGEST_SUGGESTED_NAME: usize = 256;
+
 /// The candidate closest to `name`, if it is close enough to be a likely
 /// typo: "did you mean" material.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
+    if length > LONGEST_SUGGESTED_NAME {
+        return None;
+    }
     let lowered = name.to_lowercase();
+    let threshold = (length / 3).max(if length >= 4 { 2 } else { 1 });
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        // Edit distance costs the product of both lengths, and is at least
+        // their difference: skip candidates that cannot be close enough, so
+        // that a name of 100,000 characters is not compared letter by letter.
+        if candidate.chars().count().abs_diff(length) > threshold {
+            continue;
+        }
         let distance = if candidate.to_lowercase() == lowered {
             0
         } else {
@@ -193,7 +208,6 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((distance, candidate));
         }
     }
-    let threshold = (name.chars().count() / 3).max(if name.chars().count() >= 4 { 2 } else { 1 });
     best.filter(|&(distance, _)| distance <= threshold)
         .map(|(_, candidate)| candidate)
 }

@@ -10,6 +10,7 @@ mod determinism;
 mod exports_db;
 mod exports_rdf;
 mod io_errors;
+mod linear_time;
 mod query;
 mod readme;
 mod render;
