@@ -1,6 +1,7 @@
 //! Problems found in the data, with where they are, rendered like a
 //! compiler's errors: `file:line:col`, the offending line and a caret.
 
+use std::io::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
@@ -114,7 +115,9 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Writes a diagnostic the way `kg` prints it on stderr; colours only if
-/// `out` has them (`termcolor::NoColor` for plain text).
+/// `out` has them (`termcolor::NoColor` for plain text). Control characters
+/// of the data (in a quoted line, a message or a note) are written as
+/// visible escapes ([`crate::terminal`]), never raw.
 pub fn render(
     out: &mut dyn termcolor::WriteColor,
     files: &Files,
@@ -125,8 +128,10 @@ pub fn render(
         // Quoting a megabyte-long line (minified JSON) helps nobody.
         config.display_style = term::DisplayStyle::Medium;
     }
-    term::emit_to_write_style(out, &config, files, &to_codespan(diagnostic))
-        .map_err(codespan_error_to_io)
+    let mut out = crate::terminal::SafeWriter::new(out);
+    term::emit_to_write_style(&mut out, &config, files, &to_codespan(diagnostic))
+        .map_err(codespan_error_to_io)?;
+    out.flush()
 }
 
 /// Lines longer than this are not quoted under a diagnostic.

@@ -14,4 +14,5 @@ mod linear_time;
 mod query;
 mod readme;
 mod render;
+mod terminal;
 mod validate;
