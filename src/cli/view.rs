@@ -9,8 +9,9 @@ use kgraph::{Entity, KnowledgeGraph, Relation};
 use serde::Serialize;
 
 /// Curated text made safe for one terminal line: runs of whitespace
-/// (newlines too) become one space; other control characters and the
-/// invisible bidirectional overrides are shown as `\u{..}` escapes.
+/// (newlines too) become one space; control characters and the invisible
+/// bidirectional controls are shown as `\u{..}` escapes, by the one rule
+/// of [`kgraph::terminal`].
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
@@ -23,17 +24,9 @@ pub fn clean(text: &str) -> String {
             continue;
         }
         in_space = false;
-        if character.is_control() || is_bidi_control(character) {
-            out.push_str(&format!("\\u{{{:x}}}", character as u32));
-        } else {
-            out.push(character);
-        }
+        kgraph::terminal::escape_char(character, &mut out);
     }
     out
-}
-
-fn is_bidi_control(character: char) -> bool {
-    matches!(character, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `Label (id, kind)`.

@@ -72,6 +72,9 @@ pub fn dot_quote(text: &str) -> String {
                     _ => '\u{fffd}',
                 })
             }
+            // Outside XML's characters too; curated text cannot hold them,
+            // but a quote from a verbatim source can.
+            '\u{fffe}' | '\u{ffff}' => quoted.push('\u{fffd}'),
             other => quoted.push(other),
         }
     }
@@ -482,6 +485,8 @@ mod tests {
             dot_quote("del\u{7f} c1\u{85}"),
             "\"del\u{2421} c1\u{fffd}\""
         );
+        // Not XML characters: Graphviz's SVG would not be well-formed.
+        assert_eq!(dot_quote("a\u{fffe}b\u{ffff}"), "\"a\u{fffd}b\u{fffd}\"");
     }
 
     #[test]
