@@ -66,6 +66,20 @@ pub enum LoadError {
 /// `*.toml` or `*.json` file in `sources/`, one source each. Where both extensions of one name exist,
 /// both are read.
 pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
+    load_inner(data_dir, None)
+}
+
+/// Like [`load`], but takes the text of source `source_id` as it is now,
+/// whatever hash its metadata records (or lacks), so that every quote from
+/// it is checked against the changed text before a new hash is recorded.
+pub fn load_with_changed_text(
+    data_dir: &Path,
+    source_id: &str,
+) -> Result<(Dataset, Report), LoadError> {
+    load_inner(data_dir, Some(source_id))
+}
+
+fn load_inner(data_dir: &Path, changed_text: Option<&str>) -> Result<(Dataset, Report), LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| LoadError::DataDir {
         path: data_dir.to_owned(),
         source,
@@ -77,6 +91,7 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
     }
     let mut loader = Loader {
         data_dir,
+        changed_text,
         report: Report::default(),
     };
     let dataset = loader.run();
@@ -90,6 +105,8 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
 
 struct Loader<'a> {
     data_dir: &'a Path,
+    /// The source whose recorded hash is not checked.
+    changed_text: Option<&'a str>,
     report: Report,
 }
 
@@ -328,16 +345,30 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let actual: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            if actual != source.sha256.value.to_ascii_lowercase() {
+            let actual = text_hash(&bytes);
+            let changed = self.changed_text == Some(source.id.value.as_str());
+            let recorded = match &source.sha256 {
+                _ if changed => None,
+                Some(recorded) => Some(recorded),
+                None => {
+                    self.report.diagnostics.push(
+                        Diagnostic::error(format!("source `{}` has no `sha256`", source.id.value))
+                            .at(at(&source.id.span), "this source has no hash of its text")
+                            .note(format!(
+                                "add this line, the SHA-256 of its text: sha256 = \"{actual}\""
+                            )),
+                    );
+                    continue;
+                }
+            };
+            if let Some(recorded) = recorded
+                && actual != recorded.value.to_ascii_lowercase()
+            {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
-                        .at(at(&source.sha256.span), "recorded hash")
+                        .at(at(&recorded.span), "recorded hash")
                         .note(format!("the file's SHA-256 is {actual}"))
-                        .note("if the text changed on purpose, check every quote from it, then record the new hash"),
+                        .note(format!("if the text changed on purpose, `kg source rehash {}` checks every quote from it, then records the new hash", source.id.value)),
                 );
                 continue;
             }
@@ -377,6 +408,15 @@ impl Loader<'_> {
         sources.dedup_by(|a, b| a.id == b.id);
         sources
     }
+}
+
+/// The SHA-256 of a source text in lowercase hex, as its metadata's
+/// `sha256` records it.
+pub fn text_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// 1-based line and column (in characters) of a byte offset into bytes that
