@@ -20,6 +20,7 @@
 
 pub mod coverage;
 pub mod diagnostic;
+pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod graph;

@@ -7,6 +7,7 @@ mod build;
 mod consumers;
 mod coverage;
 mod determinism;
+mod diff;
 mod exports_db;
 mod exports_rdf;
 mod init;
