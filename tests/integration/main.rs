@@ -8,6 +8,7 @@ mod consumers;
 mod coverage;
 mod determinism;
 mod diff;
+mod docs;
 mod exports_db;
 mod exports_rdf;
 mod init;
