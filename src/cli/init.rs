@@ -11,7 +11,7 @@ use super::Outcome;
 /// Start a new corpus: schema, an example source, entities and a relation
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg init                 a corpus in the current directory\n  kg init my-corpus       a corpus in my-corpus/ (created if missing)\n  cd my-corpus && kg build && kg render -o graph.svg\n\nWrites kgraph.toml, .gitignore, README.md and data/ (schema.toml,\nentities.toml, relations.toml, reviewed.toml, sources/example.toml and\nsources/example.txt), every file commented. Refuses to run, writing\nnothing, if any of these files already exists."
+    after_help = "Examples:\n  kg init                 a corpus in the current directory\n  kg init my-corpus       a corpus in my-corpus/ (created if missing)\n  cd my-corpus && kg build && kg render -o graph.svg\n\nWrites kgraph.toml, .gitignore, README.md, data/ (schema.toml,\nentities.toml, relations.toml, reviewed.toml, sources/example.toml and\nsources/example.txt), every file commented, and schemas/: the JSON Schemas\nthat editors (Taplo, VS Code's Even Better TOML) read through the `#:schema`\nline at the top of each TOML file. Refuses to run, writing\nnothing, if any of these files already exists."
 )]
 pub struct Args {
     /// Directory for the new corpus
@@ -50,6 +50,32 @@ const CORPUS: &[(&str, &str)] = &[
         "data/sources/example.txt",
         include_str!("init/corpus/data/sources/example.txt"),
     ),
+    // Read by editors through each TOML file's `#:schema` line (Taplo, Even
+    // Better TOML), so that fields complete and are checked as one types.
+    (
+        "schemas/schema.schema.json",
+        include_str!("../../docs/schemas/schema.schema.json"),
+    ),
+    (
+        "schemas/entities.schema.json",
+        include_str!("../../docs/schemas/entities.schema.json"),
+    ),
+    (
+        "schemas/relations.schema.json",
+        include_str!("../../docs/schemas/relations.schema.json"),
+    ),
+    (
+        "schemas/reviewed.schema.json",
+        include_str!("../../docs/schemas/reviewed.schema.json"),
+    ),
+    (
+        "schemas/source.schema.json",
+        include_str!("../../docs/schemas/source.schema.json"),
+    ),
+    (
+        "schemas/kgraph.schema.json",
+        include_str!("../../docs/schemas/kgraph.schema.json"),
+    ),
 ];
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -82,9 +108,19 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         args.dir.display(),
         CORPUS.len()
     )?;
+    let schemas = CORPUS
+        .iter()
+        .filter(|(relative, _)| relative.starts_with("schemas/"))
+        .count();
     for (relative, _) in CORPUS {
-        writeln!(stdout, "  {relative}")?;
+        if !relative.starts_with("schemas/") {
+            writeln!(stdout, "  {relative}")?;
+        }
     }
+    writeln!(
+        stdout,
+        "  schemas/: {schemas} JSON Schemas that editors read through each TOML file's `#:schema` line"
+    )?;
     let enter = if args.dir == Path::new(".") {
         String::new()
     } else {

@@ -173,7 +173,17 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         text: &text_path,
         sha256: &hash,
     };
-    let metadata_toml = toml::to_string(&metadata).context("cannot write the metadata as TOML")?;
+    let mut metadata_toml =
+        toml::to_string(&metadata).context("cannot write the metadata as TOML")?;
+    // In a corpus made by `kg init`, editors check the new file too.
+    if args
+        .data
+        .data
+        .join("../schemas/source.schema.json")
+        .is_file()
+    {
+        metadata_toml.insert_str(0, "#:schema ../../schemas/source.schema.json\n");
+    }
     std::fs::create_dir_all(&sources)
         .with_context(|| format!("cannot create `{}`", sources.display()))?;
     let text_target = sources.join(&text_name);

@@ -11,6 +11,7 @@ mod diff;
 mod docs;
 mod exports_db;
 mod exports_rdf;
+mod file_schemas;
 mod init;
 mod io_errors;
 mod query;
