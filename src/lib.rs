@@ -18,6 +18,7 @@
 //!
 //! The library never prints and never exits; the `kg` binary does both.
 
+pub mod canonical;
 pub mod coverage;
 pub mod diagnostic;
 pub mod diff;

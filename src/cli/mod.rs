@@ -7,6 +7,7 @@ mod coverage;
 mod diff;
 mod explain;
 mod export;
+mod fmt;
 mod init;
 mod lint;
 mod printer;
@@ -58,6 +59,7 @@ enum Command {
     Explain(explain::Args),
     Stats(stats::Args),
     Diff(diff::Args),
+    Fmt(fmt::Args),
     Init(init::Args),
     Source(source::Args),
     Completions(completions::Args),
@@ -83,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Explain(args) => explain::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Init(args) => init::run(args),
         Command::Source(args) => source::run(args),
         Command::Completions(args) => completions::run(args),

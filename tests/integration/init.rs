@@ -15,6 +15,7 @@ fn a_new_corpus_validates_lints_clean_and_builds() {
         &["lint", "--deny-warnings"],
         &["build"],
         &["build", "--check"],
+        &["fmt", "--check"],
     ] {
         session.push_str(&transcript(&corpus, args));
     }

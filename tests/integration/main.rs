@@ -12,6 +12,7 @@ mod docs;
 mod exports_db;
 mod exports_rdf;
 mod file_schemas;
+mod fmt;
 mod init;
 mod io_errors;
 mod query;
