@@ -47,6 +47,12 @@ pub struct AddArgs {
     /// Date first published: YYYY, YYYY-MM or YYYY-MM-DD
     #[arg(long)]
     date: String,
+    /// The date on the copy FILE was taken from, when later than --date
+    #[arg(long, value_name = "DATE")]
+    copy_date: Option<String>,
+    /// Where the copy FILE was taken from, when not --url
+    #[arg(long, value_name = "URL")]
+    copy_url: Option<String>,
     #[arg(long)]
     publisher: String,
     #[arg(long)]
@@ -84,6 +90,10 @@ struct Metadata<'a> {
     title: &'a str,
     author: &'a str,
     date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_url: Option<&'a str>,
     publisher: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
@@ -101,11 +111,26 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
             args.id
         ));
     }
-    if !is_iso_date(&args.date) {
-        problems.push(format!(
-            "date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD",
-            args.date
-        ));
+    for (flag, date) in [
+        ("--date", Some(&args.date)),
+        ("--copy-date", args.copy_date.as_ref()),
+    ] {
+        if let Some(date) = date
+            && !is_iso_date(date)
+        {
+            problems.push(format!(
+                "`{flag}` `{date}` is not a date: YYYY, YYYY-MM or YYYY-MM-DD"
+            ));
+        }
+    }
+    for (flag, url) in [("--url", &args.url), ("--copy-url", &args.copy_url)] {
+        if let Some(url) = url
+            && (!url.contains("://") || url.chars().any(char::is_whitespace))
+        {
+            problems.push(format!(
+                "`{flag}` `{url}` is not an absolute URL such as `https://example.org/article`"
+            ));
+        }
     }
     for (flag, value) in [
         ("--title", &args.title),
@@ -167,6 +192,8 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         title: &args.title,
         author: &args.author,
         date: &args.date,
+        copy_date: args.copy_date.as_deref(),
+        copy_url: args.copy_url.as_deref(),
         publisher: &args.publisher,
         url: args.url.as_deref(),
         notes: args.notes.as_deref(),
@@ -293,7 +320,11 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
         )?;
         return Ok(Outcome::Failure);
     }
-    let (dataset, report) = match kgraph::load::load_with_changed_text(data, &args.id) {
+    let (dataset, report) = match kgraph::load::load_with_changed_text(
+        data,
+        kgraph::load::Limits::default(),
+        &args.id,
+    ) {
         Ok(loaded) => loaded,
         Err(LoadError::Invalid(report)) => {
             print_report(&report)?;

@@ -68,6 +68,9 @@ struct RelationType {
     /// Lowercase, `_` between words
     #[schemars(regex(pattern = NAME))]
     name: String,
+    /// How the type reads in text, such as `seeks membership of` (default: the name with spaces)
+    #[schemars(length(min = 1))]
+    label: Option<String>,
     /// What the relation means, deciding hard cases
     #[schemars(length(min = 1))]
     definition: String,
@@ -142,6 +145,10 @@ struct Relation {
     #[schemars(regex(pattern = SLUG))]
     to: String,
     modality: ModalityName,
+    /// Entity ids whose claim, proposal, demand or belief this is (none: the source's author's own voice)
+    attributed_to: Option<Vec<String>>,
+    /// The source says this does NOT hold
+    negated: Option<bool>,
     note: Option<String>,
     /// YYYY, YYYY-MM or YYYY-MM-DD
     #[schemars(regex(pattern = DATE))]
@@ -162,6 +169,9 @@ struct Evidence {
     /// Word for word as the source has it
     #[schemars(length(min = 1))]
     quote: String,
+    /// Which match of a quote found several times, from 1
+    #[schemars(range(min = 1))]
+    occurrence: Option<u64>,
 }
 
 /// Passages read and deliberately left without a relation (`reviewed.toml`)
@@ -204,6 +214,11 @@ struct SourceFile {
     /// First published: YYYY, YYYY-MM or YYYY-MM-DD
     #[schemars(regex(pattern = DATE))]
     date: String,
+    /// The date on the copy kept in `text`, when later than `date`: YYYY, YYYY-MM or YYYY-MM-DD
+    #[schemars(regex(pattern = DATE))]
+    copy_date: Option<String>,
+    /// Where the copy kept in `text` came from (an absolute URL)
+    copy_url: Option<String>,
     #[schemars(length(min = 1))]
     publisher: String,
     /// An absolute URL

@@ -4,6 +4,7 @@
 mod common;
 
 mod build;
+mod claims;
 mod consumers;
 mod coverage;
 mod determinism;
@@ -15,8 +16,10 @@ mod file_schemas;
 mod fmt;
 mod init;
 mod io_errors;
+mod linear_time;
 mod query;
 mod readme;
 mod render;
 mod source;
+mod terminal;
 mod validate;
