@@ -24,7 +24,8 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum SourceCommand {
-    Add(AddArgs),
+    // Boxed: its many metadata flags would make every `SourceCommand` large.
+    Add(Box<AddArgs>),
     Rehash(RehashArgs),
 }
 
@@ -78,7 +79,7 @@ pub struct RehashArgs {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
-        SourceCommand::Add(args) => add(args),
+        SourceCommand::Add(args) => add(*args),
         SourceCommand::Rehash(args) => rehash(args),
     }
 }
