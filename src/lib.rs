@@ -25,6 +25,7 @@ pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;

@@ -8,6 +8,7 @@ mod diff;
 mod explain;
 mod export;
 mod fmt;
+mod import;
 mod init;
 mod lint;
 mod printer;
@@ -60,6 +61,7 @@ enum Command {
     Stats(stats::Args),
     Diff(diff::Args),
     Fmt(fmt::Args),
+    Import(import::Args),
     Init(init::Args),
     Source(source::Args),
     Completions(completions::Args),
@@ -86,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(args) => stats::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
         Command::Init(args) => init::run(args),
         Command::Source(args) => source::run(args),
         Command::Completions(args) => completions::run(args),
