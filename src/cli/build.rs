@@ -1,8 +1,8 @@
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kgraph::output::{self, Artifact};
+use kgraph::output;
 use kgraph::{Format, KnowledgeGraph};
 
 use super::printer::{Loaded, load, plural};
@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -71,23 +71,6 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-/// The files `kg build` produces for a graph, one per format.
-pub fn artifacts(graph: &KnowledgeGraph, formats: &[Format]) -> anyhow::Result<Vec<Artifact>> {
-    formats
-        .iter()
-        .map(|&format| {
-            let mut bytes = Vec::new();
-            format
-                .write(graph, &mut bytes)
-                .with_context(|| format!("cannot write {}", format.name()))?;
-            Ok(Artifact {
-                path: format.file_name().to_owned(),
-                bytes,
-            })
-        })
-        .collect()
-}
-
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.out.as_os_str() == "-" {
         anyhow::bail!(
@@ -106,41 +89,36 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     );
     let graph = KnowledgeGraph::new(dataset);
     super::lint::lint_into(&graph, &mut report, &args.data.data);
-    let artifacts = artifacts(&graph, &formats(&args.formats)?)?;
-    let mut stdout = std::io::stdout().lock();
+    let formats = formats(&args.formats)?;
+    let paths: Vec<&str> = formats.iter().map(|format| format.file_name()).collect();
+    let write = |index: usize, out: &mut dyn Write| formats[index].write(&graph, out);
     if args.check {
-        let stale = output::stale(&args.out, &artifacts);
-        if stale.is_empty() {
-            writeln!(
-                stdout,
-                "up to date: {} in `{}`",
-                plural(artifacts.len(), "file"),
-                args.out.display()
-            )?;
-            return Ok(Outcome::Success);
-        }
-        drop(stdout);
+        return check(&args.out, &paths, write);
+    }
+    let tidied = output::write_set(&args.out, &paths, write)?;
+    if tidied.finished_commit || !tidied.removed.is_empty() {
         let mut stderr = std::io::stderr().lock();
-        for artifact in stale {
+        if tidied.finished_commit {
             writeln!(
                 stderr,
-                "stale: `{}` differs from what `kg build` would write",
-                args.out.join(&artifact.path).display()
+                "note: finished the renames of a build interrupted during its commit in `{}`",
+                args.out.display()
             )?;
         }
-        writeln!(
-            stderr,
-            "error: output is out of date; run `kg build` and commit the result"
-        )?;
-        return Ok(Outcome::Failure);
+        if !tidied.removed.is_empty() {
+            writeln!(
+                stderr,
+                "note: removed {} left by interrupted builds",
+                plural(tidied.removed.len(), "temporary file")
+            )?;
+        }
     }
-    output::write_atomic(&args.out, &artifacts)?;
-    let written: Vec<String> = artifacts
+    let written: Vec<String> = paths
         .iter()
-        .map(|artifact| args.out.join(&artifact.path).display().to_string())
+        .map(|path| args.out.join(path).display().to_string())
         .collect();
     writeln!(
-        stdout,
+        std::io::stdout().lock(),
         "built {counts}{} -> {}",
         match report.warnings() {
             0 => String::new(),
@@ -149,4 +127,50 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         written.join(", ")
     )?;
     Ok(Outcome::Success)
+}
+
+/// `kg build --check`: compares without writing, and fails on leftovers of
+/// interrupted builds too, so that CI never commits them.
+fn check(
+    out: &Path,
+    paths: &[&str],
+    write: impl Fn(usize, &mut dyn Write) -> std::io::Result<()> + Sync,
+) -> anyhow::Result<Outcome> {
+    let report = output::check_set(out, paths, write)?;
+    if report.is_clean() {
+        writeln!(
+            std::io::stdout().lock(),
+            "up to date: {} in `{}`",
+            plural(paths.len(), "file"),
+            out.display()
+        )?;
+        return Ok(Outcome::Success);
+    }
+    let mut stderr = std::io::stderr().lock();
+    for path in &report.stale {
+        writeln!(
+            stderr,
+            "stale: `{}` differs from what `kg build` would write",
+            out.join(path).display()
+        )?;
+    }
+    for leftover in &report.leftovers {
+        writeln!(
+            stderr,
+            "leftover: `{}` is a temporary file of an interrupted build (`kg build` removes it)",
+            leftover.display()
+        )?;
+    }
+    if report.interrupted_commit {
+        writeln!(
+            stderr,
+            "interrupted: `{}` names renames a build did not finish (`kg build` finishes them)",
+            out.join(output::JOURNAL).display()
+        )?;
+    }
+    writeln!(
+        stderr,
+        "error: output is out of date; run `kg build` and commit the result"
+    )?;
+    Ok(Outcome::Failure)
 }

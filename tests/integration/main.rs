@@ -3,6 +3,7 @@
 
 mod common;
 
+mod atomic_output;
 mod build;
 mod consumers;
 mod coverage;
