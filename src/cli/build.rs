@@ -22,6 +22,9 @@ pub struct Args {
     /// Write nothing; exit 1 if any file in the output directory differs from what would be written
     #[arg(long)]
     check: bool,
+    /// Run the lint checks for the warning count even on sources larger than 4 MB in all
+    #[arg(long)]
+    lint: bool,
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
     formats: Vec<Format>,
@@ -44,6 +47,11 @@ struct BuildSettings {
 }
 
 const PROJECT_FILE: &str = "kgraph.toml";
+
+/// Up to this much source text, `kg build` runs the lint checks to count
+/// their warnings in its summary (a coverage analysis of every text: about
+/// a second per 10 MB); beyond it only with `--lint`.
+const LINT_BUDGET_BYTES: usize = 4 << 20;
 
 /// The formats to build: the flag, else the project file, else all.
 fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
@@ -77,10 +85,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"
         );
     }
-    let (dataset, mut report) = match load(&args.data.data)? {
+    let formats = formats(&args.formats)?;
+    let (mut dataset, mut report) = match load(&args.data.data)? {
         Loaded::Valid(dataset, report) => (dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
+    if formats.iter().any(|format| format.shows_mentions()) {
+        kgraph::coverage::count_mentions(&mut dataset);
+    }
+    let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
     let counts = format!(
         "{}, {}, {}",
         plural(dataset.entities.len(), "entity"),
@@ -88,12 +101,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
     );
     let graph = KnowledgeGraph::new(dataset);
-    super::lint::lint_into(&graph, &mut report, &args.data.data);
-    let formats = formats(&args.formats)?;
     let paths: Vec<&str> = formats.iter().map(|format| format.file_name()).collect();
     let write = |index: usize, out: &mut dyn Write| formats[index].write(&graph, out);
     if args.check {
         return check(&args.out, &paths, write);
+    }
+    // The lint warnings only make a count in the summary: not worth a
+    // coverage analysis of a large corpus unless asked for.
+    let linted = args.lint || text_bytes <= LINT_BUDGET_BYTES;
+    if linted {
+        super::lint::lint_into(&graph, &mut report, &args.data.data);
     }
     let tidied = output::write_set(&args.out, &paths, write)?;
     if tidied.finished_commit || !tidied.removed.is_empty() {
@@ -120,9 +137,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     writeln!(
         std::io::stdout().lock(),
         "built {counts}{} -> {}",
-        match report.warnings() {
-            0 => String::new(),
-            n => format!(" ({}: run `kg lint`)", plural(n, "warning")),
+        match (report.warnings(), linted) {
+            (0, true) => String::new(),
+            (n, true) => format!(" ({}: run `kg lint`)", plural(n, "warning")),
+            (n, false) => format!(
+                " ({} from validation; lint not run on {} MB of source text: run `kg lint`)",
+                plural(n, "warning"),
+                text_bytes.div_ceil(1_000_000)
+            ),
         },
         written.join(", ")
     )?;

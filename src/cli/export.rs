@@ -6,6 +6,7 @@ use kgraph::Format;
 use kgraph::export::{TurtleOptions, write_turtle};
 use kgraph::output;
 
+use super::printer::Mentions;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -56,7 +57,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.base_iri.is_some() && format != Format::Turtle {
         anyhow::bail!("--base-iri applies only to --format turtle");
     }
-    let graph = match args.select.load(&args.data.data)? {
+    let graph = match args
+        .select
+        .load(&args.data.data, Mentions::for_format(format))?
+    {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

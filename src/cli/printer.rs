@@ -104,13 +104,38 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
     }
 }
 
+/// Whether a command shows how often the sources mention each entity (DOT
+/// and JSON exports, drawings): counting scans every source text, so only
+/// those commands pay for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mentions {
+    Count,
+    Skip,
+}
+
+impl Mentions {
+    pub fn for_format(format: kgraph::Format) -> Mentions {
+        if format.shows_mentions() {
+            Mentions::Count
+        } else {
+            Mentions::Skip
+        }
+    }
+}
+
 /// Loads the data and builds its graph. `Err(outcome)` if the data is
 /// invalid: the diagnostics are printed and the command should end so.
 pub fn load_graph(
     data: &std::path::Path,
+    mentions: Mentions,
 ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
     Ok(match load(data)? {
-        Loaded::Valid(dataset, _) => Ok(kgraph::KnowledgeGraph::new(dataset)),
+        Loaded::Valid(mut dataset, _) => {
+            if mentions == Mentions::Count {
+                kgraph::coverage::count_mentions(&mut dataset);
+            }
+            Ok(kgraph::KnowledgeGraph::new(dataset))
+        }
         Loaded::Invalid(outcome) => Err(outcome),
     })
 }

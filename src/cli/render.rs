@@ -6,6 +6,7 @@ use kgraph::export::{DotOptions, write_dot};
 use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderOptions};
 
+use super::printer::Mentions;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -108,7 +109,7 @@ pub fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match args.select.load(&args.data.data)? {
+    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

@@ -3,7 +3,7 @@ use std::io::{BufWriter, Write};
 use kgraph::query::{self, Count, Ranked, Stats};
 use serde::Serialize;
 
-use super::printer::{load_graph, plural};
+use super::printer::{Mentions, load_graph, plural};
 use super::view::{self, clean, width};
 use super::{DataArgs, Outcome};
 
@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
+    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

@@ -233,6 +233,12 @@ impl Format {
         Ok(())
     }
 
+    /// True if this format shows how often the sources mention each entity
+    /// ([`crate::model::Entity::mentions`]), which must then be counted.
+    pub fn shows_mentions(self) -> bool {
+        matches!(self, Format::Dot | Format::Json)
+    }
+
     /// Writes the graph in this format, with default options.
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
         match self {
