@@ -96,7 +96,6 @@ def load_results():
 
 
 def run(args):
-    results = load_results()
     kg = str(pathlib.Path(args.kg).resolve())
     for size in args.sizes:
         data = pathlib.Path(args.work) / f"corpus-{size}"
@@ -137,6 +136,8 @@ def run(args):
                 f"{figure['peak_mib']:.0f} MiB, exit {figure['status']}",
                 file=sys.stderr,
             )
+            # Read again: another run may have added figures meanwhile.
+            results = load_results()
             results["runs"] = [
                 r for r in results["runs"]
                 if not (r["n"] == size and r["command"] == name and r["tag"] == figure["tag"])
