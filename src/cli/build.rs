@@ -3,9 +3,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use kgraph::output;
+use kgraph::snapshot::{self, Fingerprint};
 use kgraph::{Format, KnowledgeGraph};
 
 use super::printer::{Loaded, load, plural};
+use super::progress::{Phase, note};
 use super::{DataArgs, Outcome};
 
 /// Validate the data, build the graph and write its exports
@@ -86,11 +88,28 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
     }
     let formats = formats(&args.formats)?;
+    // Before loading: an edit made meanwhile then makes the snapshot stale.
+    let fingerprint = if args.check {
+        None
+    } else {
+        let _phase = Phase::start("fingerprint inputs");
+        match Fingerprint::take(&args.data.data) {
+            Ok(fingerprint) => Some(fingerprint),
+            Err(error) => {
+                note(format!("no snapshot for questions this time: {error}"));
+                None
+            }
+        }
+    };
+    let phase = Phase::start("load and validate");
     let (mut dataset, mut report) = match load(&args.data.data)? {
         Loaded::Valid(dataset, report) => (dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
-    if formats.iter().any(|format| format.shows_mentions()) {
+    drop(phase);
+    let mentions_counted = formats.iter().any(|format| format.shows_mentions());
+    if mentions_counted {
+        let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
     let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
@@ -101,8 +120,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
     );
     let graph = KnowledgeGraph::new(dataset);
-    let paths: Vec<&str> = formats.iter().map(|format| format.file_name()).collect();
-    let write = |index: usize, out: &mut dyn Write| formats[index].write(&graph, out);
+    let mut paths: Vec<&str> = formats.iter().map(|format| format.file_name()).collect();
+    let write = |index: usize, out: &mut dyn Write| match formats.get(index) {
+        Some(format) => format.write(&graph, out),
+        None => match &fingerprint {
+            Some(fingerprint) => {
+                snapshot::write(out, graph.dataset(), fingerprint, mentions_counted)
+            }
+            None => Ok(()),
+        },
+    };
     if args.check {
         return check(&args.out, &paths, write);
     }
@@ -110,9 +137,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // coverage analysis of a large corpus unless asked for.
     let linted = args.lint || text_bytes <= LINT_BUDGET_BYTES;
     if linted {
+        let _phase = Phase::start("lint");
         super::lint::lint_into(&graph, &mut report, &args.data.data);
     }
+    // The snapshot is replaced with the exports, as one set.
+    if fingerprint.is_some() {
+        paths.push(snapshot::SNAPSHOT_PATH);
+    }
+    let phase = Phase::start("write");
     let tidied = output::write_set(&args.out, &paths, write)?;
+    drop(phase);
     if tidied.finished_commit || !tidied.removed.is_empty() {
         let mut stderr = std::io::stderr().lock();
         if tidied.finished_commit {
@@ -130,7 +164,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             )?;
         }
     }
-    let written: Vec<String> = paths
+    let written: Vec<String> = paths[..formats.len()]
         .iter()
         .map(|path| args.out.join(path).display().to_string())
         .collect();

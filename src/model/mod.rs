@@ -16,7 +16,7 @@ use crate::diagnostic::Origin;
 pub type DotStyle = BTreeMap<String, String>;
 
 /// The controlled vocabulary of a dataset: entity kinds and relation types.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     pub kinds: Vec<Kind>,
     pub relation_types: Vec<RelationType>,
@@ -33,7 +33,7 @@ impl Schema {
 }
 
 /// A kind of entity, such as `state` or `treaty`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Kind {
     pub name: String,
     pub description: String,
@@ -42,7 +42,7 @@ pub struct Kind {
 }
 
 /// A relation type with the kinds it may connect.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RelationType {
     pub name: String,
     pub definition: String,
@@ -56,7 +56,7 @@ pub struct RelationType {
 }
 
 /// A source document with its verbatim text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -74,7 +74,7 @@ pub struct Source {
 }
 
 /// Something the sources talk about: a state, an organization, a treaty...
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     pub id: String,
     pub label: String,
@@ -90,7 +90,7 @@ pub struct Entity {
 }
 
 /// A typed, directed statement between two entities, backed by evidence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     pub id: String,
     pub from: String,
@@ -104,7 +104,7 @@ pub struct Relation {
 }
 
 /// A verbatim quote from a source, resolved to its exact place in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     pub source: String,
     /// The quote exactly as it stands in the source text (which may differ
@@ -115,7 +115,7 @@ pub struct Evidence {
 
 /// Where a passage stands in a text. Offsets are 0-based and end-exclusive;
 /// line and column are 1-based, the column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TextSpan {
     pub byte_start: usize,
     pub byte_end: usize,
@@ -127,7 +127,7 @@ pub struct TextSpan {
 
 /// A passage a curator reviewed and decided to leave without a relation,
 /// with the reason; coverage stops reporting sentences that overlap it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Reviewed {
     pub source: String,
     pub quote: String,
@@ -138,7 +138,7 @@ pub struct Reviewed {
 
 /// A validated dataset. Every list is sorted by id (reviewed passages by
 /// source and position).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub schema: Schema,
     pub sources: Vec<Source>,

@@ -14,4 +14,5 @@ mod io_errors;
 mod query;
 mod readme;
 mod render;
+mod snapshot;
 mod validate;
