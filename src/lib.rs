@@ -30,6 +30,7 @@ pub mod output;
 pub mod query;
 pub mod render;
 pub mod snapshot;
+pub mod terminal;
 
 pub use diagnostic::{Diagnostic, Files};
 pub use export::Format;

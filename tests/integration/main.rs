@@ -5,14 +5,17 @@ mod common;
 
 mod atomic_output;
 mod build;
+mod claims;
 mod consumers;
 mod coverage;
 mod determinism;
 mod exports_db;
 mod exports_rdf;
 mod io_errors;
+mod linear_time;
 mod query;
 mod readme;
 mod render;
 mod snapshot;
+mod terminal;
 mod validate;
