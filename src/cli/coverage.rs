@@ -68,8 +68,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         } else {
             ColorChoice::Never
         };
-        let mut out = StandardStream::stdout(choice);
+        // Sentences and labels come from the data: escaped, never raw.
+        let mut out = kgraph::terminal::SafeWriter::new(StandardStream::stdout(choice));
         print_text(&mut out, &dataset, &report)?;
+        out.flush()?;
     }
     if args.strict && !report.unaccounted.is_empty() {
         // The report went to stdout, possibly into a pipe: the verdict goes
@@ -83,6 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     Ok(Outcome::Success)
 }
+
 fn heading(out: &mut dyn WriteColor, text: &str) -> std::io::Result<()> {
     out.set_color(ColorSpec::new().set_bold(true).set_fg(Some(Color::Cyan)))?;
     writeln!(out, "\n{text}")?;
