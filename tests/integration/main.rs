@@ -12,6 +12,7 @@ mod exports_db;
 mod exports_rdf;
 mod io_errors;
 mod linear_time;
+mod lint_allow;
 mod query;
 mod readme;
 mod render;
