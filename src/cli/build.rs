@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n  kg build --watch                build again on every change under data/ (Ctrl-C stops)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -25,6 +25,9 @@ pub struct Args {
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
     formats: Vec<Format>,
+    /// Build again whenever a file under the data directory changes, until interrupted
+    #[arg(long, conflicts_with = "check")]
+    watch: bool,
 }
 
 /// The project file, `kgraph.toml` in the working directory: settings that
@@ -89,6 +92,13 @@ pub fn artifacts(graph: &KnowledgeGraph, formats: &[Format]) -> anyhow::Result<V
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.watch {
+        return super::watch::run(&args.data.data, || build(&args));
+    }
+    build(&args)
+}
+
+fn build(args: &Args) -> anyhow::Result<Outcome> {
     if args.out.as_os_str() == "-" {
         anyhow::bail!(
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"

@@ -24,3 +24,4 @@ mod render;
 mod source;
 mod terminal;
 mod validate;
+mod watch;
