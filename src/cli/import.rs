@@ -14,6 +14,9 @@ use super::{DataArgs, Outcome};
 
 /// Import records from other tools
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n\nSee `kg import csv --help` for the columns."
+)]
 pub struct Args {
     #[command(subcommand)]
     command: ImportCommand,
