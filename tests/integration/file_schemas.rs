@@ -181,6 +181,38 @@ struct Evidence {
 #[allow(dead_code)]
 struct ReviewedFile {
     ignore: Option<Vec<Reviewed>>,
+    allow: Option<Vec<Allowance>>,
+}
+
+/// A lint warning looked at and allowed, with the reason
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Allowance {
+    lint: LintName,
+    /// The entity, relation, relation type, kind or source id it is allowed for (none: everywhere)
+    #[schemars(length(min = 1))]
+    subject: Option<String>,
+    #[schemars(length(min = 1))]
+    reason: String,
+}
+
+/// A lint name; the list comes from the code rather than a copy.
+#[allow(dead_code)]
+struct LintName(String);
+
+impl JsonSchema for LintName {
+    fn schema_name() -> Cow<'static, str> {
+        "Lint".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = kgraph::diagnostic::LINTS
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        json_schema!({ "description": "A lint's name", "enum": names })
+    }
 }
 
 /// A passage left without a relation, with the reason

@@ -18,6 +18,7 @@ mod import;
 mod init;
 mod io_errors;
 mod linear_time;
+mod lint_allow;
 mod query;
 mod readme;
 mod render;
