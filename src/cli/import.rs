@@ -181,6 +181,7 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
                         RowProblem {
                             row,
                             column,
+                            code: diagnostic.code,
                             message: std::iter::once(format!("{} ({label})", diagnostic.message))
                                 .chain(diagnostic.notes.iter().cloned())
                                 .collect::<Vec<_>>()
@@ -212,9 +213,13 @@ fn refuse(problems: &[(PathBuf, RowProblem)], unplaced: &[String]) -> anyhow::Re
             Some((number, name)) => format!(", column {number} (`{name}`)"),
             None => String::new(),
         };
+        let code = problem
+            .code
+            .map(|code| format!("[{code}]"))
+            .unwrap_or_default();
         writeln!(
             stderr,
-            "error: {}: row {}{column}: {}",
+            "error{code}: {}: row {}{column}: {}",
             sheet.display(),
             problem.row,
             problem.message
