@@ -429,3 +429,59 @@ fn the_schemas_refuse_what_kg_validate_refuses() {
     assert!(report.contains("'born' was unexpected"), "{report}");
     assert!(report.contains("does not match"), "{report}");
 }
+
+/// Taplo (`@taplo/cli`, pinned in tests/consumers/package.json), the
+/// engine of VS Code's Even Better TOML, if installed.
+fn taplo() -> Option<std::path::PathBuf> {
+    let taplo = repo().join("tests/consumers/node_modules/.bin/taplo");
+    if taplo.is_file() {
+        Some(taplo)
+    } else {
+        crate::common::missing_consumer("Taplo (npm ci --prefix tests/consumers)");
+        None
+    }
+}
+
+/// Taplo finds each file's schema through the `#:schema` line `kg init`
+/// writes, accepts the new corpus, and points at a field the schema lacks,
+/// as an editor would while one types.
+#[test]
+fn taplo_checks_a_new_corpus_through_its_schema_lines() {
+    let Some(taplo) = taplo() else {
+        return;
+    };
+    let workdir = Workdir::new();
+    assert!(workdir.kg(&["init"]).status.success());
+    let files = [
+        "kgraph.toml",
+        "data/schema.toml",
+        "data/entities.toml",
+        "data/relations.toml",
+        "data/reviewed.toml",
+        "data/sources/example.toml",
+    ];
+    let check = |files: &[&str]| {
+        std::process::Command::new(&taplo)
+            .arg("check")
+            .args(files)
+            .current_dir(workdir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("taplo runs")
+    };
+    let output = check(&files);
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::common::stderr(&output)
+    );
+    let entities = workdir.read("data/entities.toml");
+    workdir.write(
+        "data/entities.toml",
+        entities.replacen("kind = \"person\"", "kind = \"person\"\nborn = 1815", 1),
+    );
+    let output = check(&["data/entities.toml"]);
+    let report = crate::common::stderr(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(report.contains("'born' was unexpected"), "{report}");
+}
