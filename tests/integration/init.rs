@@ -38,6 +38,16 @@ fn the_example_source_hash_is_that_of_its_text() {
         "{metadata}"
     );
     assert!(workdir.path().join(".gitignore").is_file());
+    // The schemas a corpus starts with are the current ones.
+    for entry in std::fs::read_dir(crate::common::repo().join("docs/schemas")).unwrap() {
+        let entry = entry.unwrap();
+        assert_eq!(
+            std::fs::read(entry.path()).unwrap(),
+            std::fs::read(workdir.path().join("schemas").join(entry.file_name())).unwrap(),
+            "{}",
+            entry.file_name().to_string_lossy()
+        );
+    }
 }
 
 #[test]
