@@ -85,6 +85,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .filter(|path| path.symlink_metadata().is_ok())
         .map(|path| format!("`{}`", path.display()))
         .collect();
+    // Any data already there (say `entities.json`) would be read beside the
+    // new files: a corpus is started in an empty `data/` only.
+    let data = args.dir.join("data");
+    if existing.is_empty()
+        && std::fs::read_dir(&data).is_ok_and(|mut entries| entries.next().is_some())
+    {
+        anyhow::bail!(
+            "not creating a corpus: `{}` already holds files; nothing was written",
+            data.display()
+        );
+    }
     if !existing.is_empty() {
         anyhow::bail!(
             "not creating a corpus: {} already exist{}; nothing was written",

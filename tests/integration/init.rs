@@ -64,6 +64,19 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
 }
 
 #[test]
+fn init_refuses_a_data_directory_that_holds_anything() {
+    let workdir = Workdir::new();
+    workdir.write("data/entities.json", "{\"entity\": []}\n");
+    let output = workdir.kg(&["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        crate::common::stderr(&output),
+        "error: not creating a corpus: `./data` already holds files; nothing was written\n"
+    );
+    assert!(!workdir.path().join("kgraph.toml").exists());
+}
+
+#[test]
 fn init_into_an_unwritable_place_fails_cleanly() {
     let workdir = Workdir::new();
     workdir.write("blocker", "a file where the corpus directory would go\n");
