@@ -184,7 +184,7 @@ struct ReviewedFile {
     allow: Option<Vec<Allowance>>,
 }
 
-/// A lint warning looked at and allowed, with the reason
+/// A lint warning looked at and allowed, with the reason (docs/diagnostics.md)
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
