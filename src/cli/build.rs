@@ -15,7 +15,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n  kg build --watch                build again on every change under data/ (Ctrl-C stops)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Directory to write the exports into
@@ -84,7 +84,7 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.watch {
         return super::watch::run(&args.data.data, || build(&args));
     }

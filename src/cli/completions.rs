@@ -8,12 +8,12 @@ use super::{Cli, Outcome};
 #[command(
     after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  kg completions zsh > ~/.zfunc/_kg\n  kg completions fish > ~/.config/fish/completions/kg.fish"
 )]
-pub struct Args {
+pub(super) struct Args {
     /// The shell to complete for
     shell: Shell,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "kg", &mut script);

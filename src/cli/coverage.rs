@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg coverage\n  kg coverage --source kortunov-2022\n  kg coverage --format json | jq '.unaccounted[].sentence'\n  kg coverage --strict            exit 1 while any sentence is unaccounted for (for CI)\n\nReports entities no source mentions; every sentence that no evidence quote\noverlaps and reviewed.toml does not record (unaccounted sentences), those\nthat mention two or more entities also as candidate relations; relations\nwhose quotes mention neither endpoint; and coverage figures. A sentence\nlisted in reviewed.toml as an [[ignore]] is no longer reported."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Only this source
@@ -35,7 +35,7 @@ struct Document<'a> {
     report: &'a CoverageReport,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let dataset = match load(&args.data.data)? {
         Loaded::Valid(dataset, _) => *dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),

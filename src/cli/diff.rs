@@ -18,7 +18,7 @@ use super::printer::print_report;
 #[command(
     after_help = "Examples:\n  kg diff old/data data              two data directories\n  kg diff old/graph.json output/graph.json\n  kg diff --git HEAD                 data/ now against data/ in the last commit\n  kg diff --git main --data corpus   corpus/ now against corpus/ on main\n  kg diff --format json a b | jq '.relations.changed[].id'\n\nRecords are matched by id (kinds and relation types by name); a relation\nwhose derived id changed with its modality or evidence is matched by its\nendpoints and type. Quotes are compared by source and text, not position.\nExit codes: 0 no differences, 1 differences, 2 invalid data or an error."
 )]
-pub struct Args {
+pub(super) struct Args {
     /// The old side: a data directory (or a directory holding data/) or a graph.json
     #[arg(
         value_name = "OLD",
@@ -40,7 +40,7 @@ pub struct Args {
     format: String,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let (old, new) = match (&args.git, &args.old, &args.new) {
         (Some(revision), _, _) => {
             let checkout = data_at_revision(revision, &args.data)?;

@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg explain ukraine nato\n      Ukraine —seeks_membership→ NATO (actual): “…neighbors that have been eyeing NATO membership…” (kortunov-2022, line 28)\n  kg explain Kyiv Moscow --all --max-len 3\n  kg explain ukraine nato --json        the path with notes, dates and every quote\n\nEach hop is a relation with its modality, then every quote for it with its source\nand line. Relations walked against their direction are drawn ←type—."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Where the path starts: an id, label or alias
@@ -26,7 +26,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     answer_paths(
         &args.data,
         &args.from,

@@ -15,7 +15,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape (see docs/exports.md)."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     #[command(flatten)]
@@ -35,14 +35,14 @@ fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
     TurtleOptions::new(iri).map_err(|error| error.to_string())
 }
 
-pub fn parse_format(name: &str) -> Result<Format, String> {
+pub(super) fn parse_format(name: &str) -> Result<Format, String> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         format!("unknown format `{name}` (formats: {})", names.join(", "))
     })
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let to_stdout = args.output.as_os_str() == "-";
     let format = match args.format {
         Some(format) => format,

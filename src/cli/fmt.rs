@@ -14,7 +14,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg fmt                 rewrite what is not canonical\n  kg fmt --check         exit 1 naming each file that would change (for CI)\n\nFormats schema.toml, entities.toml, relations.toml, reviewed.toml and\nsources/*.toml: keys of each record in one order, strings quoted and arrays\nand inline tables spaced one way, one blank line between records, none inside\none; comments stay. Running it twice changes nothing the second time. JSON\ndata files are left as they are. A file that is not valid TOML is reported\nand nothing is written."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Write nothing; exit 1 if any file is not canonical
@@ -46,7 +46,7 @@ fn data_files(data: &Path) -> anyhow::Result<Vec<String>> {
     Ok(files)
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let data = &args.data.data;
     let mut changed = Vec::new();
     let mut unchanged = 0;

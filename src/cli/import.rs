@@ -16,7 +16,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n\nSee `kg import csv --help` for the columns."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(subcommand)]
     command: ImportCommand,
 }
@@ -31,7 +31,7 @@ enum ImportCommand {
 #[command(
     after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n  kg import csv --relations more-relations.csv --data corpus/data\n\nThe entity sheet has the columns id, label, kind (required), aliases,\ndescription, wikidata; the relation sheet from, type, to, modality, source,\nquote (required), id, negated, attributed_to, note, date, occurrence. The\nfirst row names the columns (any case, any order); several values in one\ncell (aliases, attributed_to) are separated by `|`. Each relation row is one\nrelation with its quote.\n\nThe records are added to data/entities.toml and data/relations.toml in the\nlayout `kg fmt` keeps, and the data is validated with them before anything\nis written: every bad cell is reported with its row and column (the header\nis row 1), and nothing is written if there is any."
 )]
-pub struct CsvArgs {
+pub(super) struct CsvArgs {
     /// The entity sheet
     #[arg(long, value_name = "FILE", required_unless_present = "relations")]
     entities: Option<PathBuf>,
@@ -42,7 +42,7 @@ pub struct CsvArgs {
     data: DataArgs,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         ImportCommand::Csv(args) => csv(args),
     }

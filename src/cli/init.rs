@@ -13,7 +13,7 @@ use super::Outcome;
 #[command(
     after_help = "Examples:\n  kg init                 a corpus in the current directory\n  kg init my-corpus       a corpus in my-corpus/ (created if missing)\n  cd my-corpus && kg build && kg render -o graph.svg\n\nWrites kgraph.toml, .gitignore, README.md, data/ (schema.toml,\nentities.toml, relations.toml, reviewed.toml, sources/example.toml and\nsources/example.txt), every file commented, and schemas/: the JSON Schemas\nthat editors (Taplo, VS Code's Even Better TOML) read through the `#:schema`\nline at the top of each TOML file. Refuses to run, writing\nnothing, if any of these files already exists or data/ holds anything."
 )]
-pub struct Args {
+pub(super) struct Args {
     /// Directory for the new corpus
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
@@ -78,7 +78,7 @@ const CORPUS: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let existing: Vec<String> = CORPUS
         .iter()
         .map(|(relative, _)| args.dir.join(relative))

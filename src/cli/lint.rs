@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg lint\n  kg lint --deny-warnings        exit 1 if there is any warning (for CI)\n  kg lint --format json          every warning with its code and spans\n\nA warning looked at can be allowed, with a reason, by `[[allow]]` in\nreviewed.toml (docs/diagnostics.md).\n\nWarnings: entities no source mentions, sentences mentioning two or more\nentities that back no relation, evidence that mentions neither endpoint,\nisolated entities, self-loops, duplicate relations, a symmetric relation\nstated both ways, unused kinds and relation types, and a label or alias\nthat contains another entity's name."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Fail (exit 1) when there is any warning
@@ -32,7 +32,7 @@ struct LintJson<'a> {
 
 /// Lints a loaded dataset, adding the warnings to its report; returns how
 /// many warnings `[[allow]]` entries allowed.
-pub fn lint_into(
+pub(super) fn lint_into(
     graph: &KnowledgeGraph,
     report: &mut kgraph::Report,
     data: &std::path::Path,
@@ -45,7 +45,7 @@ pub fn lint_into(
     linted.allowed
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.format == ReportFormat::Json {
         let (dataset, mut report, outcome) = load_quietly(&args.data.data)?;
         let allowed = match dataset {

@@ -26,11 +26,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use printer::{is_broken_pipe, is_unexportable_data};
+pub(crate) use printer::{is_broken_pipe, is_unexportable_data};
 
 /// What a command concluded, when it ran to the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Success,
     /// Invalid data or a failed check: exit code 1.
     Failure,
@@ -45,7 +45,7 @@ pub enum Outcome {
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
     after_help = "Examples:\n  kg init my-corpus           start a new corpus that builds at once\n  kg source add ...           add a source text with its hash\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n  kg diff --git HEAD          what changed in data/ since the last commit\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Print the time of each phase on stderr
@@ -77,13 +77,13 @@ enum Command {
 
 /// `--data DIR`, shared by every command that reads the curated files.
 #[derive(Debug, clap::Args)]
-pub struct DataArgs {
+pub(crate) struct DataArgs {
     /// Directory holding schema.toml, entities.toml, relations.toml and sources/
     #[arg(long, value_name = "DIR", default_value = "data")]
     pub data: PathBuf,
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     progress::set(progress::Verbosity {
         verbose: cli.verbose,
         quiet: cli.quiet,

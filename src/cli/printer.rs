@@ -10,7 +10,7 @@ use termcolor::{ColorChoice, StandardStream, WriteColor};
 use super::progress::{Phase, detail, note};
 
 /// True if the error, or any error under it, is a write to a closed pipe.
-pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         let kind = cause
             .downcast_ref::<std::io::Error>()
@@ -27,7 +27,7 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 /// True if an export refused the data (a value its format cannot hold):
 /// a data problem, exit code 1, not an I/O failure.
-pub fn is_unexportable_data(error: &anyhow::Error) -> bool {
+pub(crate) fn is_unexportable_data(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
@@ -46,7 +46,7 @@ fn color_choice() -> ColorChoice {
 }
 
 /// Prints every diagnostic of a report on stderr, then a count.
-pub fn print_report(report: &Report) -> anyhow::Result<()> {
+pub(super) fn print_report(report: &Report) -> anyhow::Result<()> {
     let mut stderr = StandardStream::stderr(color_choice());
     for diagnostic in &report.diagnostics {
         kgraph::diagnostic::render(&mut stderr, &report.files, diagnostic)?;
@@ -71,7 +71,7 @@ pub fn print_report(report: &Report) -> anyhow::Result<()> {
 }
 
 /// `1 entity`, `2 entities`, `0 relations`.
-pub fn plural(count: usize, noun: &str) -> String {
+pub(super) fn plural(count: usize, noun: &str) -> String {
     match (count, noun.strip_suffix('y')) {
         (1, _) => format!("1 {noun}"),
         (_, Some(stem)) => format!("{count} {stem}ies"),
@@ -80,7 +80,7 @@ pub fn plural(count: usize, noun: &str) -> String {
 }
 
 /// What loading the data came to, for a command to act on.
-pub enum Loaded {
+pub(super) enum Loaded {
     Valid(Box<Dataset>, Report),
     /// The diagnostics are printed; the command should exit with this code.
     Invalid(super::Outcome),
@@ -88,7 +88,7 @@ pub enum Loaded {
 
 /// Loads and validates the data directory, printing every diagnostic.
 /// I/O failures (missing directory, unreadable files) are errors: exit 2.
-pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
+pub(super) fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
     match kgraph::load(data) {
         Ok((dataset, report)) => {
             print_report(&report)?;
@@ -108,7 +108,7 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
 
 /// How a command prints its diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ReportFormat {
+pub(super) enum ReportFormat {
     /// Like a compiler, on stderr
     #[default]
     Text,
@@ -119,7 +119,7 @@ pub enum ReportFormat {
 /// Loads and validates the data directory without printing anything: the
 /// dataset if it is valid, and the report either way, with the exit
 /// outcome for invalid data.
-pub fn load_quietly(
+pub(super) fn load_quietly(
     data: &std::path::Path,
 ) -> anyhow::Result<(Option<Dataset>, Report, super::Outcome)> {
     match kgraph::load(data) {
@@ -137,7 +137,7 @@ pub fn load_quietly(
 }
 
 /// Every diagnostic of a report as data, for `--format json`.
-pub fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::DiagnosticRecord<'_>> {
+pub(super) fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::DiagnosticRecord<'_>> {
     report
         .diagnostics
         .iter()
@@ -149,13 +149,13 @@ pub fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::Diagnostic
 /// and JSON exports, drawings): counting scans every source text, so only
 /// those commands pay for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mentions {
+pub(super) enum Mentions {
     Count,
     Skip,
 }
 
 impl Mentions {
-    pub fn for_format(format: kgraph::Format) -> Mentions {
+    pub(super) fn for_format(format: kgraph::Format) -> Mentions {
         if format.shows_mentions() {
             Mentions::Count
         } else {
@@ -166,7 +166,7 @@ impl Mentions {
 
 /// The snapshot `kg build` writes for questions, under the default output
 /// directory.
-pub fn snapshot_path() -> std::path::PathBuf {
+pub(super) fn snapshot_path() -> std::path::PathBuf {
     std::path::Path::new("output").join(kgraph::snapshot::SNAPSHOT_PATH)
 }
 
@@ -174,7 +174,7 @@ pub fn snapshot_path() -> std::path::PathBuf {
 /// is fresh, else loaded and validated (saying why, when a snapshot was
 /// there but stale). `Err(outcome)` if the data is invalid: the
 /// diagnostics are printed and the command should end so.
-pub fn load_graph(
+pub(super) fn load_graph(
     data: &std::path::Path,
     mentions: Mentions,
 ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
@@ -217,7 +217,7 @@ pub fn load_graph(
 
 /// Reports a question about something the data does not have (an unknown
 /// entity, kind, type or source): one line on stderr, exit code 1.
-pub fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
+pub(super) fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
     let message = error.to_string();
     writeln!(
         std::io::stderr().lock(),

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Verbosity {
+pub(super) struct Verbosity {
     pub verbose: bool,
     pub quiet: bool,
 }
@@ -14,23 +14,23 @@ pub struct Verbosity {
 static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
 
 /// Set once, from the global flags.
-pub fn set(verbosity: Verbosity) {
+pub(super) fn set(verbosity: Verbosity) {
     let _ = VERBOSITY.set(verbosity);
 }
 
-pub fn verbosity() -> Verbosity {
+pub(super) fn verbosity() -> Verbosity {
     VERBOSITY.get().copied().unwrap_or_default()
 }
 
 /// A phase of a command: with `-v`, `phase: NAME 1.23 s` on stderr when it
 /// ends.
-pub struct Phase {
+pub(super) struct Phase {
     name: String,
     started: Instant,
 }
 
 impl Phase {
-    pub fn start(name: impl Into<String>) -> Phase {
+    pub(super) fn start(name: impl Into<String>) -> Phase {
         Phase {
             name: name.into(),
             started: Instant::now(),
@@ -53,14 +53,14 @@ impl Drop for Phase {
 
 /// A note on stderr about how the command went (not about the data),
 /// unless `--quiet`.
-pub fn note(message: impl std::fmt::Display) {
+pub(super) fn note(message: impl std::fmt::Display) {
     if !verbosity().quiet {
         let _ = writeln!(std::io::stderr().lock(), "note: {message}");
     }
 }
 
 /// A line on stderr only with `-v`.
-pub fn detail(message: impl std::fmt::Display) {
+pub(super) fn detail(message: impl std::fmt::Display) {
     if verbosity().verbose {
         let _ = writeln!(std::io::stderr().lock(), "{message}");
     }

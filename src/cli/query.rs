@@ -15,7 +15,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg query neighbors Moscow               entities one relation away, either way\n  kg query path ukraine nato              a shortest path, relations read either way\n  kg query subgraph nato --depth 2 --format dot | dot -Tsvg > nato.svg\n\nEntities are named by id, label or alias, in any case.\nExit codes: 0 answered (also when there is no path), 1 unknown name or invalid data, 2 usage or I/O error."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(subcommand)]
     command: QueryCommand,
 }
@@ -32,7 +32,7 @@ enum QueryCommand {
 #[command(
     after_help = "Examples:\n  kg query neighbors Moscow\n  kg query neighbors nato --depth 2 --direction in\n  kg query neighbors ukraine --modality actual,historical --type seeks_membership\n  kg query neighbors russia --json | jq -r '.neighbors[].id'\n\nEach neighbour is listed with the relations that reach it from one step closer."
 )]
-pub struct NeighborsArgs {
+pub(super) struct NeighborsArgs {
     #[command(flatten)]
     data: DataArgs,
     /// An entity id, label or alias (any case)
@@ -55,7 +55,7 @@ pub struct NeighborsArgs {
 #[command(
     after_help = "Examples:\n  kg query path ukraine nato\n  kg query path ukraine nato --directed\n  kg query path Kyiv Moscow --all --max-len 3 --json\n\nOf several shortest paths, the one with the smallest ids step by step is shown.\n`kg explain` shows the same path with its evidence."
 )]
-pub struct PathArgs {
+pub(super) struct PathArgs {
     #[command(flatten)]
     data: DataArgs,
     /// Where the path starts: an id, label or alias
@@ -71,7 +71,7 @@ pub struct PathArgs {
 
 /// How paths are searched, for `kg query path` and `kg explain`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PathOptions {
+pub(super) struct PathOptions {
     /// The longest path to show, in relations [default: no limit, or 4 with --all]
     #[arg(long, value_name = "N")]
     max_len: Option<usize>,
@@ -84,7 +84,7 @@ pub struct PathOptions {
 }
 
 impl PathOptions {
-    pub fn query(&self) -> PathQuery {
+    pub(super) fn query(&self) -> PathQuery {
         PathQuery {
             directed: self.directed,
             all: self.all,
@@ -98,7 +98,7 @@ impl PathOptions {
 #[command(
     after_help = "Examples:\n  kg query subgraph nato --depth 2 --format dot | dot -Tsvg > nato.svg\n  kg query subgraph Moscow --format json --modality actual > moscow.json\n\nThe ego graph holds every selected relation among the entities reached."
 )]
-pub struct SubgraphArgs {
+pub(super) struct SubgraphArgs {
     #[command(flatten)]
     data: DataArgs,
     /// The entity at the centre: an id, label or alias
@@ -116,7 +116,7 @@ pub struct SubgraphArgs {
     format: Format,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         QueryCommand::Neighbors(args) => run_neighbors(args),
         QueryCommand::Path(args) => run_path(args),
@@ -265,7 +265,7 @@ fn run_path(args: PathArgs) -> anyhow::Result<Outcome> {
 /// them as JSON (with every quote when `with_evidence`) or as text, each
 /// path written by `write_path` under a numbered heading when there are
 /// several.
-pub fn answer_paths(
+pub(super) fn answer_paths(
     data: &DataArgs,
     from: &str,
     to: &str,
@@ -311,7 +311,7 @@ pub fn answer_paths(
 
 /// `Kingdom (kingdom, state) to Republic (republic, state): 2 relations`,
 /// or how many paths, or that there is none.
-pub fn write_paths_header(
+pub(super) fn write_paths_header(
     out: &mut dyn Write,
     found: &Paths,
     query: &PathQuery,
@@ -336,7 +336,7 @@ pub fn write_paths_header(
 
 /// Paths as scripts see them; `detailed` adds notes, dates and evidence.
 #[derive(Serialize)]
-pub struct PathsJson<'a> {
+pub(super) struct PathsJson<'a> {
     from: EntityJson<'a>,
     to: EntityJson<'a>,
     directed: bool,
@@ -360,7 +360,7 @@ struct HopJson<'a> {
 }
 
 impl<'a> PathsJson<'a> {
-    pub fn new(
+    pub(super) fn new(
         graph: &KnowledgeGraph,
         found: &Paths<'a>,
         query: &PathQuery,

@@ -15,7 +15,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg render -o graph.svg\n  kg render --engine sfdp --no-edge-labels -o big.svg\n  kg render --cluster kind --format pdf -o graph.pdf\n  kg render --focus Ukraine --depth 1 -o ukraine.svg\n  kg render --modality recommended -o advice.svg    only what the author recommends\n\nNeeds Graphviz (`dot`). Every render runs under a timeout and a memory cap;\na graph too large for the engine is refused with advice instead of hanging."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     #[command(flatten)]
@@ -60,7 +60,7 @@ fn parse_image_format(name: &str) -> Result<ImageFormat, String> {
 }
 
 /// The DOT drawing options for a render: readable defaults for each engine.
-pub fn dot_options(
+pub(super) fn dot_options(
     engine: Engine,
     legend: bool,
     edge_labels: bool,
@@ -87,7 +87,7 @@ pub fn dot_options(
     }
 }
 
-pub fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u8>> {
+pub(super) fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u8>> {
     let options = RenderOptions {
         engine: args.engine,
         format: args.format,
@@ -108,7 +108,7 @@ pub fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u
     Ok(render::render_dot(&dot, &options)?)
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let graph = match args.select.load(&args.data.data, Mentions::Count)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),

@@ -10,7 +10,7 @@ use kgraph::query::{Direction, Focus, Selection};
 /// `--type`, `--modality`, `--kind`, `--source`: each may be repeated or
 /// given a comma-separated list; empty means no restriction.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct FilterArgs {
+pub(super) struct FilterArgs {
     /// Follow or keep only relations of this type
     #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
     pub relation_types: Vec<String>,
@@ -42,7 +42,7 @@ pub struct FilterArgs {
 
 impl FilterArgs {
     /// The selection these flags make, around `focus` if given.
-    pub fn selection(&self, focus: Option<Focus>) -> Selection {
+    pub(super) fn selection(&self, focus: Option<Focus>) -> Selection {
         Selection {
             focus,
             modalities: self.modalities.iter().copied().collect(),
@@ -58,11 +58,11 @@ impl FilterArgs {
     }
 }
 
-pub fn parse_date(text: &str) -> Result<PartialDate, String> {
+pub(super) fn parse_date(text: &str) -> Result<PartialDate, String> {
     PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
 }
 
-pub fn parse_modality(name: &str) -> Result<Modality, String> {
+pub(super) fn parse_modality(name: &str) -> Result<Modality, String> {
     name.parse().map_err(|_| {
         let names = Modality::ALL.map(Modality::as_str);
         format!(
@@ -73,7 +73,7 @@ pub fn parse_modality(name: &str) -> Result<Modality, String> {
     })
 }
 
-pub fn parse_direction(name: &str) -> Result<Direction, String> {
+pub(super) fn parse_direction(name: &str) -> Result<Direction, String> {
     Direction::from_name(name)
         .ok_or_else(|| format!("unknown direction `{name}` (directions: out, in, both)"))
 }
@@ -82,7 +82,7 @@ pub fn parse_direction(name: &str) -> Result<Direction, String> {
 /// the graph that `kg render` and `kg export` draw or write. Without
 /// `--focus` and filters, the whole graph.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct SelectArgs {
+pub(super) struct SelectArgs {
     /// Only the entities around this one (an id, label or alias)
     #[arg(long, value_name = "ENTITY")]
     pub focus: Option<String>,
@@ -99,7 +99,7 @@ pub struct SelectArgs {
 impl SelectArgs {
     /// Loads the data and applies the selection: the graph, or the outcome
     /// to exit with (invalid data, or an unknown name, already reported).
-    pub fn load(
+    pub(super) fn load(
         &self,
         data: &std::path::Path,
         mentions: super::printer::Mentions,
@@ -114,7 +114,7 @@ impl SelectArgs {
         }
     }
 
-    pub fn selection(&self) -> Selection {
+    pub(super) fn selection(&self) -> Selection {
         self.filters
             .selection(self.focus.as_ref().map(|entity| Focus {
                 entity: entity.clone(),

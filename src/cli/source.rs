@@ -17,7 +17,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg source add article.txt --id smith-2024 --title \"On Bridges\" --author \"Jane Smith\" \\\n      --date 2024-05-01 --publisher \"The Review\"\n  kg source rehash smith-2024     after correcting the text: check every quote, then record its hash"
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(subcommand)]
     command: SourceCommand,
 }
@@ -34,7 +34,7 @@ enum SourceCommand {
 #[command(
     after_help = "Examples:\n  kg source add article.txt --id smith-2024 --title \"On Bridges\" --author \"Jane Smith\" \\\n      --date 2024-05-01 --publisher \"The Review\" --url https://example.org/bridges\n\nWrites data/sources/ID.txt (the text, unchanged) and data/sources/ID.toml (its\nmetadata and SHA-256). Refuses, writing nothing, if either exists or a source\nalready has this id."
 )]
-pub struct AddArgs {
+pub(super) struct AddArgs {
     /// The source text: UTF-8, kept byte for byte as published
     #[arg(value_name = "FILE")]
     file: PathBuf,
@@ -69,7 +69,7 @@ pub struct AddArgs {
 #[command(
     after_help = "Examples:\n  kg source rehash smith-2024\n\nLoads the data taking the text of the source as it is now. If every quote\nfrom it (in relations and reviewed passages) is still found, and the data is\nvalid, the new SHA-256 is written into the source's metadata, comments kept.\nOtherwise each quote that no longer matches is listed with the closest\npassage, and nothing is written."
 )]
-pub struct RehashArgs {
+pub(super) struct RehashArgs {
     /// The id of the source whose text changed
     #[arg(value_name = "ID")]
     id: String,
@@ -77,7 +77,7 @@ pub struct RehashArgs {
     data: DataArgs,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         SourceCommand::Add(args) => add(*args),
         SourceCommand::Rehash(args) => rehash(args),

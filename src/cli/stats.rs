@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg stats\n  kg stats --top 5 --json | jq '.top.page_rank'\n  kg stats --markdown             the tables the README embeds\n\nPageRank follows relations from subject to object (damping 0.85); betweenness\nand components read relations either way; parallel relations count once.\nScores are rounded to 4 decimals; ties are listed by id."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// How many entities to list for each ranking
@@ -26,7 +26,7 @@ pub struct Args {
     markdown: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let graph = match load_graph(&args.data.data, Mentions::Skip)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),

@@ -8,7 +8,7 @@ use super::{DataArgs, Outcome};
 #[command(
     after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/hostile\n  kg validate --format json | jq '.diagnostics[] | {code, message}'\n\nEvery problem is reported with file:line:column, the line and a caret, and a\nstable code (docs/diagnostics.md). With --format json, one document on stdout\nholds every diagnostic with its code, spans and notes.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// How to print the result and the diagnostics
@@ -27,7 +27,7 @@ struct ValidationJson<'a> {
     diagnostics: Vec<kgraph::diagnostic::DiagnosticRecord<'a>>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.format == ReportFormat::Json {
         let (dataset, report, outcome) = load_quietly(&args.data.data)?;
         let document = ValidationJson {

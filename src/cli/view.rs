@@ -12,7 +12,7 @@ use serde::Serialize;
 /// (newlines too) become one space; control characters and the invisible
 /// bidirectional controls are shown as `\u{..}` escapes, by the one rule
 /// of [`kgraph::terminal`].
-pub fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
     for character in text.trim().chars() {
@@ -30,7 +30,7 @@ pub fn clean(text: &str) -> String {
 }
 
 /// `Label (id, kind)`.
-pub fn entity_line(entity: &Entity) -> String {
+pub(super) fn entity_line(entity: &Entity) -> String {
     format!(
         "{} ({}, {})",
         clean(&entity.label),
@@ -40,14 +40,14 @@ pub fn entity_line(entity: &Entity) -> String {
 }
 
 /// The label of an entity, or its id if the graph lacks it.
-pub fn label<'a>(graph: &'a KnowledgeGraph, id: &'a str) -> String {
+pub(super) fn label<'a>(graph: &'a KnowledgeGraph, id: &'a str) -> String {
     clean(graph.entity(id).map_or(id, |entity| entity.label.as_str()))
 }
 
 /// `Republic —seeks membership of→ Alliance` (the type's label, after
 /// `not: ` for a negated relation), or walked backwards
 /// `Alliance ←seeks membership of— Republic`.
-pub fn arrow(graph: &KnowledgeGraph, relation: &Relation, forward: bool) -> String {
+pub(super) fn arrow(graph: &KnowledgeGraph, relation: &Relation, forward: bool) -> String {
     let (from, to) = (label(graph, &relation.from), label(graph, &relation.to));
     let ty = clean(&graph.dataset().schema.caption(relation));
     if forward {
@@ -60,7 +60,7 @@ pub fn arrow(graph: &KnowledgeGraph, relation: &Relation, forward: bool) -> Stri
 /// How a relation holds, for the parentheses after its arrow: its
 /// modality, and whose view it is (`proposed, according to Russian
 /// experts`).
-pub fn standing(graph: &KnowledgeGraph, relation: &Relation) -> String {
+pub(super) fn standing(graph: &KnowledgeGraph, relation: &Relation) -> String {
     let mut text = relation.modality.as_str().to_owned();
     if !relation.attributed_to.is_empty() {
         let holders: Vec<String> = relation
@@ -76,7 +76,7 @@ pub fn standing(graph: &KnowledgeGraph, relation: &Relation) -> String {
 
 /// A quote in curly quotes, with `…` where it starts or ends mid-sentence
 /// in its source.
-pub fn excerpt(graph: &KnowledgeGraph, evidence: &Evidence) -> String {
+pub(super) fn excerpt(graph: &KnowledgeGraph, evidence: &Evidence) -> String {
     let quote = clean(&evidence.quote);
     let text = graph
         .dataset()
@@ -108,18 +108,18 @@ pub fn excerpt(graph: &KnowledgeGraph, evidence: &Evidence) -> String {
 }
 
 /// `(memo, line 4)`.
-pub fn location(evidence: &Evidence) -> String {
+pub(super) fn location(evidence: &Evidence) -> String {
     format!("({}, line {})", evidence.source, evidence.location.line)
 }
 
 /// Right-aligns numbers in a column as wide as the widest.
-pub fn width(numbers: impl Iterator<Item = usize>) -> usize {
+pub(super) fn width(numbers: impl Iterator<Item = usize>) -> usize {
     numbers.map(|n| n.to_string().len()).max().unwrap_or(1)
 }
 
 /// Writes pretty JSON and a newline. Serializing first keeps a write
 /// error an `io::Error`, so that a closed pipe is recognized.
-pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+pub(super) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     out.write_all(text.as_bytes())?;
     out.write_all(b"\n")
@@ -127,14 +127,14 @@ pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()>
 
 /// An entity as scripts see it.
 #[derive(Serialize)]
-pub struct EntityJson<'a> {
+pub(super) struct EntityJson<'a> {
     pub id: &'a str,
     pub label: &'a str,
     pub kind: &'a str,
 }
 
 impl<'a> EntityJson<'a> {
-    pub fn new(entity: &'a Entity) -> EntityJson<'a> {
+    pub(super) fn new(entity: &'a Entity) -> EntityJson<'a> {
         EntityJson {
             id: &entity.id,
             label: &entity.label,
@@ -146,7 +146,7 @@ impl<'a> EntityJson<'a> {
 /// A relation as scripts see it; `forward`, `note`, `date` and
 /// `evidence` only where they are asked for.
 #[derive(Serialize)]
-pub struct RelationJson<'a> {
+pub(super) struct RelationJson<'a> {
     pub id: &'a str,
     pub from: &'a str,
     #[serde(rename = "type")]
@@ -168,7 +168,7 @@ pub struct RelationJson<'a> {
 }
 
 impl<'a> RelationJson<'a> {
-    pub fn new(graph: &KnowledgeGraph, relation: &'a Relation) -> RelationJson<'a> {
+    pub(super) fn new(graph: &KnowledgeGraph, relation: &'a Relation) -> RelationJson<'a> {
         RelationJson {
             id: &relation.id,
             from: &relation.from,
@@ -187,7 +187,11 @@ impl<'a> RelationJson<'a> {
 
     /// A relation taken in a path, with its note, date and evidence if
     /// `detailed`.
-    pub fn step(graph: &KnowledgeGraph, step: &Step<'a>, detailed: bool) -> RelationJson<'a> {
+    pub(super) fn step(
+        graph: &KnowledgeGraph,
+        step: &Step<'a>,
+        detailed: bool,
+    ) -> RelationJson<'a> {
         let relation = step.relation;
         let mut json = RelationJson::new(graph, relation);
         json.forward = Some(step.forward);
@@ -201,7 +205,7 @@ impl<'a> RelationJson<'a> {
 }
 
 #[derive(Serialize)]
-pub struct EvidenceJson<'a> {
+pub(super) struct EvidenceJson<'a> {
     pub source: &'a str,
     pub quote: &'a str,
     pub line: usize,
@@ -209,7 +213,7 @@ pub struct EvidenceJson<'a> {
 }
 
 impl<'a> EvidenceJson<'a> {
-    pub fn new(evidence: &'a Evidence) -> EvidenceJson<'a> {
+    pub(super) fn new(evidence: &'a Evidence) -> EvidenceJson<'a> {
         EvidenceJson {
             source: &evidence.source,
             quote: &evidence.quote,

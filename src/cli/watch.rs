@@ -18,7 +18,7 @@ const SETTLE: Duration = Duration::from_millis(200);
 /// Runs `build` now and after every change under `data`. Each run prints
 /// its one-line summary or its diagnostics; invalid data never ends the
 /// watch. Returns only when the watcher fails or stdout is closed.
-pub fn run(
+pub(super) fn run(
     data: &Path,
     mut build: impl FnMut() -> anyhow::Result<Outcome>,
 ) -> anyhow::Result<Outcome> {

@@ -16,7 +16,7 @@ use crate::model::{
 
 /// Graphviz attributes a kind may set. Others would be dropped silently by
 /// Graphviz or clash with what kgraph sets itself (labels, tooltips).
-pub const KIND_DOT_ATTRIBUTES: [&str; 8] = [
+pub(super) const KIND_DOT_ATTRIBUTES: [&str; 8] = [
     "color",
     "fillcolor",
     "fontcolor",
@@ -29,7 +29,7 @@ pub const KIND_DOT_ATTRIBUTES: [&str; 8] = [
 
 /// Graphviz attributes a relation type may set; `style` is left to the
 /// modality.
-pub const TYPE_DOT_ATTRIBUTES: [&str; 8] = [
+pub(super) const TYPE_DOT_ATTRIBUTES: [&str; 8] = [
     "arrowhead",
     "arrowsize",
     "arrowtail",
@@ -214,7 +214,7 @@ fn check_not_empty(value: &S, file: FileId, what: &str, diagnostics: &mut Vec<Di
     }
 }
 
-pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Schema {
+pub(super) fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Schema {
     let mut seen = HashMap::new();
     let mut kinds = Vec::new();
     for kind in &raw.kinds {
@@ -308,7 +308,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
     }
 }
 
-pub fn check_entities(
+pub(super) fn check_entities(
     raw: &RawDataset,
     schema: &Schema,
     diagnostics: &mut Vec<Diagnostic>,
@@ -438,7 +438,7 @@ fn check_surface_forms<'a>(
     }
 }
 
-pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) {
+pub(super) fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) {
     let mut seen = HashMap::new();
     for source in &raw.sources {
         let file = source.file;
@@ -511,7 +511,7 @@ struct Pending<'a> {
     modality: Option<Modality>,
 }
 
-pub fn check_relations(
+pub(super) fn check_relations(
     raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
@@ -852,7 +852,7 @@ fn locate_evidence(
 
 /// Checks `[[allow]]` entries: a known lint, and a subject that names
 /// something in the dataset.
-pub fn check_allowances(
+pub(super) fn check_allowances(
     raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
@@ -918,7 +918,7 @@ pub fn check_allowances(
 }
 
 /// Locates the quotes of reviewed passages, as evidence quotes are located.
-pub fn check_reviewed(
+pub(super) fn check_reviewed(
     raw: &RawDataset,
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a file of the data directory was not read.
 #[derive(Debug)]
-pub enum Refusal {
+pub(super) enum Refusal {
     /// The path, once symbolic links are followed, is outside the data
     /// directory.
     Outside,
@@ -32,7 +32,7 @@ impl From<std::io::Error> for Refusal {
 
 /// The data directory with every symbolic link resolved, against which
 /// resolved file paths are compared.
-pub fn resolved_root(data_dir: &Path) -> PathBuf {
+pub(super) fn resolved_root(data_dir: &Path) -> PathBuf {
     data_dir
         .canonicalize()
         .unwrap_or_else(|_| data_dir.to_owned())
@@ -41,7 +41,7 @@ pub fn resolved_root(data_dir: &Path) -> PathBuf {
 /// Reads `path`, which lies under the data directory whose resolved form is
 /// `root`, if it resolves inside it, is a regular file and holds at most
 /// `limit` bytes.
-pub fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+pub(super) fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     let target = path.canonicalize()?;
     if !target.starts_with(root) {
         return Err(Refusal::Outside);

@@ -5,10 +5,10 @@ use super::record::{Record, Spanned};
 use super::tree::Node;
 use crate::diagnostic::{Diagnostic, FileId, Origin};
 
-pub type S = Spanned<String>;
+pub(super) type S = Spanned<String>;
 
 #[derive(Debug)]
-pub struct RawKind {
+pub(super) struct RawKind {
     pub name: S,
     pub description: S,
     pub dot: Vec<(S, S)>,
@@ -16,7 +16,7 @@ pub struct RawKind {
 }
 
 #[derive(Debug)]
-pub struct RawRelationType {
+pub(super) struct RawRelationType {
     pub name: S,
     pub label: Option<S>,
     pub definition: S,
@@ -28,7 +28,7 @@ pub struct RawRelationType {
 }
 
 #[derive(Debug)]
-pub struct RawSource {
+pub(super) struct RawSource {
     pub file: FileId,
     pub id: S,
     pub title: S,
@@ -47,7 +47,7 @@ pub struct RawSource {
 }
 
 #[derive(Debug)]
-pub struct RawEntity {
+pub(super) struct RawEntity {
     pub file: FileId,
     pub id: S,
     pub label: S,
@@ -59,7 +59,7 @@ pub struct RawEntity {
 }
 
 #[derive(Debug)]
-pub struct RawRelation {
+pub(super) struct RawRelation {
     pub file: FileId,
     pub id: Option<S>,
     pub from: S,
@@ -75,7 +75,7 @@ pub struct RawRelation {
 }
 
 #[derive(Debug)]
-pub struct RawEvidence {
+pub(super) struct RawEvidence {
     pub source: S,
     pub quote: S,
     /// Which match of a quote that occurs more than once (1-based).
@@ -83,7 +83,7 @@ pub struct RawEvidence {
 }
 
 #[derive(Debug)]
-pub struct RawReviewed {
+pub(super) struct RawReviewed {
     pub file: FileId,
     pub source: S,
     pub quote: S,
@@ -92,7 +92,7 @@ pub struct RawReviewed {
 }
 
 #[derive(Debug)]
-pub struct RawAllowance {
+pub(super) struct RawAllowance {
     pub file: FileId,
     pub lint: S,
     pub subject: Option<S>,
@@ -102,7 +102,7 @@ pub struct RawAllowance {
 
 /// Everything read from the data directory's files.
 #[derive(Debug, Default)]
-pub struct RawDataset {
+pub(super) struct RawDataset {
     /// False when a schema, entity or source file could not be read or
     /// parsed: references to what it may have defined are then not
     /// reported as unknown, since the real problem is already reported.
@@ -121,7 +121,7 @@ pub struct RawDataset {
 /// A parsed file's name and text, for positions; its tree is passed beside
 /// it, mutably, since records move their values out of it.
 #[derive(Clone, Copy)]
-pub struct Document<'a> {
+pub(super) struct Document<'a> {
     pub file: FileId,
     pub text: &'a str,
 }
@@ -176,7 +176,7 @@ fn section_what(section: &str) -> &'static str {
     }
 }
 
-pub fn read_schema(
+pub(super) fn read_schema(
     document: &Document<'_>,
     root: &mut Node,
     raw: &mut RawDataset,
@@ -241,7 +241,7 @@ pub fn read_schema(
     );
 }
 
-pub fn read_source(
+pub(super) fn read_source(
     document: &Document<'_>,
     root: &mut Node,
     raw: &mut RawDataset,
@@ -283,7 +283,7 @@ pub fn read_source(
     record.finish(diagnostics);
 }
 
-pub fn read_entities(
+pub(super) fn read_entities(
     document: &Document<'_>,
     root: &mut Node,
     raw: &mut RawDataset,
@@ -318,7 +318,7 @@ pub fn read_entities(
     );
 }
 
-pub fn read_relations(
+pub(super) fn read_relations(
     document: &Document<'_>,
     root: &mut Node,
     raw: &mut RawDataset,
@@ -396,7 +396,7 @@ pub fn read_relations(
     );
 }
 
-pub fn read_reviewed(
+pub(super) fn read_reviewed(
     document: &Document<'_>,
     root: &mut Node,
     raw: &mut RawDataset,

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 
 /// A value with the byte range it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spanned<T> {
+pub(super) struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
 }
@@ -18,7 +18,7 @@ pub struct Spanned<T> {
 /// [`Record::finish`] can report the others as unknown, with a suggestion
 /// among the ones the reader knows. Values are moved out of the tree, not
 /// copied: at a million relations the copies were a third of the load time.
-pub struct Record<'a> {
+pub(super) struct Record<'a> {
     pub file: FileId,
     /// The first line of the table, where "missing field" errors point.
     pub head: Range<usize>,
@@ -31,7 +31,7 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// Starts reading `node` as a table describing `what` (an entity, a
     /// relation...); reports and returns `None` if it is not a table.
-    pub fn new(
+    pub(super) fn new(
         node: &'a mut Node,
         file: FileId,
         text: &str,
@@ -66,11 +66,11 @@ impl<'a> Record<'a> {
         }
     }
 
-    pub fn origin(&self, span: Range<usize>) -> Origin {
+    pub(super) fn origin(&self, span: Range<usize>) -> Origin {
         Origin::new(self.file, span)
     }
 
-    pub fn head_origin(&self) -> Origin {
+    pub(super) fn head_origin(&self) -> Origin {
         self.origin(self.head.clone())
     }
 
@@ -163,7 +163,7 @@ impl<'a> Record<'a> {
         diagnostics.push(diagnostic);
     }
 
-    pub fn optional_str(
+    pub(super) fn optional_str(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -184,7 +184,7 @@ impl<'a> Record<'a> {
         }
     }
 
-    pub fn required_str(
+    pub(super) fn required_str(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -200,7 +200,7 @@ impl<'a> Record<'a> {
         value
     }
 
-    pub fn optional_bool(
+    pub(super) fn optional_bool(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -215,7 +215,7 @@ impl<'a> Record<'a> {
         }
     }
 
-    pub fn optional_integer(
+    pub(super) fn optional_integer(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -234,7 +234,7 @@ impl<'a> Record<'a> {
     }
 
     /// An array of strings; a missing field is an empty list.
-    pub fn str_list(
+    pub(super) fn str_list(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -265,7 +265,7 @@ impl<'a> Record<'a> {
     }
 
     /// A table of string values, such as a DOT style.
-    pub fn str_table(
+    pub(super) fn str_table(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -305,7 +305,7 @@ impl<'a> Record<'a> {
     }
 
     /// The nodes of an array field (an array of tables, usually).
-    pub fn array(
+    pub(super) fn array(
         &mut self,
         key: &'static str,
         diagnostics: &mut Vec<Diagnostic>,
@@ -321,7 +321,7 @@ impl<'a> Record<'a> {
     }
 
     /// Reports every field that no reader asked for.
-    pub fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
+    pub(super) fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
         for (field, used) in self.fields.iter().zip(&self.used) {
             if !used {
                 diagnostics.push(
@@ -346,7 +346,7 @@ impl<'a> Record<'a> {
 
 /// The 66 Unicode noncharacters: U+FDD0 to U+FDEF, and the last two code
 /// points of each of the 17 planes (U+FFFE, U+FFFF, U+1FFFE...).
-pub fn is_noncharacter(character: char) -> bool {
+pub(super) fn is_noncharacter(character: char) -> bool {
     let code = u32::from(character);
     (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
