@@ -1,7 +1,7 @@
 //! What the benchmarks share: sizes from the environment, peak memory.
 
 /// A size from the environment variable `name`, else `default`.
-pub fn size(name: &str, default: usize) -> usize {
+pub(crate) fn size(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|value| value.parse().ok())
@@ -9,7 +9,7 @@ pub fn size(name: &str, default: usize) -> usize {
 }
 
 /// Peak resident memory of this process in MiB, from /proc (Linux only).
-pub fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

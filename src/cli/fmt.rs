@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use kgraph::canonical::canonical_toml;
+use kgraph::canonical_toml;
 
 use super::printer::plural;
 use super::{DataArgs, Outcome};
@@ -53,7 +53,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut failed = false;
     let mut stderr = std::io::stderr().lock();
     for relative in data_files(data)? {
-        let shown = kgraph::load::display_path(data, &relative);
+        let shown = kgraph::display_path(data, &relative);
         let text = match std::fs::read_to_string(data.join(&relative)) {
             Ok(text) => text,
             Err(error) => {

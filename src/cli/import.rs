@@ -139,7 +139,7 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
                     "imported {} from `{}` into `{}`",
                     plural(import.records.rows.len(), import.what),
                     import.sheet.display(),
-                    kgraph::load::display_path(data, import.target)
+                    kgraph::display_path(data, import.target)
                 )?;
             }
             writeln!(

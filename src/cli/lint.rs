@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use kgraph::{KnowledgeGraph, coverage, lint, load::display_path};
+use kgraph::{KnowledgeGraph, coverage, display_path, lint};
 
 use super::printer::{
     Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural, print_report,

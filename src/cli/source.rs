@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use kgraph::LoadError;
-use kgraph::evidence::MAX_TEXT_BYTES;
-use kgraph::load::{is_iso_date, is_slug, text_hash};
+use kgraph::MAX_TEXT_BYTES;
+use kgraph::model::ids::{is_iso_date, is_slug};
+use kgraph::text_hash;
 
 use super::printer::{plural, print_report};
 use super::{DataArgs, Outcome};
@@ -321,9 +322,9 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
         )?;
         return Ok(Outcome::Failure);
     }
-    let (dataset, report) = match kgraph::load::load_with_changed_text(
+    let (dataset, report) = match kgraph::load_with_changed_text(
         data,
-        kgraph::load::Limits::default(),
+        kgraph::Limits::default(),
         &args.id,
     ) {
         Ok(loaded) => loaded,

@@ -98,7 +98,7 @@ fn write_text(out: &mut dyn Write, stats: &Stats, top: usize) -> std::io::Result
         None => "by betweenness".to_owned(),
         Some(k) => format!(
             "by betweenness (approximate, k = {k} pivots, seed {:#x})",
-            kgraph::graph::BETWEENNESS_SEED
+            kgraph::query::BETWEENNESS_SEED
         ),
     };
     for (title, ranking) in [

@@ -4,61 +4,61 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     repo().join("tests/fixtures")
 }
 
 /// A scratch directory in which `kg` runs, removed when dropped.
-pub struct Workdir {
+pub(crate) struct Workdir {
     dir: tempfile::TempDir,
 }
 
 impl Workdir {
-    pub fn new() -> Workdir {
+    pub(crate) fn new() -> Workdir {
         Workdir {
             dir: tempfile::tempdir().expect("temporary directory"),
         }
     }
 
     /// A scratch directory holding a copy of a fixture as `data/`.
-    pub fn with_data(fixture: &str) -> Workdir {
+    pub(crate) fn with_data(fixture: &str) -> Workdir {
         let workdir = Workdir::new();
         copy_dir(&fixtures().join(fixture), &workdir.path().join("data"));
         workdir
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
         let path = self.path().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
     }
 
-    pub fn read(&self, relative: &str) -> String {
+    pub(crate) fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path().join(relative))
             .unwrap_or_else(|error| panic!("cannot read {relative}: {error}"))
     }
 
     /// `kg ARGS` run in this directory, without colours.
-    pub fn kg(&self, args: &[&str]) -> Output {
+    pub(crate) fn kg(&self, args: &[&str]) -> Output {
         kg_command(self.path(), args).output().expect("kg runs")
     }
 }
 
-pub fn kg_command(dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn kg_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kg"));
     command.args(args).current_dir(dir).env("NO_COLOR", "1");
     command
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.unwrap();
@@ -78,7 +78,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs `command` to its end, or kills it after `limit` and returns `None`:
 /// a test of something that used to hang fails instead of hanging.
-pub fn output_within(mut command: Command, limit: std::time::Duration) -> Option<Output> {
+pub(crate) fn output_within(mut command: Command, limit: std::time::Duration) -> Option<Output> {
     use std::io::Read;
     use std::process::Stdio;
     use wait_timeout::ChildExt;
@@ -109,17 +109,17 @@ pub fn output_within(mut command: Command, limit: std::time::Duration) -> Option
     })
 }
 
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Compares `actual` with the golden file, or rewrites the golden file when
 /// `KG_BLESS=1` is set.
-pub fn assert_golden(golden: &Path, actual: &str) {
+pub(crate) fn assert_golden(golden: &Path, actual: &str) {
     if std::env::var_os("KG_BLESS").is_some() {
         std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
         std::fs::write(golden, actual).unwrap();
@@ -140,20 +140,20 @@ pub fn assert_golden(golden: &Path, actual: &str) {
 }
 
 /// True when running in CI, where every consumer must be present.
-pub fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true")
 }
 
 /// Reports a missing consumer: a skip on a developer machine, a failure
 /// in CI.
-pub fn missing_consumer(what: &str) {
+pub(crate) fn missing_consumer(what: &str) {
     assert!(!in_ci(), "{what} is required when CI=true, but is missing");
     eprintln!("skipped: {what} is not installed");
 }
 
 /// The Python with the pinned consumer packages: `KG_PYTHON`, else the
 /// repository's `.venv`. `None` (after reporting) if it is missing.
-pub fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     let candidate = std::env::var_os("KG_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv/bin/python"));
@@ -167,7 +167,7 @@ pub fn python() -> Option<PathBuf> {
 
 /// Runs a consumer script from `tests/consumers` with the given arguments
 /// and returns its stdout; panics with its stderr if it fails.
-pub fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
+pub(crate) fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
     Some(run_script(&python()?, script, args))
 }
 
@@ -198,7 +198,7 @@ fn on_path(program: &str) -> Option<PathBuf> {
 }
 
 /// Graphviz's `dot`, if installed.
-pub fn dot() -> Option<PathBuf> {
+pub(crate) fn dot() -> Option<PathBuf> {
     let found = on_path("dot");
     if found.is_none() {
         missing_consumer("Graphviz (`dot`)");
@@ -210,7 +210,7 @@ pub fn dot() -> Option<PathBuf> {
 /// installed by `npm ci --prefix tests/consumers`) and returns its stdout;
 /// panics with its stderr if it fails. `None` (after reporting) if Node.js
 /// or the packages are missing.
-pub fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
+pub(crate) fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
     let consumers = repo().join("tests/consumers");
     let (Some(node), true) = (on_path("node"), consumers.join("node_modules").is_dir()) else {
         missing_consumer(
@@ -223,7 +223,7 @@ pub fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
 
 /// `kg ARGS` run in `dir`, as a terminal would show it: the command line,
 /// stdout, stderr, then the exit status.
-pub fn transcript(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn transcript(dir: &Path, args: &[&str]) -> String {
     let output = kg_command(dir, args).output().expect("kg runs");
     let text = format!(
         "$ kg {}\n{}{}[exit status: {}]\n",
@@ -237,6 +237,6 @@ pub fn transcript(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Compares a transcript with `tests/fixtures/expected/workflow/NAME`.
-pub fn assert_workflow_golden(name: &str, actual: &str) {
+pub(crate) fn assert_workflow_golden(name: &str, actual: &str) {
     assert_golden(&fixtures().join("expected/workflow").join(name), actual);
 }

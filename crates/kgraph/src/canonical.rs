@@ -10,6 +10,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Key, RawString, Table, Value};
 /// Why a file could not be formatted.
 #[derive(Debug, thiserror::Error)]
 pub enum CanonicalError {
+    /// The text is not TOML.
     #[error("invalid TOML: {0}")]
     Syntax(#[from] toml_edit::TomlError),
 }

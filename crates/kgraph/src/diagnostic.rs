@@ -18,19 +18,25 @@ pub type FileId = usize;
 /// A byte range in one of the [`Files`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
+    /// The file, as [`Files`] numbers it.
     pub file: FileId,
+    /// Byte offsets into the file's text, end-exclusive.
     pub span: Range<usize>,
 }
 
 impl Origin {
+    /// The range `span` of file `file`.
     pub fn new(file: FileId, span: Range<usize>) -> Origin {
         Origin { file, span }
     }
 }
 
+/// How bad a [`Diagnostic`] is. Errors come before warnings when sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The data is invalid: nothing is written.
     Error,
+    /// Valid, but probably not what the curator meant.
     Warning,
 }
 
@@ -38,13 +44,18 @@ pub enum Severity {
 /// code 2: a missing file, a permission denied).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
+    /// The data is wrong.
     Data,
+    /// The data could not be read.
     Io,
 }
 
+/// A place a diagnostic points at, with a short message under the caret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
+    /// The range pointed at.
     pub origin: Origin,
+    /// The message under the caret.
     pub message: String,
 }
 
@@ -90,7 +101,9 @@ pub const LINTS: [(&str, &str); 12] = [
 /// One problem, with the place it points at and any notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// In the data, or in reading it: decides the exit code.
     pub class: Class,
     /// A stable name, such as `modality-in-type-name`, printed in brackets
     /// after the severity as rustc prints its lint names.
@@ -99,12 +112,16 @@ pub struct Diagnostic {
     /// kind or source id), so that `[[allow]]` in `reviewed.toml` can
     /// allow it for that one thing.
     pub subject: Option<String>,
+    /// What is wrong, lowercase, values in backticks.
     pub message: String,
+    /// The places it points at; the first is where the problem is.
     pub labels: Vec<Label>,
+    /// Further lines after the source excerpt, such as a fix to try.
     pub notes: Vec<String>,
 }
 
 impl Diagnostic {
+    /// An error about the data.
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -117,6 +134,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning about the data.
     pub fn warning(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -136,6 +154,8 @@ impl Diagnostic {
         self
     }
 
+    /// Marks the problem as one of reading the data (exit code 2), not of
+    /// the data itself.
     pub fn io(mut self) -> Diagnostic {
         self.class = Class::Io;
         self
@@ -150,11 +170,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a note printed after the source excerpt.
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
 
+    /// True for an error, false for a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -170,7 +192,7 @@ impl Diagnostic {
 /// Puts diagnostics in reading order: by file, then by position; those that
 /// point nowhere come last. The sort is stable, so equal positions keep the
 /// order in which the checks found them.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(Diagnostic::sort_key);
 }
 
@@ -199,11 +221,17 @@ pub fn render(
 /// that editors and CI annotations need not parse the terminal text.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DiagnosticRecord<'a> {
+    /// `"error"` or `"warning"`.
     pub severity: &'static str,
+    /// The stable name, if the diagnostic has one.
     pub code: Option<&'static str>,
+    /// What a lint warning is about, if it says.
     pub subject: Option<&'a str>,
+    /// What is wrong.
     pub message: &'a str,
+    /// Every place it points at, the primary one first.
     pub labels: Vec<LabelRecord<'a>>,
+    /// The notes printed after the excerpt.
     pub notes: &'a [String],
 }
 
@@ -211,19 +239,28 @@ pub struct DiagnosticRecord<'a> {
 /// count characters); bytes are 0-based offsets into the file, end-exclusive.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LabelRecord<'a> {
+    /// The file's path, as the diagnostic prints it.
     pub file: &'a str,
     /// The first label is where the problem is; the others give context.
     pub primary: bool,
+    /// The message under the caret.
     pub message: &'a str,
+    /// Line where the range starts.
     pub line: usize,
+    /// Column where the range starts, in characters.
     pub column: usize,
+    /// Line where the range ends.
     pub end_line: usize,
+    /// Column where the range ends, in characters.
     pub end_column: usize,
+    /// Byte offset of the range's start.
     pub byte_start: usize,
+    /// Byte offset one past the range's end.
     pub byte_end: usize,
 }
 
 impl<'a> DiagnosticRecord<'a> {
+    /// The record of `diagnostic`, with positions computed from `files`.
     pub fn new(files: &'a Files, diagnostic: &'a Diagnostic) -> DiagnosticRecord<'a> {
         use codespan_reporting::files::Files as _;
         let position = |file: FileId, byte: usize| {
@@ -326,7 +363,10 @@ const LONGEST_SUGGESTED_NAME: usize = 256;
 
 /// The candidate closest to `name`, if it is close enough to be a likely
 /// typo: "did you mean" material.
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let length = name.chars().count();
     if length > LONGEST_SUGGESTED_NAME {
         return None;

@@ -28,10 +28,12 @@ const POSITION_FIELDS: [&str; 6] = [
 /// Every difference between two graphs, one section per kind of record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GraphDiff {
+    /// One section per kind of record, in a fixed order; empty sections included.
     pub sections: Vec<Section>,
 }
 
 impl GraphDiff {
+    /// True when the two graphs hold the same records with the same fields.
     pub fn is_empty(&self) -> bool {
         self.sections.iter().all(Section::is_empty)
     }
@@ -44,11 +46,14 @@ pub struct Section {
     pub record: &'static str,
     /// Whole records as in the node-link JSON, sorted by id.
     pub added: Vec<Map<String, Value>>,
+    /// Whole records only on the old side, sorted by id.
     pub removed: Vec<Map<String, Value>>,
+    /// Records on both sides whose fields differ, sorted by id.
     pub changed: Vec<Changed>,
 }
 
 impl Section {
+    /// True when nothing of this kind was added, removed or changed.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
@@ -57,12 +62,14 @@ impl Section {
 /// A record on both sides whose fields differ.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
+    /// The record's id (on the old side).
     pub id: String,
     /// The id on the new side, when the record was matched otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_id: Option<String>,
     /// The whole record on the new side, for context.
     pub record: Map<String, Value>,
+    /// The fields that differ, by field name.
     pub fields: Vec<FieldChange>,
 }
 
@@ -71,15 +78,23 @@ pub struct Changed {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FieldChange {
+    /// A field whose value was replaced.
     Value {
+        /// The field's name.
         field: String,
         /// `null` when the field is absent on that side.
         old: Value,
+        /// The value on the new side; `null` when the field is absent there.
         new: Value,
     },
+    /// A list field (aliases, evidence, domain, range) with items added and
+    /// removed; items in both lists are not repeated.
     Items {
+        /// The field's name.
         field: String,
+        /// Items only in the new list.
         added: Vec<Value>,
+        /// Items only in the old list.
         removed: Vec<Value>,
     },
 }
@@ -87,11 +102,15 @@ pub enum FieldChange {
 /// Why a document cannot be compared.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
+    /// The top-level list (`nodes`, `edges`, ...) is missing.
     #[error("not kgraph node-link JSON: no `{0}` list")]
     MissingList(&'static str),
+    /// A record has no string field that identifies it.
     #[error("not kgraph node-link JSON: a record in `{list}` has no string `{key}`")]
     MissingKey {
+        /// The list the record is in.
         list: &'static str,
+        /// The field it lacks.
         key: &'static str,
     },
 }

@@ -1,15 +1,15 @@
 //! Spreadsheet import: the two-sheet layout curators keep in Kumu and
 //! spreadsheets (entities: id, label, kind, aliases; relations: from, type,
 //! to, modality, source, quote) read from CSV into TOML records written in
-//! the canonical layout of [`crate::canonical`]. Every bad cell is reported
+//! the canonical layout of [`crate::canonical_toml`]. Every bad cell is reported
 //! with its row and column; the records come with the row each was read
 //! from, so that problems found later (by validation) point back at the
 //! sheet too.
 
 use std::ops::Range;
 
-use crate::load::{is_iso_date, is_name, is_qid, is_relation_id, is_slug};
 use crate::model::Modality;
+use crate::model::ids::{is_iso_date, is_name, is_qid, is_relation_id, is_slug};
 
 /// The separator of several values in one cell, as Kumu writes them.
 pub const LIST_SEPARATOR: char = '|';
@@ -24,6 +24,7 @@ pub struct RowProblem {
     /// The stable code of a validation problem traced back to this cell
     /// (docs/diagnostics.md); `None` for the sheet's own checks.
     pub code: Option<&'static str>,
+    /// What is wrong, in the style of every kgraph message.
     pub message: String,
 }
 

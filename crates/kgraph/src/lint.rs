@@ -32,7 +32,9 @@ pub fn lint(
 /// how many those entries allowed.
 #[derive(Debug, Default)]
 pub struct Linted {
+    /// The warnings not allowed, in reading order.
     pub warnings: Vec<Diagnostic>,
+    /// How many warnings `[[allow]]` entries allowed.
     pub allowed: usize,
 }
 

@@ -33,18 +33,48 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Large writes cost fewer system calls; the exporters write small pieces.
 const BUFFER_BYTES: usize = 1 << 20;
 
+/// Why a file or a set of files could not be written or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The output directory could not be created.
     #[error("cannot create output directory `{}`", path.display())]
-    CreateDir { path: PathBuf, source: io::Error },
+    CreateDir {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// A file could not be written or moved into place.
     #[error("cannot write `{}`", path.display())]
-    Write { path: PathBuf, source: io::Error },
+    Write {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// A file could not be read (when checking).
     #[error("cannot read `{}`", path.display())]
-    Read { path: PathBuf, source: io::Error },
+    Read {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// A target path is a directory.
     #[error("`{}` is a directory, not a file", path.display())]
-    IsDirectory { path: PathBuf },
+    IsDirectory {
+        /// The path concerned.
+        path: PathBuf,
+    },
+    /// The output directory could not be opened or locked (writers wait
+    /// for each other, so this is an I/O failure, not contention).
     #[error("cannot lock output directory `{}`", path.display())]
-    Lock { path: PathBuf, source: io::Error },
+    Lock {
+        /// The path concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
 }
 
 /// What [`write_set`] found and tidied before writing.
@@ -69,6 +99,7 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// True when the files are what would be written and nothing is left over.
     pub fn is_clean(&self) -> bool {
         self.stale.is_empty() && self.leftovers.is_empty() && !self.interrupted_commit
     }

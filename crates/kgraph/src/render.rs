@@ -19,14 +19,20 @@ use crate::graph::KnowledgeGraph;
 /// A Graphviz layout engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
+    /// `dot`: layered, for directed graphs; the default.
     Dot,
+    /// `neato`: spring model, for undirected layouts.
     Neato,
+    /// `fdp`: force-directed, for undirected layouts.
     Fdp,
+    /// `sfdp`: multiscale force-directed, for large graphs.
     Sfdp,
+    /// `circo`: circular layout.
     Circo,
 }
 
 impl Engine {
+    /// Every engine, in the order `--help` lists them.
     pub const ALL: [Engine; 5] = [
         Engine::Dot,
         Engine::Neato,
@@ -35,6 +41,7 @@ impl Engine {
         Engine::Circo,
     ];
 
+    /// The engine's name, as Graphviz and `--engine` spell it.
     pub fn name(self) -> &'static str {
         match self {
             Engine::Dot => "dot",
@@ -45,6 +52,7 @@ impl Engine {
         }
     }
 
+    /// The engine named `name`, if there is one.
     pub fn from_name(name: &str) -> Option<Engine> {
         Engine::ALL.into_iter().find(|engine| engine.name() == name)
     }
@@ -63,14 +71,19 @@ impl Engine {
 /// An image format Graphviz writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
+    /// Scalable Vector Graphics.
     Svg,
+    /// Portable Network Graphics (raster).
     Png,
+    /// Portable Document Format.
     Pdf,
 }
 
 impl ImageFormat {
+    /// Every format, in the order `--help` lists them.
     pub const ALL: [ImageFormat; 3] = [ImageFormat::Svg, ImageFormat::Png, ImageFormat::Pdf];
 
+    /// The format's name, as Graphviz's `-T` and file extensions spell it.
     pub fn name(self) -> &'static str {
         match self {
             ImageFormat::Svg => "svg",
@@ -79,6 +92,7 @@ impl ImageFormat {
         }
     }
 
+    /// The format named `name`, in any case (`SVG` is `svg`).
     pub fn from_name(name: &str) -> Option<ImageFormat> {
         let name = name.to_ascii_lowercase();
         ImageFormat::ALL
@@ -87,13 +101,18 @@ impl ImageFormat {
     }
 }
 
+/// How to run Graphviz: engine, output format and the limits that keep a
+/// run from hanging or exhausting memory.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
+    /// The layout engine.
     pub engine: Engine,
+    /// The image format to write.
     pub format: ImageFormat,
     /// The Graphviz program to run for `dot` layouts; other engines are run
     /// as `dot -K ENGINE`.
     pub program: String,
+    /// How long Graphviz may run before it is stopped.
     pub timeout: Duration,
     /// Cap on the Graphviz process's address space, in bytes.
     pub memory_limit: u64,
@@ -114,29 +133,49 @@ impl Default for RenderOptions {
     }
 }
 
+/// Why Graphviz gave no image.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error(
         "Graphviz (`{program}`) is not installed: install it (Debian/Ubuntu: `apt-get install graphviz`, macOS: `brew install graphviz`); `kg build` and `kg export` write DOT and JSON without it"
     )]
-    NotInstalled { program: String },
+    /// The Graphviz program could not be found.
+    NotInstalled {
+        /// The program that was looked for.
+        program: String,
+    },
     #[error(
         "the graph is too large for `{engine}` ({nodes} entities, {edges} labelled relations; about {max_nodes} entities or {max_edges} labelled relations is the limit): try `--engine sfdp`, `--no-edge-labels`, or a focused view such as `--focus ENTITY --depth 1`"
     )]
+    /// The graph is larger than the engine lays out in reasonable time
+    /// (checked before running when [`RenderOptions::size_guard`] is set).
     TooLarge {
+        /// The engine's name.
         engine: &'static str,
+        /// Entities in the graph.
         nodes: usize,
+        /// Relations that would carry a label.
         edges: usize,
+        /// The engine's limit on entities.
         max_nodes: usize,
+        /// The engine's limit on labelled relations.
         max_edges: usize,
     },
     #[error(
         "Graphviz did not finish within {} s and was stopped: try `--engine sfdp`, `--no-edge-labels` or a focused view",
         .0.as_secs()
     )]
+    /// Graphviz ran longer than [`RenderOptions::timeout`] and was stopped.
     TimedOut(Duration),
+    /// Graphviz exited with an error.
     #[error("Graphviz failed ({status}): {stderr}")]
-    Failed { status: String, stderr: String },
+    Failed {
+        /// The exit status, as the operating system reports it.
+        status: String,
+        /// What Graphviz wrote on its standard error.
+        stderr: String,
+    },
+    /// Starting Graphviz, or talking to it, failed.
     #[error("cannot run Graphviz")]
     Io(#[from] std::io::Error),
 }

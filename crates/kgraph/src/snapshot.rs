@@ -82,6 +82,7 @@ struct Header {
 /// A snapshot's dataset, when the snapshot is fresh.
 #[derive(Debug)]
 pub struct Snapshot {
+    /// The dataset, as validated when the snapshot was written.
     pub dataset: Dataset,
     /// True if [`crate::model::Entity::mentions`] holds the counts.
     pub mentions_counted: bool,
@@ -90,18 +91,25 @@ pub struct Snapshot {
 /// Why a snapshot was not used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Stale {
+    /// There is no snapshot file.
     #[error("there is no snapshot")]
     Missing,
+    /// It was built from another data directory.
     #[error("it was built from another data directory")]
     OtherData,
+    /// It was written by another build of kgraph (its format may differ).
     #[error("it was written by another build of kgraph")]
     OtherProgram,
+    /// A data file changed since (its path).
     #[error("`{0}` changed")]
     Changed(String),
+    /// A data file was added since (its path).
     #[error("`{0}` is new")]
     Added(String),
+    /// A data file was removed since (its path).
     #[error("`{0}` was removed")]
     Removed(String),
+    /// The snapshot file cannot be read or decoded (why).
     #[error("it cannot be read ({0})")]
     Unreadable(String),
 }

@@ -53,6 +53,7 @@ pub struct SafeWriter<W> {
 }
 
 impl<W: Write> SafeWriter<W> {
+    /// Escapes everything written to `inner`.
     pub fn new(inner: W) -> SafeWriter<W> {
         SafeWriter {
             inner,
@@ -60,6 +61,8 @@ impl<W: Write> SafeWriter<W> {
         }
     }
 
+    /// The writer underneath. A character cut off by the last write and still
+    /// held back is dropped.
     pub fn into_inner(self) -> W {
         self.inner
     }

@@ -14,7 +14,7 @@ use crate::model::Entity;
 
 /// One mention: which entity, and where in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     /// Index into the entity list the finder was built from.
     pub entity: usize,
     pub span: Range<usize>,
@@ -60,7 +60,7 @@ fn automaton_kind(patterns: &[String]) -> Option<AhoCorasickKind> {
 }
 
 /// Finds the mentions of a fixed set of entities in any number of texts.
-pub struct MentionFinder {
+pub(crate) struct MentionFinder {
     case_sensitive: Option<Patterns>,
     case_insensitive: Option<Patterns>,
     /// Report every form found, overlapping ones included, instead of the
@@ -69,7 +69,7 @@ pub struct MentionFinder {
 }
 
 /// "US", "NATO", "CFE 2": up to five characters, letters all capitals.
-pub fn is_short_all_caps(form: &str) -> bool {
+pub(super) fn is_short_all_caps(form: &str) -> bool {
     form.chars().count() <= 5
         && form.chars().any(char::is_alphabetic)
         && !form.chars().any(char::is_lowercase)
@@ -77,13 +77,13 @@ pub fn is_short_all_caps(form: &str) -> bool {
 
 impl MentionFinder {
     /// A finder for mentions in running text: the longest form wins.
-    pub fn new(entities: &[Entity]) -> MentionFinder {
+    pub(crate) fn new(entities: &[Entity]) -> MentionFinder {
         MentionFinder::build(entities, false)
     }
 
     /// A finder that reports every form found, also inside a longer one
     /// ("Geneva" in "Lake Geneva"), as needed to compare names.
-    pub fn overlapping(entities: &[Entity]) -> MentionFinder {
+    pub(crate) fn overlapping(entities: &[Entity]) -> MentionFinder {
         MentionFinder::build(entities, true)
     }
 
@@ -120,11 +120,11 @@ impl MentionFinder {
 
     /// Every whole-word mention in `text`, in order, without overlaps (the
     /// longer form wins: "Council of Europe" over "Europe").
-    pub fn find(&self, text: &str) -> Vec<Mention> {
+    pub(crate) fn find(&self, text: &str) -> Vec<Mention> {
         self.find_folded(&fold(text))
     }
 
-    pub fn find_folded(&self, folded: &Folded) -> Vec<Mention> {
+    pub(crate) fn find_folded(&self, folded: &Folded) -> Vec<Mention> {
         let text = folded.text.as_str();
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for patterns in [&self.case_sensitive, &self.case_insensitive]

@@ -11,8 +11,8 @@
 mod mentions;
 mod sentences;
 
-pub use mentions::{Mention, MentionFinder, is_short_all_caps};
-pub use sentences::sentences;
+pub(crate) use mentions::MentionFinder;
+pub(crate) use sentences::sentences;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -27,10 +27,15 @@ use crate::model::Dataset;
 /// relation when it also mentions two or more entities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SentenceFinding {
+    /// The id of the source the sentence is in.
     pub source: String,
+    /// The line the sentence starts on, 1-based.
     pub line: usize,
+    /// Byte offset of the sentence's start in the source text.
     pub byte_start: usize,
+    /// Byte offset one past the sentence's end.
     pub byte_end: usize,
+    /// The sentence's text, with its whitespace as in the source.
     pub sentence: String,
     /// Entity ids mentioned, sorted; empty for a sentence that names none.
     pub entities: Vec<String>,
@@ -39,11 +44,17 @@ pub struct SentenceFinding {
 /// A relation none of whose quotes mentions either endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suspicious {
+    /// The relation's id.
     pub relation: String,
+    /// The id of the entity it goes from.
     pub from: String,
+    /// The id of the entity it goes to.
     pub to: String,
+    /// The source of its first quote.
     pub source: String,
+    /// The line its first quote starts on, 1-based.
     pub line: usize,
+    /// Its first quote.
     pub quote: String,
 }
 
@@ -65,8 +76,11 @@ impl Suspicious {
 /// Figures for one source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceFigures {
+    /// The source's id.
     pub source: String,
+    /// Sentences in its text.
     pub sentences: usize,
+    /// Sentences that mention at least one entity.
     pub sentences_with_mentions: usize,
     /// Sentences with a mention that overlap some relation's evidence.
     pub sentences_covered: usize,
@@ -76,6 +90,7 @@ pub struct SourceFigures {
     pub sentences_reviewed: usize,
     /// Sentences overlapping neither evidence nor a reviewed passage.
     pub sentences_unaccounted: usize,
+    /// Mentions of any entity, by label or alias, in its text.
     pub mentions: usize,
 }
 
@@ -83,6 +98,7 @@ pub struct SourceFigures {
 /// source and position.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverageReport {
+    /// Figures per source, by source id.
     pub sources: Vec<SourceFigures>,
     /// Entities mentioned in no source.
     pub unmentioned: Vec<String>,
@@ -93,6 +109,7 @@ pub struct CoverageReport {
     /// passage, whatever it mentions: the argument of a text often lives in
     /// sentences that name nothing.
     pub unaccounted: Vec<SentenceFinding>,
+    /// Relations none of whose quotes mentions either endpoint, by relation id.
     pub suspicious: Vec<Suspicious>,
     /// Mentions per entity id, every entity listed.
     pub mentions: BTreeMap<String, usize>,

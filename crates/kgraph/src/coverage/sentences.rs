@@ -35,7 +35,7 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
 
 /// Byte ranges of the sentences of `text`, without surrounding whitespace;
 /// blank stretches are skipped.
-pub fn sentences(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut merge_next = false;
     for (offset, piece) in text.split_sentence_bound_indices() {

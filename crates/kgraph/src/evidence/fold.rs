@@ -1,6 +1,6 @@
 /// A text in canonical form, with a map back to the original's bytes.
 #[derive(Debug, Clone)]
-pub struct Folded {
+pub(crate) struct Folded {
     pub text: String,
     /// For each byte of `text` (and one past its end), the offset in the
     /// original where the character that produced it starts.
@@ -9,7 +9,7 @@ pub struct Folded {
 
 impl Folded {
     /// The original offset of a folded offset at a character boundary.
-    pub fn original_offset(&self, folded: usize) -> usize {
+    pub(crate) fn original_offset(&self, folded: usize) -> usize {
         self.origin[folded] as usize
     }
 }
@@ -30,7 +30,7 @@ fn fold_char(character: char) -> char {
 /// Folds a text: `fold_char` on each character, and each run of whitespace
 /// (line breaks included) to one space. Nothing else changes, so a match in
 /// the folded text maps back to exactly one passage of the original.
-pub fn fold(original: &str) -> Folded {
+pub(crate) fn fold(original: &str) -> Folded {
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(original.len() + 1);
     let mut in_whitespace = false;
@@ -54,7 +54,7 @@ pub fn fold(original: &str) -> Folded {
 }
 
 /// Folds a quote as [`fold`] does, without leading or trailing whitespace.
-pub fn fold_quote(quote: &str) -> String {
+pub(crate) fn fold_quote(quote: &str) -> String {
     fold(quote.trim()).text
 }
 

@@ -12,7 +12,7 @@
 
 mod fold;
 
-pub use fold::{Folded, fold, fold_quote};
+pub(crate) use fold::{Folded, fold, fold_quote};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -21,7 +21,7 @@ use crate::model::TextSpan;
 /// The folded form of one source text and what is needed to turn positions
 /// in it back into positions in the original.
 #[derive(Debug, Clone)]
-pub struct SourceIndex<'t> {
+pub(crate) struct SourceIndex<'t> {
     original: &'t str,
     folded: Folded,
     line_starts: Vec<usize>,
@@ -31,7 +31,7 @@ pub struct SourceIndex<'t> {
 
 /// What became of one quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Located {
+pub(crate) enum Located {
     /// Found exactly once.
     Unique(TextSpan),
     /// Found at least twice: every place, in text order, up to
@@ -46,7 +46,7 @@ pub enum Located {
 /// The passage that shares the longest beginning or end with a quote that
 /// was not found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closest {
+pub(crate) struct Closest {
     pub span: TextSpan,
     pub passage: String,
     /// How many characters of the quote, from its start or its end, match.
@@ -56,7 +56,7 @@ pub struct Closest {
 /// How many places of one quote are kept: enough to pick any occurrence a
 /// curator would count by hand, bounded so that a one-letter quote in a
 /// large text does not hold a span per letter.
-pub const MAX_OCCURRENCES: usize = 1000;
+pub(crate) const MAX_OCCURRENCES: usize = 1000;
 
 /// Texts too large for 32-bit offsets are refused rather than mis-indexed.
 pub const MAX_TEXT_BYTES: usize = u32::MAX as usize - 1;
@@ -64,7 +64,7 @@ pub const MAX_TEXT_BYTES: usize = u32::MAX as usize - 1;
 impl<'t> SourceIndex<'t> {
     /// Indexes a text. Panics never; texts over [`MAX_TEXT_BYTES`] must be
     /// refused by the caller.
-    pub fn new(original: &'t str) -> SourceIndex<'t> {
+    pub(crate) fn new(original: &'t str) -> SourceIndex<'t> {
         let folded = fold(original);
         let mut line_starts = vec![0];
         let mut line_char_starts = vec![0];
@@ -84,14 +84,9 @@ impl<'t> SourceIndex<'t> {
         }
     }
 
-    /// The original text.
-    pub fn text(&self) -> &'t str {
-        self.original
-    }
-
     /// Locates every quote in one pass over the text. The result has one
     /// entry per quote, in the same order.
-    pub fn locate_all<S: AsRef<str>>(&self, quotes: &[S]) -> Vec<Located> {
+    pub(crate) fn locate_all<S: AsRef<str>>(&self, quotes: &[S]) -> Vec<Located> {
         let folded_quotes: Vec<String> = quotes.iter().map(|q| fold_quote(q.as_ref())).collect();
         // One pattern per distinct quote: duplicates would only slow the scan.
         let mut distinct: Vec<&str> = folded_quotes

@@ -34,7 +34,7 @@ use crate::graph::KnowledgeGraph;
 /// escapes: `\\`, `\'`, `\"`, `\n`, `\r`, `\t`, and other control
 /// characters as `\uXXXX`. The result never contains a raw line break, so
 /// every statement stays on one line.
-pub fn cypher_string(text: &str) -> String {
+pub(super) fn cypher_string(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('\'');
     for character in text.chars() {

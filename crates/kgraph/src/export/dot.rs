@@ -48,7 +48,7 @@ impl Default for DotOptions {
 /// Labels and tooltips are escStrings, where `\N`, `\G` and the like are
 /// expanded; since every backslash is doubled, none of those can appear by
 /// accident.
-pub fn dot_quote(text: &str) -> String {
+pub(super) fn dot_quote(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('"');
     let mut characters = text.chars().peekable();

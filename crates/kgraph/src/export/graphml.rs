@@ -56,7 +56,7 @@ use crate::graph::KnowledgeGraph;
 /// references so that parsers keep them as they are. A character XML 1.0
 /// cannot hold in any form becomes its control picture (see the module
 /// documentation).
-pub fn xml_text(text: &str) -> Cow<'_, str> {
+pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
     let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"') || c < ' ' || is_nonchar(c);
     if !text.contains(needs_work) {
         return Cow::Borrowed(text);

@@ -51,7 +51,7 @@ use crate::graph::KnowledgeGraph;
 /// does not survive tools that translate line endings (Python's
 /// `read_text`, git's `autocrlf`), so the script holds none: every
 /// statement is one line.
-pub fn kuzu_string(text: &str) -> String {
+pub(super) fn kuzu_string(text: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut literal = String::new();
     let mut controls = String::new();

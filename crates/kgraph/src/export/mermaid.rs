@@ -21,10 +21,10 @@
 //!   `fillcolor` when that is a `#rrggbb` colour.
 //!
 //! Mermaid lays out with dagre in the browser: keep diagrams to a few dozen
-//! nodes. For the README, draw the neighbourhood of one entity with
-//! [`write_mermaid_subgraph`].
+//! nodes. To draw the neighbourhood of one entity, write the graph a
+//! [`crate::Selection`] keeps (`kg export --format mermaid --focus ID`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::graph::KnowledgeGraph;
@@ -48,7 +48,7 @@ const HISTORICAL_COLOR: &str = "#9a9a9a";
 ///   controls that would reorder the diagram's source in an editor.
 ///
 /// A line break (LF, CR LF or CR) becomes `<br>`.
-pub fn mermaid_label(text: &str) -> String {
+pub(super) fn mermaid_label(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     let mut characters = text.chars().peekable();
     while let Some(character) = characters.next() {
@@ -104,7 +104,7 @@ fn mermaid_link_label(text: &str) -> String {
 /// slug with `-` as `_` (`harbour-accord` is `n_harbour_accord`). An id
 /// that is not a slug (possible only for a dataset built by hand) becomes
 /// `n__x` and the hex of its bytes. Distinct ids give distinct node ids.
-pub fn mermaid_node_id(id: &str) -> String {
+pub(super) fn mermaid_node_id(id: &str) -> String {
     let slug = id
         .bytes()
         .next()
@@ -257,37 +257,10 @@ fn link_text(graph: &KnowledgeGraph, relation: &crate::model::Relation) -> Strin
     format!("{caption} (according to {})", holders.join(", "))
 }
 
-/// Writes the Mermaid flowchart of some entities and every relation between
-/// them, for a focused diagram such as the neighbourhood of one entity:
-///
-/// ```no_run
-/// # let graph: kgraph::KnowledgeGraph = unimplemented!();
-/// use std::collections::BTreeSet;
-///
-/// let mut entities = BTreeSet::from(["nato"]);
-/// for relation in graph.relations_of("nato") {
-///     entities.insert(&relation.from);
-///     entities.insert(&relation.to);
-/// }
-/// let mut diagram = Vec::new();
-/// kgraph::export::write_mermaid_subgraph(&graph, &entities, &mut diagram)?;
-/// # Ok::<(), std::io::Error>(())
-/// ```
-pub fn write_mermaid_subgraph(
-    graph: &KnowledgeGraph,
-    entities: &BTreeSet<&str>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let relations: BTreeSet<&str> = graph
-        .relations()
-        .iter()
-        .map(|relation| relation.id.as_str())
-        .collect();
-    write_mermaid(&graph.subgraph(entities, &relations), out)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::export::testing::{HOSTILE, hostile_graph};
 
@@ -385,16 +358,5 @@ mod tests {
             text.contains("    class n_a_b,n_end,n_x1 k_thing\n"),
             "{text}"
         );
-    }
-
-    #[test]
-    fn a_subgraph_keeps_only_relations_between_its_entities() {
-        let graph = hostile_graph();
-        let mut bytes = Vec::new();
-        write_mermaid_subgraph(&graph, &BTreeSet::from(["a-b", "x1"]), &mut bytes).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        assert!(!text.contains("n_end"), "{text}");
-        assert_eq!(text.matches("|mentions|").count(), 2, "{text}");
-        assert!(!text.contains("not#58;"), "{text}");
     }
 }

@@ -3,8 +3,8 @@
 //! always gives the same bytes.
 //!
 //! The graph-database formats (GraphML, Cypher, Kùzu Cypher, Neo4j CSV)
-//! share one set of node and edge properties, described in
-//! [`properties`].
+//! share one set of node and edge properties (listed in `docs/exports.md`),
+//! so that a query written for one database reads the same in another.
 
 mod cypher;
 mod cytoscape;
@@ -15,23 +15,21 @@ mod json;
 mod kuzu;
 mod mermaid;
 mod neo4j_csv;
-pub mod properties;
+mod properties;
 #[cfg(test)]
 mod testing;
 mod turtle;
 
-pub use cypher::{cypher_string, write_cypher};
+pub use cypher::write_cypher;
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
-pub use dot::{DotOptions, dot_quote, write_dot};
-pub use graphml::{write_graphml, xml_text};
+pub use dot::{DotOptions, write_dot};
+pub use graphml::write_graphml;
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
-pub use kuzu::{kuzu_string, write_kuzu_cypher};
-pub use mermaid::{mermaid_label, mermaid_node_id, write_mermaid, write_mermaid_subgraph};
-pub use neo4j_csv::{
-    ARRAY_DELIMITER, neutralize_formula, write_csv_nodes, write_csv_relationships,
-};
-pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, iri_segment, write_turtle};
+pub use kuzu::write_kuzu_cypher;
+pub use mermaid::write_mermaid;
+pub use neo4j_csv::{ARRAY_DELIMITER, write_csv_nodes, write_csv_relationships};
+pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, write_turtle};
 
 use std::io;
 use std::path::Path;
@@ -47,8 +45,11 @@ pub enum ExportError {
     /// identifier (possible only in a dataset built by hand).
     #[error("{what} `{name}` does not give a label of the form {expected}")]
     InvalidName {
+        /// What the name belongs to: `kind` or `relation type`.
         what: &'static str,
+        /// The name as curated.
         name: String,
+        /// The form the derived label must have, such as `[A-Z][A-Za-z0-9]* in UpperCamelCase`.
         expected: &'static str,
     },
     /// Kùzu compares table names case-insensitively, so a relation type
@@ -57,7 +58,9 @@ pub enum ExportError {
         "relation type `{relation_type}` collides with Kùzu's node table `{table}` (table names are case-insensitive); rename the type"
     )]
     KuzuTableCollision {
+        /// The relation type's name.
         relation_type: String,
+        /// The node table it collides with.
         table: &'static str,
     },
 }
@@ -96,6 +99,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `kg build` writes them.
     pub const ALL: [Format; 11] = [
         Format::Dot,
         Format::Json,
@@ -162,6 +166,7 @@ impl Format {
         }
     }
 
+    /// The format named `name` (as `--format` spells it, such as `cypher-kuzu`).
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| format.name() == name)
     }

@@ -51,7 +51,7 @@ const DELIMITER_STAND_IN: char = '\u{FF1B}';
 
 /// Prefixes `'` to a text that a spreadsheet would run as a formula: one
 /// that starts with `=`, `+`, `-`, `@`, tab or carriage return.
-pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
+pub(super) fn neutralize_formula(text: &str) -> Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{text}"))
     } else {

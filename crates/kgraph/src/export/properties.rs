@@ -26,7 +26,7 @@ use super::ExportError;
 
 /// The type of a property, as each format declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Type {
+pub(super) enum Type {
     Text,
     Int,
     Bool,
@@ -36,7 +36,7 @@ pub enum Type {
 
 /// One property value. `Null` stands for an absent optional value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value<'a> {
+pub(super) enum Value<'a> {
     Text(Cow<'a, str>),
     Int(usize),
     Bool(bool),
@@ -55,10 +55,10 @@ impl<'a> Value<'a> {
 }
 
 /// The label every node carries, and the name of Kùzu's node table.
-pub const ENTITY_LABEL: &str = "Entity";
+pub(super) const ENTITY_LABEL: &str = "Entity";
 
 /// Node properties after `id`, with their types.
-pub const ENTITY_PROPERTIES: [(&str, Type); 5] = [
+pub(super) const ENTITY_PROPERTIES: [(&str, Type); 5] = [
     ("label", Type::Text),
     ("kind", Type::Text),
     ("aliases", Type::TextList),
@@ -67,7 +67,7 @@ pub const ENTITY_PROPERTIES: [(&str, Type); 5] = [
 ];
 
 /// Edge properties after `id`, with their types.
-pub const RELATION_PROPERTIES: [(&str, Type); 16] = [
+pub(super) const RELATION_PROPERTIES: [(&str, Type); 16] = [
     ("type", Type::Text),
     ("type_label", Type::Text),
     ("modality", Type::Text),
@@ -87,7 +87,7 @@ pub const RELATION_PROPERTIES: [(&str, Type); 16] = [
 ];
 
 /// The values of [`ENTITY_PROPERTIES`] for one entity, in order.
-pub fn entity_values(entity: &Entity) -> [Value<'_>; 5] {
+pub(super) fn entity_values(entity: &Entity) -> [Value<'_>; 5] {
     [
         Value::text(&entity.label),
         Value::text(&entity.kind),
@@ -99,7 +99,10 @@ pub fn entity_values(entity: &Entity) -> [Value<'_>; 5] {
 
 /// The values of [`RELATION_PROPERTIES`] for one relation, in order; the
 /// schema gives the relation type's label.
-pub fn relation_values<'a>(schema: &Schema, relation: &'a Relation) -> io::Result<[Value<'a>; 16]> {
+pub(super) fn relation_values<'a>(
+    schema: &Schema,
+    relation: &'a Relation,
+) -> io::Result<[Value<'a>; 16]> {
     let first = relation.evidence.first();
     let offset = |get: fn(&crate::model::TextSpan) -> usize| {
         first.map_or(Value::Null, |evidence| Value::Int(get(&evidence.location)))
@@ -130,7 +133,7 @@ pub fn relation_values<'a>(schema: &Schema, relation: &'a Relation) -> io::Resul
 /// Kind names are `[a-z][a-z0-9_]*`, so the result is a plain identifier;
 /// a name that does not give `[A-Z][A-Za-z0-9]*` (possible only in a
 /// dataset built by hand) is refused.
-pub fn node_label(kind: &str) -> Result<String, ExportError> {
+pub(super) fn node_label(kind: &str) -> Result<String, ExportError> {
     let mut label = String::with_capacity(kind.len());
     for word in kind.split('_') {
         let mut characters = word.chars();
@@ -155,7 +158,7 @@ pub fn node_label(kind: &str) -> Result<String, ExportError> {
 
 /// The relationship type for a relation type: `seeks_membership` ->
 /// `SEEKS_MEMBERSHIP`, checked against `[A-Z][A-Z0-9_]*`.
-pub fn relationship_type(name: &str) -> Result<String, ExportError> {
+pub(super) fn relationship_type(name: &str) -> Result<String, ExportError> {
     let upper = name.to_ascii_uppercase();
     let mut bytes = upper.bytes();
     let valid = bytes.next().is_some_and(|b| b.is_ascii_uppercase())
@@ -175,7 +178,7 @@ pub fn relationship_type(name: &str) -> Result<String, ExportError> {
 /// backticks, doubling any backtick inside. Both Neo4j and Kùzu reject
 /// reserved words such as `ORDER` or `DATE` as bare names; quoted, any
 /// name is safe.
-pub fn quote_name(name: &str) -> String {
+pub(super) fn quote_name(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
 }
 

@@ -9,7 +9,7 @@ use crate::model::{
 /// A label with everything that breaks a naive exporter: quotes, a
 /// backslash, CR LF, a tab, markup, an entity-like `#35;`, `%%{`, a
 /// backtick, `$`, `:`, `;`, `|`, emoji and a right-to-left override.
-pub const HOSTILE: &str =
+pub(super) const HOSTILE: &str =
     "Say \"Hi\" \\N\r\nnext\tline <b>&amp;</b> #35; %%{init}%% `x` $y$ a:b; c|d 🚀 \u{202E}evil";
 
 fn origin() -> Origin {
@@ -58,7 +58,7 @@ fn relation(id: &str, from: &str, to: &str, modality: Modality) -> Relation {
 
 /// Entities `a-b`, `end` (a Mermaid keyword) and `x1`; one relation per
 /// modality.
-pub fn hostile_graph() -> KnowledgeGraph {
+pub(super) fn hostile_graph() -> KnowledgeGraph {
     let schema = Schema {
         kinds: vec![Kind {
             name: "thing".to_owned(),

@@ -95,8 +95,15 @@ pub struct TurtleOptions {
 /// Why a base IRI was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BaseIriError {
+    /// Not an absolute IRI.
     #[error("invalid base IRI `{iri}`: {reason}")]
-    Invalid { iri: String, reason: String },
+    Invalid {
+        /// The IRI as given.
+        iri: String,
+        /// What the IRI parser objected to.
+        reason: String,
+    },
+    /// Neither `/` nor `#` at the end.
     #[error("base IRI `{0}` must end with `/` or `#`, so that ids can be appended to it")]
     NoSeparator(String),
 }
@@ -118,6 +125,7 @@ impl TurtleOptions {
         Ok(TurtleOptions { base_iri })
     }
 
+    /// The base IRI every entity, relation and source IRI starts with.
     pub fn base_iri(&self) -> &str {
         &self.base_iri
     }
@@ -135,7 +143,7 @@ impl Default for TurtleOptions {
 /// but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded
 /// byte by byte. Validated ids are slugs and come out unchanged; any other
 /// string still gives a valid IRI, and two strings never give the same one.
-pub fn iri_segment(text: &str) -> String {
+pub(super) fn iri_segment(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

@@ -4,9 +4,7 @@
 
 mod algo;
 
-pub use algo::{
-    BETWEENNESS_EXACT_LIMIT, BETWEENNESS_PIVOTS, BETWEENNESS_SEED, Betweenness, PAGE_RANK_DAMPING,
-};
+pub use algo::{BETWEENNESS_EXACT_LIMIT, BETWEENNESS_PIVOTS, BETWEENNESS_SEED, PAGE_RANK_DAMPING};
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -46,6 +44,7 @@ impl KnowledgeGraph {
         }
     }
 
+    /// The validated dataset the graph is built over.
     pub fn dataset(&self) -> &Dataset {
         &self.dataset
     }
@@ -60,6 +59,8 @@ impl KnowledgeGraph {
         &self.dataset.relations
     }
 
+    /// The entity with this id (ids only: [`crate::query::resolve`] also
+    /// reads labels and aliases).
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.node_of
             .get(id)
@@ -146,7 +147,7 @@ pub(crate) mod tests {
     use crate::model::{Dataset, Entity, Kind, Modality, Relation, RelationType, Schema};
 
     /// An entity of kind `thing`, labelled with its id in capitals.
-    pub fn entity(id: &str) -> Entity {
+    pub(crate) fn entity(id: &str) -> Entity {
         Entity {
             id: id.to_owned(),
             label: id.to_uppercase(),
@@ -161,7 +162,12 @@ pub(crate) mod tests {
 
     /// A relation `from -type-> to` with no evidence; its id is
     /// `from.type.to`.
-    pub fn relation(from: &str, relation_type: &str, to: &str, modality: Modality) -> Relation {
+    pub(crate) fn relation(
+        from: &str,
+        relation_type: &str,
+        to: &str,
+        modality: Modality,
+    ) -> Relation {
         Relation {
             id: format!("{from}.{relation_type}.{to}"),
             from: from.to_owned(),
@@ -179,7 +185,7 @@ pub(crate) mod tests {
 
     /// A graph from entities and relations, sorted by id as `load` does,
     /// with a schema of the kinds and (asymmetric) relation types they use.
-    pub fn graph(mut entities: Vec<Entity>, mut relations: Vec<Relation>) -> KnowledgeGraph {
+    pub(crate) fn graph(mut entities: Vec<Entity>, mut relations: Vec<Relation>) -> KnowledgeGraph {
         entities.sort_by(|a, b| a.id.cmp(&b.id));
         relations.sort_by(|a, b| a.id.cmp(&b.id));
         let kinds: BTreeSet<&str> = entities.iter().map(|e| e.kind.as_str()).collect();
@@ -218,7 +224,7 @@ pub(crate) mod tests {
 
     /// A graph of `thing`s linked by `link` relations; a repeated pair
     /// becomes parallel relations.
-    pub fn graph_of(ids: &[&str], links: &[(&str, &str)]) -> KnowledgeGraph {
+    pub(crate) fn graph_of(ids: &[&str], links: &[(&str, &str)]) -> KnowledgeGraph {
         let relations = links
             .iter()
             .enumerate()

@@ -9,6 +9,7 @@ use super::raw::{RawDataset, RawEntity, RawRelation, RawReviewed, S};
 use super::record::Spanned;
 use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 use crate::evidence::{Located, SourceIndex, fold_quote};
+use crate::model::ids::{is_name, is_qid, is_relation_id, is_slug};
 use crate::model::{
     Allowance, DateError, DotStyle, Entity, Evidence, Kind, Modality, PartialDate, Relation,
     RelationType, Reviewed, Schema, Source, TextSpan,
@@ -44,58 +45,20 @@ fn origin(file: FileId, value: &S) -> Origin {
     Origin::new(file, value.span.clone())
 }
 
-/// `[a-z0-9]` words joined by single hyphens: safe in every export format.
-pub fn is_slug(id: &str) -> bool {
-    !id.is_empty()
-        && id.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// Kind and relation type names: `[a-z][a-z0-9_]*`.
-pub fn is_name(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-/// Relation ids: a lowercase letter or digit, then letters, digits, `.`, `_`, `-`.
-pub fn is_relation_id(id: &str) -> bool {
-    let mut bytes = id.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
-/// A Wikidata item id: `Q` and a number without leading zeros.
-pub fn is_qid(qid: &str) -> bool {
-    qid.strip_prefix('Q').is_some_and(|digits| {
-        !digits.is_empty() && !digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit())
-    })
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and a real calendar date.
-pub fn is_iso_date(date: &str) -> bool {
-    PartialDate::parse(date).is_ok()
-}
-
 /// What a relation claims besides its endpoints and type: how it holds, and
 /// whose view it is. Part of a derived relation id, since the same words
 /// said as a fact and as someone's proposal are two relations.
 #[derive(Debug, Clone, Copy)]
-pub struct Claim<'a> {
+pub(super) struct Claim<'a> {
     pub modality: Modality,
     pub negated: bool,
     pub attributed_to: &'a [&'a str],
 }
 
+#[cfg(test)]
 impl Claim<'_> {
     /// A plain claim: the author's own, not negated.
-    pub fn plain(modality: Modality) -> Claim<'static> {
+    pub(super) fn plain(modality: Modality) -> Claim<'static> {
         Claim {
             modality,
             negated: false,
@@ -109,7 +72,7 @@ impl Claim<'_> {
 /// else in the dataset, so adding or reordering other relations never
 /// changes it; quotes are hashed in folded form, so retyping a quote mark
 /// does not either.
-pub fn derived_relation_id(
+pub(super) fn derived_relation_id(
     from: &str,
     relation_type: &str,
     to: &str,
@@ -1085,25 +1048,6 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_names_qids_and_dates() {
-        assert!(
-            is_slug("cfe-treaty")
-                && is_slug("g7")
-                && !is_slug("CFE")
-                && !is_slug("a--b")
-                && !is_slug("-a")
-        );
-        assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
-        assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
-        assert!(
-            is_iso_date("2022-09-25")
-                && is_iso_date("1997")
-                && !is_iso_date("2022-13")
-                && !is_iso_date("25.09.2022")
-        );
-    }
 
     #[test]
     fn a_derived_relation_id_ignores_quote_typography_but_not_content() {

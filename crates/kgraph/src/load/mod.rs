@@ -7,9 +7,7 @@ mod check;
 mod files;
 mod raw;
 mod record;
-pub mod tree;
-
-pub use check::{derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug};
+mod tree;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -25,16 +23,19 @@ use tree::Syntax;
 /// The files of a dataset and what was found wrong in them.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Every file read, so that diagnostics can quote the lines they point at.
     pub files: Files,
     /// In reading order: by file, then position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
+    /// How many diagnostics are errors.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// How many diagnostics are warnings.
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
@@ -50,13 +51,21 @@ impl Report {
 /// Why a dataset could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The data directory could not be read.
     #[error("cannot read data directory `{}`", path.display())]
     DataDir {
+        /// The directory.
         path: PathBuf,
+        /// What the operating system said.
         source: std::io::Error,
     },
+    /// The path given is not a directory.
     #[error("data directory `{}` is not a directory", path.display())]
-    NotADirectory { path: PathBuf },
+    NotADirectory {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The data is invalid; the report holds every problem found.
     #[error("{} error(s) in the data", .0.errors())]
     Invalid(Report),
 }

@@ -7,13 +7,13 @@ use toml::de::{DeTable, DeValue};
 
 /// A value with the byte range it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(super) struct Node {
     pub value: Value,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(super) enum Value {
     String(String),
     Integer(i64),
     Float(f64),
@@ -25,7 +25,7 @@ pub enum Value {
 
 /// A key of a table with its value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Field {
+pub(super) struct Field {
     pub key: String,
     pub key_span: Range<usize>,
     pub node: Node,
@@ -33,7 +33,7 @@ pub struct Field {
 
 impl Value {
     /// The name of the value's type, as a user of either syntax calls it.
-    pub fn type_name(&self) -> &'static str {
+    pub(super) fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "a string",
             Value::Integer(_) => "an integer",
@@ -48,24 +48,24 @@ impl Value {
 
 /// A syntax error with where it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(super) struct SyntaxError {
     pub message: String,
     pub span: Range<usize>,
 }
 
 /// The input syntaxes kgraph reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Syntax {
+pub(super) enum Syntax {
     Toml,
     Json,
 }
 
 impl Syntax {
     /// File extensions read, in order of preference when both exist.
-    pub const EXTENSIONS: [(&'static str, Syntax); 2] =
+    pub(super) const EXTENSIONS: [(&'static str, Syntax); 2] =
         [("toml", Syntax::Toml), ("json", Syntax::Json)];
 
-    pub fn from_extension(extension: &str) -> Option<Syntax> {
+    pub(super) fn from_extension(extension: &str) -> Option<Syntax> {
         Syntax::EXTENSIONS
             .into_iter()
             .find(|(name, _)| *name == extension)
@@ -73,7 +73,7 @@ impl Syntax {
     }
 }
 
-pub fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
+pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
     match syntax {
         Syntax::Toml => parse_toml(text),
         Syntax::Json => parse_json(text),

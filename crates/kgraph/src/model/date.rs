@@ -9,8 +9,11 @@ use jiff::civil::Date;
 /// A date at the precision the source gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartialDate {
+    /// `YYYY`.
     Year(i16),
+    /// `YYYY-MM`: year and month (1-12).
     Month(i16, i8),
+    /// `YYYY-MM-DD`, a real calendar day.
     Day(Date),
 }
 

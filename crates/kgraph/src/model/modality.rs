@@ -20,6 +20,7 @@ pub enum Modality {
 }
 
 impl Modality {
+    /// Every modality, in the order they sort (from fact to recommendation).
     pub const ALL: [Modality; 5] = [
         Modality::Actual,
         Modality::Historical,
@@ -28,6 +29,7 @@ impl Modality {
         Modality::Recommended,
     ];
 
+    /// The name the data files and every export use, such as `actual`.
     pub fn as_str(self) -> &'static str {
         match self {
             Modality::Actual => "actual",

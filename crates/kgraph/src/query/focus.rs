@@ -16,6 +16,7 @@ pub enum Direction {
 }
 
 impl Direction {
+    /// Every direction, in the order `--help` lists them.
     pub const ALL: [Direction; 3] = [Direction::Out, Direction::In, Direction::Both];
 
     /// The name used on the command line and in JSON.
@@ -27,6 +28,7 @@ impl Direction {
         }
     }
 
+    /// The direction named `name` (`out`, `in` or `both`).
     pub fn from_name(name: &str) -> Option<Direction> {
         Direction::ALL
             .into_iter()
@@ -39,6 +41,8 @@ impl Direction {
 pub struct Focus {
     /// An id, label or alias, as [`resolve`](super::resolve()) reads it.
     pub entity: String,
+    /// How many relations away from the entity to go; 0 keeps the entity alone.
     pub depth: usize,
+    /// Which relations to follow.
     pub direction: Direction,
 }

@@ -32,34 +32,53 @@ pub use resolve::resolve;
 pub use select::Selection;
 pub use stats::{Count, DECIMALS, Ranked, SourceCount, Stats, round, stats};
 
+/// The parameters behind [`Stats`]' centralities, so that a report can say
+/// how its numbers were computed.
+pub use crate::graph::{
+    BETWEENNESS_EXACT_LIMIT, BETWEENNESS_PIVOTS, BETWEENNESS_SEED, PAGE_RANK_DAMPING,
+};
+
 /// A question that names something the graph does not have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
+    /// No entity has this id, label or alias.
     #[error("unknown entity `{name}`{}", hint(.suggestion))]
     UnknownEntity {
+        /// The name as asked.
         name: String,
         /// The closest id, label or alias, if one is close enough.
         suggestion: Option<String>,
     },
+    /// More than one entity has this label or alias.
     #[error("`{name}` names more than one entity: {}", backticked(.candidates))]
     AmbiguousEntity {
+        /// The name as asked.
         name: String,
         /// Ids of the entities it names, in order.
         candidates: Vec<String>,
     },
+    /// The schema has no such kind.
     #[error("unknown kind `{name}`{}", hint(.suggestion))]
     UnknownKind {
+        /// The name as asked.
         name: String,
+        /// The closest kind, if one is close enough.
         suggestion: Option<String>,
     },
+    /// The schema has no such relation type.
     #[error("unknown relation type `{name}`{}", hint(.suggestion))]
     UnknownRelationType {
+        /// The name as asked.
         name: String,
+        /// The closest relation type, if one is close enough.
         suggestion: Option<String>,
     },
+    /// No source has this id.
     #[error("unknown source `{name}`{}", hint(.suggestion))]
     UnknownSource {
+        /// The id as asked.
         name: String,
+        /// The closest source id, if one is close enough.
         suggestion: Option<String>,
     },
 }

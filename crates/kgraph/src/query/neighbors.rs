@@ -15,8 +15,11 @@ use super::resolve::resolve;
 /// An entity and what lies within some distance of it.
 #[derive(Debug, Clone)]
 pub struct Neighborhood<'g> {
+    /// The entity asked about.
     pub center: &'g Entity,
+    /// How many relations away the search went.
     pub depth: usize,
+    /// Which relations it followed.
     pub direction: Direction,
     /// By distance, then by id; the center is not among them.
     pub neighbors: Vec<Neighbor<'g>>,
@@ -25,6 +28,7 @@ pub struct Neighborhood<'g> {
 /// An entity reached from the center.
 #[derive(Debug, Clone)]
 pub struct Neighbor<'g> {
+    /// The entity reached.
     pub entity: &'g Entity,
     /// How many relations away it is (1 for a direct neighbor).
     pub distance: usize,

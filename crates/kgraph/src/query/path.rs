@@ -26,7 +26,9 @@ pub struct PathQuery {
 /// The answer: paths between two entities.
 #[derive(Debug, Clone)]
 pub struct Paths<'g> {
+    /// The entity the paths start at.
     pub from: &'g Entity,
+    /// The entity the paths end at.
     pub to: &'g Entity,
     /// Shortest first, then by the ids along them; empty if none.
     pub paths: Vec<Path<'g>>,
@@ -35,6 +37,7 @@ pub struct Paths<'g> {
 /// A path: entities one after the other, and the hops between them.
 #[derive(Debug, Clone)]
 pub struct Path<'g> {
+    /// The entities along the path, `from` first and `to` last.
     pub entities: Vec<&'g Entity>,
     /// `hops[i]` leads from `entities[i]` to `entities[i + 1]`.
     pub hops: Vec<Hop<'g>>,
@@ -46,6 +49,7 @@ impl Path<'_> {
         self.hops.len()
     }
 
+    /// True for a path of no hops (from an entity to itself).
     pub fn is_empty(&self) -> bool {
         self.hops.is_empty()
     }
@@ -54,7 +58,9 @@ impl Path<'_> {
 /// One step of a path, with every relation that makes it.
 #[derive(Debug, Clone)]
 pub struct Hop<'g> {
+    /// The entity the hop leaves.
     pub from: &'g Entity,
+    /// The entity the hop reaches.
     pub to: &'g Entity,
     /// Those pointing along the path first, then the others; each group
     /// by modality (actual first, as [`crate::Modality`] orders them), then
@@ -65,6 +71,7 @@ pub struct Hop<'g> {
 /// A relation taken in a hop.
 #[derive(Debug, Clone, Copy)]
 pub struct Step<'g> {
+    /// The relation.
     pub relation: &'g Relation,
     /// True if the relation points from the hop's `from` to its `to`;
     /// false if the path walks it backwards.

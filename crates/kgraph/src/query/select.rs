@@ -39,9 +39,13 @@ use super::resolve::{closest, resolve};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
+    /// Keep only what lies around this entity; `None` keeps the whole graph.
     pub focus: Option<Focus>,
+    /// Keep relations of these modalities; empty keeps every modality.
     pub modalities: BTreeSet<Modality>,
+    /// Keep relations of these types; empty keeps every type.
     pub relation_types: BTreeSet<String>,
+    /// Keep entities of these kinds; empty keeps every kind.
     pub kinds: BTreeSet<String>,
     /// Source ids: a relation is kept if any of its evidence is from one.
     pub sources: BTreeSet<String>,

@@ -18,13 +18,16 @@ pub fn round(value: f64) -> f64 {
 /// How many entities have a kind, or relations a type or modality.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Count {
+    /// The kind, relation type or modality.
     pub name: String,
+    /// How many entities or relations have it.
     pub count: usize,
 }
 
 /// How much of the graph rests on one source.
 #[derive(Debug, Clone)]
 pub struct SourceCount<'g> {
+    /// The source.
     pub source: &'g Source,
     /// Relations with at least one quote from the source.
     pub relations: usize,
@@ -36,16 +39,22 @@ pub struct SourceCount<'g> {
 /// by id.
 #[derive(Debug, Clone)]
 pub struct Ranked<'g, T> {
+    /// The entity.
     pub entity: &'g Entity,
+    /// Its score.
     pub value: T,
 }
 
 /// Counts and centralities of a graph.
 #[derive(Debug, Clone)]
 pub struct Stats<'g> {
+    /// Entities in the graph.
     pub entity_count: usize,
+    /// Relations in the graph.
     pub relation_count: usize,
+    /// Sources in the dataset.
     pub source_count: usize,
+    /// Evidence quotes over all relations.
     pub quote_count: usize,
     /// Every kind of the schema, most entities first, ties by name.
     pub by_kind: Vec<Count>,
@@ -63,7 +72,7 @@ pub struct Stats<'g> {
     /// rounded.
     pub betweenness: Vec<Ranked<'g, f64>>,
     /// `Some(k)` when betweenness was estimated from `k` pivots (graphs
-    /// over [`crate::graph::BETWEENNESS_EXACT_LIMIT`] entities).
+    /// over [`crate::query::BETWEENNESS_EXACT_LIMIT`] entities).
     pub betweenness_pivots: Option<usize>,
     /// Connected components, largest first ([`KnowledgeGraph::components`]).
     pub components: Vec<Vec<&'g str>>,
@@ -78,7 +87,7 @@ pub struct Stats<'g> {
 /// degree, PageRank and betweenness; components and density.
 ///
 /// Complexity: O(k|E|) for betweenness from k pivots (k = |V| up to
-/// [`crate::graph::BETWEENNESS_EXACT_LIMIT`] entities); PageRank,
+/// [`crate::query::BETWEENNESS_EXACT_LIMIT`] entities); PageRank,
 /// betweenness and components run at the same time, on all cores.
 pub fn stats(graph: &KnowledgeGraph) -> Stats<'_> {
     let dataset = graph.dataset();
