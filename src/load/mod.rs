@@ -9,7 +9,9 @@ mod raw;
 mod record;
 pub mod tree;
 
-pub use check::{derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug};
+pub use check::{
+    derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug, name_key,
+};
 
 use std::path::{Component, Path, PathBuf};
 
