@@ -496,17 +496,52 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         );
         check_not_empty(&source.title, file, "title", diagnostics);
         check_date(&source.date, file, diagnostics);
-        if let Some(url) = &source.url
-            && (!url.value.contains("://") || url.value.chars().any(char::is_whitespace))
-        {
-            diagnostics.push(
-                Diagnostic::error(format!("malformed url `{}`", url.value)).at(
-                    origin(file, url),
-                    "expected an absolute URL such as `https://example.org/page`",
-                ),
-            );
+        if let Some(url) = &source.url {
+            check_url(url, file, diagnostics);
         }
     }
+}
+
+/// An `http` or `https` URL with a host, valid as an IRI (RFC 3987): the
+/// HTML view makes it a link, and a `javascript:` or `file:` link in a
+/// stranger's corpus would run code or open local files when clicked.
+pub fn is_web_url(url: &str) -> bool {
+    oxiri::Iri::parse(url).is_ok_and(|iri| {
+        matches!(iri.scheme().to_ascii_lowercase().as_str(), "http" | "https")
+            && iri.authority().is_some_and(|host| !host.is_empty())
+    })
+}
+
+fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    if is_web_url(&url.value) {
+        return;
+    }
+    let scheme = url.value.split_once(':').map(|(scheme, _)| scheme);
+    let diagnostic = match scheme {
+        // code: url-scheme
+        Some(scheme)
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") =>
+        {
+            Diagnostic::error(format!(
+                "url `{}` is not a web address: scheme `{scheme}` is not allowed",
+                url.value
+            ))
+            .at(origin(file, url), "expected `http` or `https`")
+            .note(
+                "only http and https URLs are accepted: exports and the HTML view make them links",
+            )
+        }
+        // code: malformed-url
+        _ => Diagnostic::error(format!("malformed url `{}`", url.value)).at(
+            origin(file, url),
+            "expected an absolute URL such as `https://example.org/page`",
+        ),
+    };
+    diagnostics.push(diagnostic);
 }
 
 fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
@@ -924,6 +959,15 @@ mod tests {
                 && !is_slug("-a")
         );
         assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
+        assert!(
+            is_web_url("https://example.org/page?q=1#x")
+                && is_web_url("HTTP://example.org")
+                && !is_web_url("javascript://%0aalert(1)")
+                && !is_web_url("file:///etc/passwd")
+                && !is_web_url("https:///no-host")
+                && !is_web_url("https://exa mple.org")
+                && !is_web_url("example.org")
+        );
         assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
         assert!(
             is_iso_date("2022-09-25")
