@@ -230,6 +230,22 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                     .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
+        check_not_empty(&ty.definition, file, "definition", diagnostics);
+        if let Some(line_break) = ty.definition.value.find(['\n', '\r']) {
+            // code: multiline-definition
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the definition of relation type `{}` is more than one line",
+                    ty.name.value
+                ))
+                .at(origin(file, &ty.definition), "holds a line break")
+                .note(format!(
+                    "a definition is one line, shown as a tooltip and a table cell; the line break is at character {}",
+                    ty.definition.value[..line_break].chars().count() + 1
+                ))
+                .note("put longer explanations in a comment beside the relation type"),
+            );
+        }
         for kind in ty.domain.iter().chain(&ty.range) {
             if !kind_names.contains(&kind.value.as_str()) {
                 diagnostics.push(
