@@ -230,7 +230,7 @@ fn json_value(
                 key = parser.next_key().map_err(json_error)?.map(str::to_owned);
             }
             if let Some(duplicate) = first_duplicate_key(&fields) {
-                // code: duplicate-key
+                // A syntax error, as TOML reports it (`syntax-error`).
                 return Err(SyntaxError {
                     message: format!("duplicate key `{}`", duplicate.key),
                     span: duplicate.key_span.clone(),
