@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod lint;
 mod printer;
+mod project;
 mod query;
 mod render;
 mod selection;

@@ -338,7 +338,7 @@ impl Loader<'_> {
         &mut self,
         relative: &str,
         what: &str,
-        limit: u64,
+        (limit, setting): (u64, &str),
         origin: Option<Origin>,
     ) -> Option<Vec<u8>> {
         let path = self.data_dir.join(relative);
@@ -361,7 +361,7 @@ impl Loader<'_> {
             ))
 .code("file-too-large")
             .note(format!(
-                "it holds at least {size} bytes; a larger limit can be set in `kgraph.toml` (see docs/data-format.md)"
+                "it holds at least {size} bytes; `{setting}` in the `[limits]` table of `kgraph.toml` sets the limit (see docs/data-format.md)"
             )),
             Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
 .code("unreadable-file").io(),
@@ -380,7 +380,7 @@ impl Loader<'_> {
         let bytes = self.read_file(
             relative,
             &format!("`{name}`"),
-            self.limits.data_file_bytes,
+            (self.limits.data_file_bytes, "data_file_bytes"),
             None,
         )?;
         let text =
@@ -446,7 +446,7 @@ impl Loader<'_> {
             let Some(bytes) = self.read_file(
                 &relative,
                 &format!("source text `{shown}`"),
-                limit,
+                (limit, "source_text_bytes"),
                 Some(text_origin.clone()),
             ) else {
                 continue;
