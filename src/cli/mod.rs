@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod lint;
 mod printer;
+mod progress;
 mod project;
 mod query;
 mod render;
@@ -47,6 +48,12 @@ pub enum Outcome {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print the time of each phase on stderr
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Print no notes about how the data was loaded and no progress
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +84,10 @@ pub struct DataArgs {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    progress::set(progress::Verbosity {
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+    });
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),
