@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
 use crate::evidence::MAX_TEXT_BYTES;
 use crate::model::{Dataset, Source};
-use files::Refusal;
+pub use files::Refusal;
 use raw::{Document, RawDataset};
 use tree::Syntax;
 
@@ -89,6 +89,20 @@ impl Default for Limits {
             source_text_bytes: Limits::DEFAULT_SOURCE_TEXT_BYTES,
         }
     }
+}
+
+/// Reads the file `relative` of the data directory under the rules every
+/// load follows (see [`Limits`]): it must resolve inside `data_dir` (a
+/// symbolic link may not lead out), be a regular file (never a pipe or a
+/// device, which could make the read wait or never end) and hold at most
+/// `limit` bytes. For commands that read data files themselves, such as
+/// `kg fmt`.
+pub fn read_data_file(data_dir: &Path, relative: &str, limit: u64) -> Result<Vec<u8>, Refusal> {
+    files::read_inside(
+        &files::resolved_root(data_dir),
+        &data_dir.join(relative),
+        limit,
+    )
 }
 
 /// Reads and validates the dataset in `data_dir`, with the default
