@@ -324,7 +324,7 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
     }
     let (dataset, report) = match kgraph::load_with_changed_text(
         data,
-        kgraph::Limits::default(),
+        super::project::limits()?,
         &args.id,
     ) {
         Ok(loaded) => loaded,

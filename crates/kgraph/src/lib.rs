@@ -63,8 +63,8 @@ pub use evidence::MAX_TEXT_BYTES;
 pub use export::Format;
 pub use graph::KnowledgeGraph;
 pub use load::{
-    Limits, LoadError, Report, display_path, load, load_with_changed_text, load_with_limits,
-    text_hash,
+    Limits, LoadError, Refusal, Report, display_path, load, load_with_changed_text,
+    load_with_limits, read_data_file, text_hash,
 };
 pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};
 pub use query::{QueryError, Selection};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a file of the data directory was not read.
 #[derive(Debug)]
-pub(super) enum Refusal {
+pub enum Refusal {
     /// The path, once symbolic links are followed, is outside the data
     /// directory.
     Outside,
@@ -18,11 +18,33 @@ pub(super) enum Refusal {
     NotRegular(&'static str),
     /// Larger than the limit, in bytes.
     TooLarge {
+        /// How many bytes the file holds at least (reading stops past the
+        /// limit, so a growing file is not read to its end).
         size: u64,
+        /// The limit.
         limit: u64,
     },
+    /// Reading failed.
     Io(std::io::Error),
 }
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Outside => write!(f, "it leads out of the data directory"),
+            Refusal::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            Refusal::TooLarge { size, limit } => {
+                write!(
+                    f,
+                    "it holds at least {size} bytes, over the limit of {limit}"
+                )
+            }
+            Refusal::Io(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 impl From<std::io::Error> for Refusal {
     fn from(error: std::io::Error) -> Refusal {

@@ -1,4 +1,4 @@
-//! The grammar of ids, names and dates in the curated data. The loader
+//! The grammar of ids, names, dates and URLs in the curated data. The loader
 //! checks data against these; importers and editors check what they are
 //! about to write, so that what they write loads.
 
@@ -43,6 +43,30 @@ pub fn is_iso_date(date: &str) -> bool {
     PartialDate::parse(date).is_ok()
 }
 
+/// An `http` or `https` URL with a host, and no white space or control
+/// character: the HTML view makes it a link, and a `javascript:` or `file:`
+/// link in a stranger's corpus would run code or open local files when
+/// clicked. Other characters (`"`, `<`) are left to the exports, which
+/// escape them; browsers percent-encode them.
+pub fn is_web_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let host = if host.starts_with('[') {
+        // An IPv6 literal keeps its colons.
+        host
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+        && !host.is_empty()
+        && !url
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +81,18 @@ mod tests {
                 && !is_slug("-a")
         );
         assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
+        assert!(
+            is_web_url("https://example.org/page?q=1#x")
+                && is_web_url("HTTP://example.org")
+                && !is_web_url("javascript://%0aalert(1)")
+                && !is_web_url("file:///etc/passwd")
+                && !is_web_url("https:///no-host")
+                && !is_web_url("https://user@:80/")
+                && is_web_url("https://[::1]:8080/x")
+                && is_web_url("https://example.org/copy?a=\"b\"&c=<d>")
+                && !is_web_url("https://exa mple.org")
+                && !is_web_url("example.org")
+        );
         assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
         assert!(
             is_iso_date("2022-09-25")
