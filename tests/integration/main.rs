@@ -9,6 +9,7 @@ mod coverage;
 mod determinism;
 mod exports_db;
 mod exports_rdf;
+mod html;
 mod io_errors;
 mod query;
 mod readme;

@@ -1,0 +1,97 @@
+//! `kg export --format html`: the page in a real browser (Debian's
+//! chromium driven by puppeteer-core, see tests/consumers/check_html.mjs),
+//! and its size on the article.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{Workdir, kg_command, missing_consumer, repo, run_node_consumer, stderr};
+
+/// Debian's chromium, which the browser tests drive.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("KG_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.is_file() {
+        Some(path)
+    } else {
+        missing_consumer("chromium (apt-get install chromium)");
+        None
+    }
+}
+
+/// Writes the page, the graph's JSON and the JSON of one modality into
+/// `workdir`, from the data directory `data`.
+fn export(workdir: &Workdir, data: &Path, modality: &str) {
+    let data = data.to_str().unwrap();
+    for args in [
+        vec!["export", "--data", data, "-o", "graph.html"],
+        vec!["export", "--data", data, "-o", "graph.json"],
+        vec![
+            "export",
+            "--data",
+            data,
+            "--modality",
+            modality,
+            "-o",
+            "filtered.json",
+        ],
+    ] {
+        let output = kg_command(workdir.path(), &args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    }
+}
+
+fn check_in_browser(data: &Path, modality: &str, search: &str, entity: &str) {
+    if chromium().is_none() {
+        return;
+    }
+    let workdir = Workdir::new();
+    export(&workdir, data, modality);
+    let file = |name: &str| workdir.path().join(name);
+    let (search, entity, modality) = (Path::new(search), Path::new(entity), Path::new(modality));
+    let output = run_node_consumer(
+        "check_html.mjs",
+        &[
+            &file("graph.html"),
+            &file("graph.json"),
+            &file("filtered.json"),
+            modality,
+            search,
+            entity,
+        ],
+    );
+    if let Some(output) = output {
+        assert!(output.starts_with("ok: "), "{output}");
+    }
+}
+
+#[test]
+fn the_article_page_works_in_chromium() {
+    check_in_browser(&repo().join("data"), "proposed", "Moscow", "russia");
+}
+
+#[test]
+fn hostile_strings_show_as_text_in_chromium() {
+    check_in_browser(
+        &repo().join("tests/fixtures/hostile"),
+        "actual",
+        "Zoë",
+        "unicode",
+    );
+}
+
+#[test]
+fn the_article_page_is_under_one_and_a_half_megabytes() {
+    let workdir = Workdir::new();
+    let data = repo().join("data");
+    let output = kg_command(
+        workdir.path(),
+        &["export", "--data", data.to_str().unwrap(), "-o", "view.htm"],
+    )
+    .output()
+    .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = std::fs::read(workdir.path().join("view.htm")).unwrap();
+    assert!(page.starts_with(b"<!DOCTYPE html>"), "`.htm` names HTML");
+    assert!(page.len() < 1_500_000, "{} bytes", page.len());
+}
