@@ -1,6 +1,7 @@
 //! Problems found in the data, with where they are, rendered like a
 //! compiler's errors: `file:line:col`, the offending line and a caret.
 
+use std::io::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
@@ -52,6 +53,9 @@ pub struct Label {
 pub struct Diagnostic {
     pub severity: Severity,
     pub class: Class,
+    /// A stable name, such as `modality-in-type-name`, printed in brackets
+    /// after the severity as rustc prints its lint names.
+    pub code: Option<&'static str>,
     pub message: String,
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
@@ -62,6 +66,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             class: Class::Data,
+            code: None,
             message: message.into(),
             labels: Vec::new(),
             notes: Vec::new(),
@@ -73,6 +78,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
         }
+    }
+
+    /// Gives the diagnostic its stable name.
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
+        self
     }
 
     pub fn io(mut self) -> Diagnostic {
@@ -114,7 +125,9 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Writes a diagnostic the way `kg` prints it on stderr; colours only if
-/// `out` has them (`termcolor::NoColor` for plain text).
+/// `out` has them (`termcolor::NoColor` for plain text). Control characters
+/// of the data (in a quoted line, a message or a note) are written as
+/// visible escapes ([`crate::terminal`]), never raw.
 pub fn render(
     out: &mut dyn termcolor::WriteColor,
     files: &Files,
@@ -125,8 +138,10 @@ pub fn render(
         // Quoting a megabyte-long line (minified JSON) helps nobody.
         config.display_style = term::DisplayStyle::Medium;
     }
-    term::emit_to_write_style(out, &config, files, &to_codespan(diagnostic))
-        .map_err(codespan_error_to_io)
+    let mut out = crate::terminal::SafeWriter::new(out);
+    term::emit_to_write_style(&mut out, &config, files, &to_codespan(diagnostic))
+        .map_err(codespan_error_to_io)?;
+    out.flush()
 }
 
 /// Lines longer than this are not quoted under a diagnostic.
@@ -173,17 +188,36 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
                 .with_message(&label.message)
         })
         .collect();
+    let base = match diagnostic.code {
+        Some(code) => base.with_code(code),
+        None => base,
+    };
     base.with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(diagnostic.notes.clone())
 }
 
+/// Names longer than this get no suggestion: edit distance costs the
+/// product of both lengths, and a name this long is no typo.
+const LONGEST_SUGGESTED_NAME: usize = 256;
+
 /// The candidate closest to `name`, if it is close enough to be a likely
 /// typo: "did you mean" material.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
+    if length > LONGEST_SUGGESTED_NAME {
+        return None;
+    }
     let lowered = name.to_lowercase();
+    let threshold = (length / 3).max(if length >= 4 { 2 } else { 1 });
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        // Edit distance costs the product of both lengths, and is at least
+        // their difference: skip candidates that cannot be close enough, so
+        // that a name of 100,000 characters is not compared letter by letter.
+        if candidate.chars().count().abs_diff(length) > threshold {
+            continue;
+        }
         let distance = if candidate.to_lowercase() == lowered {
             0
         } else {
@@ -193,7 +227,6 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((distance, candidate));
         }
     }
-    let threshold = (name.chars().count() / 3).max(if name.chars().count() >= 4 { 2 } else { 1 });
     best.filter(|&(distance, _)| distance <= threshold)
         .map(|(_, candidate)| candidate)
 }

@@ -93,16 +93,32 @@ fn coverage_warnings(
 
 fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
     let dataset = graph.dataset();
+    // An entity whose only part is holding a view (`attributed_to`) is
+    // connected to the graph through the claims it makes.
+    let holders: std::collections::BTreeSet<&str> = dataset
+        .relations
+        .iter()
+        .flat_map(|relation| relation.attributed_to.iter().map(String::as_str))
+        .collect();
     for entity in &dataset.entities {
-        if graph.degree(&entity.id) == 0 {
+        if graph.degree(&entity.id) == 0 && !holders.contains(entity.id.as_str()) {
             warnings.push(
                 Diagnostic::warning(format!("entity `{}` has no relation", entity.id))
                     .at(entity.origin.clone(), "isolated entity"),
             );
         }
     }
-    let mut seen: BTreeMap<(&str, &str, &str, crate::model::Modality), &crate::model::Relation> =
-        BTreeMap::new();
+    // Same endpoints, type and claim: a relation and its denial, or the
+    // author's fact and someone else's claim, are not duplicates.
+    type Claim<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        crate::model::Modality,
+        bool,
+        &'a [String],
+    );
+    let mut seen: BTreeMap<Claim<'_>, &crate::model::Relation> = BTreeMap::new();
     for relation in &dataset.relations {
         if relation.from == relation.to {
             warnings.push(
@@ -118,6 +134,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             relation.relation_type.as_str(),
             relation.to.as_str(),
             relation.modality,
+            relation.negated,
+            relation.attributed_to.as_slice(),
         );
         if let Some(first) = seen.get(&key) {
             warnings.push(
@@ -125,7 +143,10 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relations `{}` and `{}` state the same thing",
                     first.id, relation.id
                 ))
-                .at(relation.origin.clone(), "same from, type, to and modality")
+                .at(
+                    relation.origin.clone(),
+                    "same from, type, to, modality, negation and attribution",
+                )
                 .at(first.origin.clone(), "as this one")
                 .note("merge their evidence into one relation"),
             );
@@ -143,6 +164,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             relation.relation_type.as_str(),
             relation.from.as_str(),
             relation.modality,
+            relation.negated,
+            relation.attributed_to.as_slice(),
         );
         if symmetric
             && relation.from < relation.to
@@ -186,7 +209,43 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             );
         }
     }
+    modality_in_type_names(dataset, warnings);
     alias_inside_alias(dataset, warnings);
+}
+
+/// Words that say how a relation holds, which the `modality` and `negated`
+/// fields carry: in a type name they repeat the modality (and contradict
+/// it, once the option is taken: `could_recognize` cannot say that the
+/// recognition happened).
+const MODALITY_PREFIXES: [&str; 6] = ["could_", "should_", "would_", "might_", "may_", "not_"];
+
+fn modality_in_type_names(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
+    for ty in &dataset.schema.relation_types {
+        let Some(prefix) = MODALITY_PREFIXES
+            .iter()
+            .find(|prefix| ty.name.starts_with(*prefix))
+        else {
+            continue;
+        };
+        let word = prefix.trim_end_matches('_');
+        let advice = if word == "not" {
+            "name what holds, and set `negated = true` on the relations that deny it".to_owned()
+        } else {
+            format!(
+                "name the relation with a neutral verb (`{}`), and let each relation's `modality` say `{word}`",
+                &ty.name[prefix.len()..]
+            )
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "relation type `{}` puts modality in its name",
+                ty.name
+            ))
+            .code("modality-in-type-name")
+            .at(ty.origin.clone(), format!("`{word}` is modality"))
+            .note(advice),
+        );
+    }
 }
 
 /// An alias of one entity found, as a whole word, inside a label or alias

@@ -66,8 +66,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         ColorChoice::Never
     };
-    let mut out = StandardStream::stdout(choice);
+    // Sentences and labels come from the data: escaped, never raw.
+    let mut out = kgraph::terminal::SafeWriter::new(StandardStream::stdout(choice));
     print_text(&mut out, &dataset, &report)?;
+    out.flush()?;
     Ok(Outcome::Success)
 }
 

@@ -118,6 +118,11 @@ pub fn load_graph(
 /// Reports a question about something the data does not have (an unknown
 /// entity, kind, type or source): one line on stderr, exit code 1.
 pub fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
-    writeln!(std::io::stderr().lock(), "error: {error}")?;
+    let message = error.to_string();
+    writeln!(
+        std::io::stderr().lock(),
+        "error: {}",
+        kgraph::terminal::safe(&message)
+    )?;
     Ok(super::Outcome::Failure)
 }

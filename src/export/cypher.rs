@@ -62,6 +62,7 @@ fn literal(value: &Value<'_>) -> String {
     match value {
         Value::Text(text) => cypher_string(text),
         Value::Int(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
         Value::TextList(list) => {
             let items: Vec<String> = list.iter().map(|item| cypher_string(item)).collect();
             format!("[{}]", items.join(", "))
@@ -120,7 +121,10 @@ pub fn write_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
             cypher_string(&relation.from),
             cypher_string(&relation.to),
             cypher_string(&relation.id),
-            map(&relation_names, &properties::relation_values(relation)?),
+            map(
+                &relation_names,
+                &properties::relation_values(&graph.dataset().schema, relation)?
+            ),
         )?;
     }
     Ok(())

@@ -80,6 +80,10 @@ struct SourceData<'a> {
     publisher: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copy_url: Option<&'a str>,
     text: &'a str,
 }
 
@@ -271,7 +275,7 @@ fn page(graph: &KnowledgeGraph) -> Page<'_> {
             .enumerate()
             .map(|(index, ty)| TypeData {
                 name: &ty.name,
-                label: ty.name.replace('_', " "),
+                label: ty.display_label(),
                 definition: &ty.definition,
                 color: style_color(&ty.dot, "color")
                     .unwrap_or_else(|| PALETTE[index % PALETTE.len()].to_owned()),
@@ -295,6 +299,8 @@ fn page(graph: &KnowledgeGraph) -> Page<'_> {
                 date: &source.date,
                 publisher: &source.publisher,
                 url: source.url.as_deref(),
+                copy_date: source.copy_date.as_deref(),
+                copy_url: source.copy_url.as_deref(),
                 text: &source.text,
             })
             .collect(),
@@ -329,8 +335,12 @@ fn page(graph: &KnowledgeGraph) -> Page<'_> {
                         .iter()
                         .position(|&modality| modality == relation.modality)
                         .unwrap_or(0),
-                    negated: false,
-                    attributed_to: Vec::new(),
+                    negated: relation.negated,
+                    attributed_to: relation
+                        .attributed_to
+                        .iter()
+                        .filter_map(|id| entity_index.get(id.as_str()).copied())
+                        .collect(),
                     note: relation.note.as_deref(),
                     date: relation.date.as_deref(),
                     evidence: relation

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use super::raw::{RawDataset, RawEntity, RawRelation, RawReviewed, S};
+use super::record::Spanned;
 use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 use crate::evidence::{Located, SourceIndex, fold_quote};
 use crate::model::{
-    DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Reviewed, Schema, Source,
+    DateError, DotStyle, Entity, Evidence, Kind, Modality, PartialDate, Relation, RelationType,
+    Reviewed, Schema, Source, TextSpan,
 };
 
 /// Graphviz attributes a kind may set. Others would be dropped silently by
@@ -76,25 +78,29 @@ pub fn is_qid(qid: &str) -> bool {
     })
 }
 
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and a real calendar date.
 pub fn is_iso_date(date: &str) -> bool {
-    let parts: Vec<&str> = date.split('-').collect();
-    let number = |part: &str, width: usize| {
-        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<u32>().ok())
-            .flatten()
-    };
-    match parts.as_slice() {
-        [year] => number(year, 4).is_some(),
-        [year, month] => {
-            number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
+    PartialDate::parse(date).is_ok()
+}
+
+/// What a relation claims besides its endpoints and type: how it holds, and
+/// whose view it is. Part of a derived relation id, since the same words
+/// said as a fact and as someone's proposal are two relations.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub modality: Modality,
+    pub negated: bool,
+    pub attributed_to: &'a [&'a str],
+}
+
+impl Claim<'_> {
+    /// A plain claim: the author's own, not negated.
+    pub fn plain(modality: Modality) -> Claim<'static> {
+        Claim {
+            modality,
+            negated: false,
+            attributed_to: &[],
         }
-        [year, month, day] => {
-            number(year, 4).is_some()
-                && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
-                && number(day, 2).is_some_and(|d| (1..=31).contains(&d))
-        }
-        _ => false,
     }
 }
 
@@ -107,13 +113,29 @@ pub fn derived_relation_id(
     from: &str,
     relation_type: &str,
     to: &str,
-    modality: Modality,
+    claim: Claim<'_>,
     evidence: &[(&str, &str)],
 ) -> String {
     let mut hasher = Sha256::new();
-    for part in [from, relation_type, to, modality.as_str()] {
+    for part in [from, relation_type, to, claim.modality.as_str()] {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
+    }
+    // Hashed only when set, so that the ids of relations written before
+    // attribution and negation existed do not change.
+    if claim.negated {
+        hasher.update(b"negated\x1f");
+    }
+    if !claim.attributed_to.is_empty() {
+        let mut holders: Vec<&str> = claim.attributed_to.to_vec();
+        holders.sort_unstable();
+        holders.dedup();
+        hasher.update(b"attributed_to");
+        for holder in holders {
+            hasher.update([0x1f]);
+            hasher.update(holder.as_bytes());
+        }
+        hasher.update([0x1e]);
     }
     let mut quotes: Vec<(String, String)> = evidence
         .iter()
@@ -230,6 +252,16 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                     .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
+        if let Some(label) = &ty.label {
+            check_not_empty(label, file, "label", diagnostics);
+            if label.value.contains(['\n', '\r']) {
+                diagnostics.push(
+                    Diagnostic::error("relation type label spans several lines")
+                        .at(origin(file, label), "a label is one line")
+                        .note("the label is drawn on edges and in legends"),
+                );
+            }
+        }
         for kind in ty.domain.iter().chain(&ty.range) {
             if !kind_names.contains(&kind.value.as_str()) {
                 diagnostics.push(
@@ -251,6 +283,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         ) {
             relation_types.push(RelationType {
                 name: ty.name.value.clone(),
+                label: ty.label.as_ref().map(|label| label.value.clone()),
                 definition: ty.definition.value.clone(),
                 domain: ty.domain.iter().map(|kind| kind.value.clone()).collect(),
                 range: ty.range.iter().map(|kind| kind.value.clone()).collect(),
@@ -406,25 +439,38 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         );
         check_not_empty(&source.title, file, "title", diagnostics);
         check_date(&source.date, file, diagnostics);
-        if let Some(url) = &source.url
-            && (!url.value.contains("://") || url.value.chars().any(char::is_whitespace))
-        {
-            diagnostics.push(
-                Diagnostic::error(format!("malformed url `{}`", url.value)).at(
-                    origin(file, url),
-                    "expected an absolute URL such as `https://example.org/page`",
-                ),
-            );
+        if let Some(copy_date) = &source.copy_date {
+            check_date(copy_date, file, diagnostics);
+        }
+        for url in source.url.iter().chain(&source.copy_url) {
+            check_url(url, file, diagnostics);
         }
     }
 }
 
 fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-    if !is_iso_date(&date.value) {
-        diagnostics.push(
+    match PartialDate::parse(&date.value) {
+        Ok(_) => {}
+        Err(DateError::Malformed) => diagnostics.push(
             Diagnostic::error(format!("malformed date `{}`", date.value)).at(
                 origin(file, date),
                 "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
+            ),
+        ),
+        Err(DateError::Impossible(why)) => diagnostics.push(
+            Diagnostic::error(format!("impossible date `{}`", date.value))
+                .at(origin(file, date), "not a date in the calendar")
+                .note(why),
+        ),
+    }
+}
+
+fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    if !url.value.contains("://") || url.value.chars().any(char::is_whitespace) {
+        diagnostics.push(
+            Diagnostic::error(format!("malformed url `{}`", url.value)).at(
+                origin(file, url),
+                "expected an absolute URL such as `https://example.org/page`",
             ),
         );
     }
@@ -475,7 +521,22 @@ pub fn check_relations(
     for relation in &raw.relations {
         let file = relation.file;
         let mut ok = true;
-        for endpoint in [&relation.from, &relation.to] {
+        let mut holders = HashSet::new();
+        for holder in &relation.attributed_to {
+            if !holders.insert(holder.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`{}` is listed twice in `attributed_to`",
+                        holder.value
+                    ))
+                    .at(origin(file, holder), "listed again here"),
+                );
+            }
+        }
+        for endpoint in [&relation.from, &relation.to]
+            .into_iter()
+            .chain(&relation.attributed_to)
+        {
             if !kind_of.contains_key(endpoint.value.as_str()) {
                 ok = false;
                 if !raw.entities_complete {
@@ -609,11 +670,21 @@ pub fn check_relations(
                     .iter()
                     .map(|e| (e.source.value.as_str(), e.quote.value.as_str()))
                     .collect();
+                let holders: Vec<&str> = raw
+                    .attributed_to
+                    .iter()
+                    .map(|holder| holder.value.as_str())
+                    .collect();
+                let claim = Claim {
+                    modality,
+                    negated: raw.negated,
+                    attributed_to: &holders,
+                };
                 let id = derived_relation_id(
                     &raw.from.value,
                     &raw.relation_type.value,
                     &raw.to.value,
-                    modality,
+                    claim,
                     &quotes,
                 );
                 (id, raw.head.clone())
@@ -645,6 +716,12 @@ pub fn check_relations(
             relation_type: raw.relation_type.value.clone(),
             to: raw.to.value.clone(),
             modality,
+            attributed_to: raw
+                .attributed_to
+                .iter()
+                .map(|holder| holder.value.clone())
+                .collect(),
+            negated: raw.negated,
             evidence,
             note: raw.note.as_ref().map(|n| n.value.clone()),
             date: raw.date.as_ref().map(|d| d.value.clone()),
@@ -707,16 +784,26 @@ fn locate_evidence(
     for ((source, places), found) in jobs.iter().zip(located) {
         for (&(r, e), located) in places.iter().zip(found) {
             let raw = &pending[r].raw;
-            let here = origin(raw.file, &raw.evidence[e].quote);
-            match located {
-                Located::Unique(span) => {
+            let evidence = &raw.evidence[e];
+            let here = origin(raw.file, &evidence.quote);
+            let chosen = match &evidence.occurrence {
+                Some(occurrence) => {
+                    choose_occurrence(located, occurrence, &source.id, raw.file, here)
+                }
+                None => match located {
+                    Located::Unique(span) => Ok(span),
+                    other => Err(quote_problem(other, &source.id, here, true)),
+                },
+            };
+            match chosen {
+                Ok(span) => {
                     results[r][e] = Some(Evidence {
                         source: source.id.clone(),
                         quote: source.text[span.byte_start..span.byte_end].to_owned(),
                         location: span,
                     });
                 }
-                other => diagnostics.push(quote_problem(other, &source.id, here)),
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
     }
@@ -774,7 +861,7 @@ pub fn check_reviewed(
                     reason: item.reason.value.clone(),
                     origin: item.head.clone(),
                 }),
-                other => diagnostics.push(quote_problem(other, source_id, here)),
+                other => diagnostics.push(quote_problem(other, source_id, here, false)),
             }
         }
     }
@@ -784,20 +871,86 @@ pub fn check_reviewed(
     reviewed
 }
 
-/// The diagnostic for a quote that was not found exactly once.
-fn quote_problem(located: Located, source_id: &str, here: Origin) -> Diagnostic {
+/// The place an `occurrence = N` picks among a quote's matches, or why it
+/// picks none.
+fn choose_occurrence(
+    located: Located,
+    occurrence: &Spanned<i64>,
+    source_id: &str,
+    file: FileId,
+    here: Origin,
+) -> Result<TextSpan, Diagnostic> {
+    let at = Origin::new(file, occurrence.span.clone());
     match located {
-        Located::Ambiguous(first, second) => Diagnostic::error(format!(
-            "quote found more than once in source `{source_id}`"
+        Located::Ambiguous(places) => usize::try_from(occurrence.value)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|index| places.get(index).copied())
+            .ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "`occurrence = {}` is out of range: the quote occurs {} times in source `{source_id}`",
+                    occurrence.value,
+                    places.len()
+                ))
+                .at(at, format!("expected 1 to {}", places.len()))
+                .at(here, "this quote")
+                .note(list_places(&places))
+            }),
+        Located::Unique(span) => Err(Diagnostic::error(format!(
+            "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
         ))
-        .at(
-            here,
-            "ambiguous: make the quote longer so that it is unique",
-        )
-        .note(format!(
-            "found at line {}, column {} and at line {}, column {}",
-            first.line, first.column, second.line, second.column
-        )),
+        .at(at, "remove this field")
+        .at(here, "found once")
+        .note(format!("found at line {}, column {}", span.line, span.column))),
+        other => Err(quote_problem(other, source_id, here, false)),
+    }
+}
+
+/// Every place of a quote, for a note: `line:column` each, in text order.
+fn list_places(places: &[TextSpan]) -> String {
+    const SHOWN: usize = 10;
+    let mut listed: Vec<String> = places
+        .iter()
+        .take(SHOWN)
+        .enumerate()
+        .map(|(index, span)| format!("{}: line {}, column {}", index + 1, span.line, span.column))
+        .collect();
+    if places.len() > SHOWN {
+        listed.push(format!("and {} more", places.len() - SHOWN));
+    }
+    format!("occurrences: {}", listed.join("; "))
+}
+
+/// The diagnostic for a quote that was not found exactly once. Evidence
+/// can pick one occurrence of a repeated quote, so for evidence the
+/// ambiguous case suggests the field.
+fn quote_problem(
+    located: Located,
+    source_id: &str,
+    here: Origin,
+    can_pick_occurrence: bool,
+) -> Diagnostic {
+    match located {
+        Located::Ambiguous(places) => {
+            let advice = if can_pick_occurrence {
+                "ambiguous: make the quote longer, or add `occurrence = N`"
+            } else {
+                "ambiguous: make the quote longer so that it is unique"
+            };
+            let diagnostic = Diagnostic::error(format!(
+                "quote found {} times in source `{source_id}`",
+                places.len()
+            ))
+            .at(here, advice)
+            .note(list_places(&places));
+            if can_pick_occurrence {
+                diagnostic.note(
+                    "`occurrence = 1` picks the first, `occurrence = 2` the second, and so on",
+                )
+            } else {
+                diagnostic
+            }
+        }
         Located::NotFound(closest) => {
             let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
                 .at(here, "not in the source text");
@@ -849,21 +1002,21 @@ mod tests {
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Actual,
+            Claim::plain(Modality::Actual),
             &[("s", "\u{201c}join NATO\u{201d}")],
         );
         let b = derived_relation_id(
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Actual,
+            Claim::plain(Modality::Actual),
             &[("s", "\"join  NATO\"")],
         );
         let c = derived_relation_id(
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Proposed,
+            Claim::plain(Modality::Proposed),
             &[("s", "\"join NATO\"")],
         );
         assert_eq!(a, b);

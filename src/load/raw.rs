@@ -18,6 +18,7 @@ pub struct RawKind {
 #[derive(Debug)]
 pub struct RawRelationType {
     pub name: S,
+    pub label: Option<S>,
     pub definition: S,
     pub domain: Vec<S>,
     pub range: Vec<S>,
@@ -33,6 +34,8 @@ pub struct RawSource {
     pub title: S,
     pub author: S,
     pub date: S,
+    pub copy_date: Option<S>,
+    pub copy_url: Option<S>,
     pub publisher: S,
     pub url: Option<S>,
     pub notes: Option<S>,
@@ -61,6 +64,8 @@ pub struct RawRelation {
     pub relation_type: S,
     pub to: S,
     pub modality: S,
+    pub attributed_to: Vec<S>,
+    pub negated: bool,
     pub evidence: Vec<RawEvidence>,
     pub note: Option<S>,
     pub date: Option<S>,
@@ -71,6 +76,8 @@ pub struct RawRelation {
 pub struct RawEvidence {
     pub source: S,
     pub quote: S,
+    /// Which match of a quote that occurs more than once (1-based).
+    pub occurrence: Option<Spanned<i64>>,
 }
 
 #[derive(Debug)]
@@ -183,6 +190,7 @@ pub fn read_schema(
                 record.finish(diagnostics);
             } else {
                 let name = record.required_str("name", diagnostics);
+                let label = record.optional_str("label", diagnostics);
                 let definition = record.required_str("definition", diagnostics);
                 let domain = record.str_list("domain", diagnostics);
                 let range = record.str_list("range", diagnostics);
@@ -204,6 +212,7 @@ pub fn read_schema(
                 if let (Some(name), Some(definition)) = (name, definition) {
                     raw.relation_types.push(RawRelationType {
                         name,
+                        label,
                         definition,
                         domain,
                         range,
@@ -231,6 +240,8 @@ pub fn read_source(
     let title = record.required_str("title", diagnostics);
     let author = record.required_str("author", diagnostics);
     let date = record.required_str("date", diagnostics);
+    let copy_date = record.optional_str("copy_date", diagnostics);
+    let copy_url = record.optional_str("copy_url", diagnostics);
     let publisher = record.required_str("publisher", diagnostics);
     let url = record.optional_str("url", diagnostics);
     let notes = record.optional_str("notes", diagnostics);
@@ -252,6 +263,8 @@ pub fn read_source(
             title,
             author,
             date,
+            copy_date,
+            copy_url,
             publisher,
             url,
             notes,
@@ -315,6 +328,10 @@ pub fn read_relations(
             let relation_type = record.required_str("type", diagnostics);
             let to = record.required_str("to", diagnostics);
             let modality = record.required_str("modality", diagnostics);
+            let attributed_to = record.str_list("attributed_to", diagnostics);
+            let negated = record
+                .optional_bool("negated", diagnostics)
+                .unwrap_or(false);
             let note = record.optional_str("note", diagnostics);
             let date = record.optional_str("date", diagnostics);
             let head = record.head_origin();
@@ -329,8 +346,13 @@ pub fn read_relations(
                         };
                         let source = quote_record.required_str("source", diagnostics);
                         let quote = quote_record.required_str("quote", diagnostics);
+                        let occurrence = quote_record.optional_integer("occurrence", diagnostics);
                         if let (Some(source), Some(quote)) = (source, quote) {
-                            evidence.push(RawEvidence { source, quote });
+                            evidence.push(RawEvidence {
+                                source,
+                                quote,
+                                occurrence,
+                            });
                         }
                         quote_record.finish(diagnostics);
                     }
@@ -353,6 +375,8 @@ pub fn read_relations(
                     relation_type,
                     to,
                     modality,
+                    attributed_to,
+                    negated,
                     evidence,
                     note,
                     date,

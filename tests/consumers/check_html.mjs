@@ -5,15 +5,16 @@
 // modality to the counts `kg export --modality` gives, and shows every
 // curated string as text, never as markup.
 //
-// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON MODALITY SEARCH ENTITY_ID
+// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON MODALITY SEARCH ENTITY_ID [CLAIMANT CLAIMED_JSON]
 //   GRAPH_JSON     `kg export --format json` of the same data
 //   FILTERED_JSON  `kg export --format json --modality MODALITY`
 //   SEARCH         text typed into the search box, which must select ENTITY_ID
+//   CLAIMED_JSON   `kg export --format json --attributed-to CLAIMANT`
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { withBrowser } from "./browser.mjs";
 
-const [pagePath, graphPath, filteredPath, modality, searchText, expectedEntity] = process.argv.slice(2);
+const [pagePath, graphPath, filteredPath, modality, searchText, expectedEntity, claimant, claimedPath] = process.argv.slice(2);
 const graph = JSON.parse(readFileSync(graphPath, "utf8"));
 const filtered = JSON.parse(readFileSync(filteredPath, "utf8"));
 const pageUrl = pathToFileURL(pagePath).href;
@@ -114,9 +115,27 @@ await withBrowser(async (browser) => {
   check(restoredCounts.join() === [modalNodes, modalEdges].join(), `the shared address drew ${restoredCounts}, not ${modalNodes},${modalEdges}`);
   await restored.close();
 
+  // Whose voice, and negation.
+  await page.click("#kg-reset");
+  if (claimant) {
+    const claimed = JSON.parse(readFileSync(claimedPath, "utf8"));
+    const index = graph.nodes.findIndex((node) => node.id === claimant);
+    await page.select("#kg-filter-by", String(index));
+    const drawn = await counts();
+    check(drawn.join() === [claimed.nodes.length, claimed.edges.length].join(),
+      `claimed by ${claimant}: the page drew ${drawn}, kg export --attributed-to gives ${claimed.nodes.length},${claimed.edges.length}`);
+    await page.click("#kg-reset");
+  }
+  await page.click("#kg-filter-negated");
+  const affirmed = graph.edges.filter((edge) => !edge.negated);
+  const touched = new Set(affirmed.flatMap((edge) => [edge.source, edge.target]));
+  const withoutNegated = await counts();
+  const expectedWithout = graph.edges.some((edge) => edge.negated) ? [touched.size, affirmed.length] : [graph.nodes.length, graph.edges.length];
+  check(withoutNegated.join() === expectedWithout.join(), `without negated relations the page drew ${withoutNegated}, not ${expectedWithout}`);
+  await page.click("#kg-reset");
+
   // Every entity and relation, through the address: curated strings come
   // back exactly, as text.
-  await page.click("#kg-reset");
   async function visit(hash) {
     await page.evaluate((hash) => new Promise((resolve) => {
       window.addEventListener("hashchange", () => resolve(), { once: true });
@@ -139,7 +158,15 @@ await withBrowser(async (browser) => {
     const shown = await page.evaluate(() => ({
       marks: Array.from(document.querySelectorAll("#kg-panel .evidence mark"), (mark) => mark.textContent),
       note: Array.from(document.querySelectorAll("#kg-panel .facts dt")).find((dt) => dt.textContent === "Note")?.nextElementSibling.textContent ?? null,
+      voice: Array.from(document.querySelectorAll("#kg-panel .facts dt")).find((dt) => dt.textContent === "Voice")?.nextElementSibling.textContent ?? null,
+      negated: document.querySelector("#kg-panel .facts .badge.negated") !== null,
     }));
+    check(shown.negated === Boolean(edge.negated), `relation ${edge.key}: negation shown ${shown.negated}`);
+    const claimants = (edge.attributed_to ?? []).map((id) => graph.nodes.find((node) => node.id === id).label);
+    for (const label of claimants) {
+      check(shown.voice.includes(label.replace(/\s+/g, " ").trim().slice(0, 31)), `relation ${edge.key}: voice ${JSON.stringify(shown.voice)} does not name ${label}`);
+    }
+    if (!claimants.length) check(shown.voice === "the author's own", `relation ${edge.key}: voice ${JSON.stringify(shown.voice)}`);
     check(JSON.stringify(shown.marks) === JSON.stringify(edge.evidence.map((evidence) => evidence.quote)), `relation ${edge.key}: quotes ${JSON.stringify(shown.marks)}`);
     check(shown.note === (edge.note ?? null), `relation ${edge.key}: note ${JSON.stringify(shown.note)}`);
   }

@@ -94,7 +94,7 @@ fn check(script: &str, args: &[&Path]) {
 
 #[test]
 fn graphml_reads_back_in_networkx_exactly() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -106,7 +106,7 @@ fn graphml_reads_back_in_networkx_exactly() {
 
 #[test]
 fn kuzu_cypher_runs_twice_in_kuzu_with_the_same_counts_and_exact_strings() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -125,7 +125,7 @@ fn kuzu_cypher_runs_twice_in_kuzu_with_the_same_counts_and_exact_strings() {
 
 #[test]
 fn neo4j_csv_loads_into_kuzu_with_only_the_documented_changes() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -209,7 +209,7 @@ fn a_relation_type_that_clashes_with_kuzus_node_table_is_refused() {
 
 #[test]
 fn neo4j_cypher_parses_with_a_neo4j_grammar_and_decodes_to_the_exact_strings() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -242,7 +242,7 @@ fn neo4j_cypher_is_one_idempotent_statement_per_line() {
         assert!(!statement.contains("CREATE "), "{statement}");
     }
     assert!(script.contains("SET n:`Thing`;"));
-    assert!(script.contains("[r:`GRAPH` {`id`: 'node.graph.quotes.dd689ef4'}]"));
+    assert!(script.contains("[r:`GRAPH` {`id`: 'node.graph.quotes.34a57178'}]"));
     assert!(script.contains(r"`label`: 'Line one\nLine two\r\nLine three'"));
 }
 

@@ -41,7 +41,13 @@ fn export(workdir: &Workdir, data: &Path, modality: &str) {
     }
 }
 
-fn check_in_browser(data: &Path, modality: &str, search: &str, entity: &str) {
+fn check_in_browser(
+    data: &Path,
+    modality: &str,
+    search: &str,
+    entity: &str,
+    claimant: Option<&str>,
+) {
     if chromium().is_none() {
         return;
     }
@@ -49,17 +55,36 @@ fn check_in_browser(data: &Path, modality: &str, search: &str, entity: &str) {
     export(&workdir, data, modality);
     let file = |name: &str| workdir.path().join(name);
     let (search, entity, modality) = (Path::new(search), Path::new(entity), Path::new(modality));
-    let output = run_node_consumer(
-        "check_html.mjs",
-        &[
-            &file("graph.html"),
-            &file("graph.json"),
-            &file("filtered.json"),
-            modality,
-            search,
-            entity,
-        ],
-    );
+    let mut args: Vec<PathBuf> = [
+        file("graph.html"),
+        file("graph.json"),
+        file("filtered.json"),
+        modality.to_owned(),
+        search.to_owned(),
+        entity.to_owned(),
+    ]
+    .into();
+    if let Some(claimant) = claimant {
+        let data = data.to_str().unwrap();
+        let output = kg_command(
+            workdir.path(),
+            &[
+                "export",
+                "--data",
+                data,
+                "--attributed-to",
+                claimant,
+                "-o",
+                "claimed.json",
+            ],
+        )
+        .output()
+        .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        args.extend([PathBuf::from(claimant), file("claimed.json")]);
+    }
+    let args: Vec<&Path> = args.iter().map(PathBuf::as_path).collect();
+    let output = run_node_consumer("check_html.mjs", &args);
     if let Some(output) = output {
         assert!(output.starts_with("ok: "), "{output}");
     }
@@ -67,7 +92,7 @@ fn check_in_browser(data: &Path, modality: &str, search: &str, entity: &str) {
 
 #[test]
 fn the_article_page_works_in_chromium() {
-    check_in_browser(&repo().join("data"), "proposed", "Moscow", "russia");
+    check_in_browser(&repo().join("data"), "proposed", "Moscow", "russia", None);
 }
 
 #[test]
@@ -77,6 +102,18 @@ fn hostile_strings_show_as_text_in_chromium() {
         "actual",
         "Zoë",
         "unicode",
+        None,
+    );
+}
+
+#[test]
+fn claims_show_their_voice_and_negation_in_chromium() {
+    check_in_browser(
+        &repo().join("tests/fixtures/claims"),
+        "proposed",
+        "the Accord",
+        "harbour-accord",
+        Some("kingdom"),
     );
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 mod build;
+mod claims;
 mod consumers;
 mod coverage;
 mod determinism;
@@ -11,7 +12,9 @@ mod exports_db;
 mod exports_rdf;
 mod html;
 mod io_errors;
+mod linear_time;
 mod query;
 mod readme;
 mod render;
+mod terminal;
 mod validate;

@@ -1,17 +1,34 @@
 //! Golden tests for validation: each case under `tests/fixtures/invalid`
 //! overlays files on the valid `base` fixture (a `remove` file lists files
 //! to delete), runs `kg validate`, and compares stderr and the exit status
-//! with `expected.stderr`.
+//! with `expected.stderr`. A case may also hold `outside/`, copied beside
+//! `data/` (for links that lead out of it), and a `fifos` file listing paths
+//! to replace with named pipes (which git cannot store).
 
 use std::path::Path;
+use std::time::Duration;
 
-use crate::common::{Workdir, assert_golden, copy_dir, fixtures, stderr, stdout};
+use crate::common::{
+    Workdir, assert_golden, copy_dir, fixtures, kg_command, output_within, stderr, stdout,
+};
 
 fn run_case(case: &Path) -> String {
     let workdir = Workdir::with_data("base");
     let overlay = case.join("data");
     if overlay.exists() {
         copy_dir(&overlay, &workdir.path().join("data"));
+    }
+    let outside = case.join("outside");
+    if outside.exists() {
+        copy_dir(&outside, workdir.path());
+    }
+    if let Ok(fifos) = std::fs::read_to_string(case.join("fifos")) {
+        for line in fifos.lines().filter(|line| !line.trim().is_empty()) {
+            let path = workdir.path().join(line.trim());
+            let _ = std::fs::remove_file(&path);
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.is_ok_and(|status| status.success()), "mkfifo {line}");
+        }
     }
     if let Ok(removals) = std::fs::read_to_string(case.join("remove")) {
         for line in removals.lines().filter(|line| !line.trim().is_empty()) {
@@ -23,7 +40,12 @@ fn run_case(case: &Path) -> String {
             }
         }
     }
-    let output = workdir.kg(&["validate"]);
+    let Some(output) = output_within(
+        kg_command(workdir.path(), &["validate"]),
+        Duration::from_secs(60),
+    ) else {
+        return "kg validate did not finish within 60 s\n".to_owned();
+    };
     assert!(
         stdout(&output).is_empty(),
         "invalid data printed to stdout: {}",
@@ -136,7 +158,7 @@ mod never_panics {
             let piece: String = chars[start..(start + length).min(chars.len())].iter().collect();
             for quote in [random, format!("{piece}{tail}"), format!("{tail}{piece}")] {
             let relations = format!(
-                "[[relation]]\nfrom = \"kingdom\"\ntype = \"could_leave\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
+                "[[relation]]\nfrom = \"kingdom\"\ntype = \"withdraws_from\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
                 serde_json::to_string(&quote).unwrap()
             );
             load_with("relations.toml", relations.as_bytes());

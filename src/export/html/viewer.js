@@ -261,7 +261,7 @@
     }
     if (!any) { minX = minY = -100; maxX = maxY = 100; }
     var w = Math.max(maxX - minX, 1), h = Math.max(maxY - minY, 1);
-    var s = Math.min((view.width - 40) / w, (view.height - 40) / h, 1.6);
+    var s = Math.min((view.width - 40) / w, (view.height - 40) / h, 2.2);
     view.scale = s > 0 ? s : 1;
     view.x = view.width / 2 - (minX + maxX) / 2 * view.scale;
     view.y = view.height / 2 - (minY + maxY) / 2 * view.scale;
@@ -843,6 +843,12 @@
     if (source.url && /^https?:\/\//i.test(source.url)) {
       cite.appendChild(document.createTextNode(" \u00b7 "));
       cite.appendChild(el("a", { href: source.url, target: "_blank", rel: "noopener noreferrer", text: "original" }));
+    }
+    if (source.copy_url && /^https?:\/\//i.test(source.copy_url)) {
+      cite.appendChild(document.createTextNode(" \u00b7 "));
+      cite.appendChild(el("a", { href: source.copy_url, target: "_blank", rel: "noopener noreferrer", text: "copy" + (source.copy_date ? " of " + source.copy_date : "") }));
+    } else if (source.copy_date) {
+      cite.appendChild(document.createTextNode(" \u00b7 copy of " + source.copy_date));
     }
     return el("figure", { class: "evidence", style: "margin:12px 0 18px" }, quote, cite);
   }
