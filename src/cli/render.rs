@@ -95,7 +95,7 @@ pub fn dot_options(
     if !matches!(engine, Engine::Dot | Engine::Sfdp) {
         // Curved edges around nodes; sfdp is left with straight lines,
         // since spline routing takes it from about a second to past the
-        // timeout on 1,500 entities (docs/performance.md).
+        // timeout on 1,500 entities (docs/engines/README.md).
         graph_attributes.push(("splines".to_owned(), "true".to_owned()));
     }
     if cluster_by_kind && engine == Engine::Dot {
