@@ -579,6 +579,32 @@ mod tests {
     }
 
     #[test]
+    fn kinds_without_a_style_get_distinct_fills_and_shapes() {
+        use crate::graph::tests::{entity, graph};
+        let entities: Vec<Entity> = (0..10)
+            .map(|index| {
+                let mut entity = entity(&format!("e{index}"));
+                entity.kind = format!("kind{index}");
+                entity
+            })
+            .collect();
+        let graph = graph(entities, Vec::new());
+        let styles: Vec<DotStyle> = (0..10)
+            .map(|index| kind_style(&graph, &format!("kind{index}")))
+            .collect();
+        let pairs: BTreeSet<(&str, &str)> = styles
+            .iter()
+            .map(|style| (style["fillcolor"].as_str(), style["shape"].as_str()))
+            .collect();
+        assert_eq!(pairs.len(), 10, "{styles:?}");
+        let fills: BTreeSet<&str> = styles[..8]
+            .iter()
+            .map(|style| style["fillcolor"].as_str())
+            .collect();
+        assert_eq!(fills.len(), 8);
+    }
+
+    #[test]
     fn wrapping_breaks_at_spaces_only() {
         assert_eq!(
             wrap("Treaty on Conventional Armed Forces in Europe", 16),

@@ -462,3 +462,64 @@ fn shell_words(line: &str) -> Vec<String> {
     }
     words
 }
+
+#[test]
+fn the_size_guard_advice_works_on_1500_entities() {
+    let Some(_) = dot() else { return };
+    let workdir = Workdir::new();
+    let data = workdir.path().join("data");
+    std::fs::create_dir_all(data.join("sources")).unwrap();
+    workdir.write(
+        "data/schema.toml",
+        "[[kind]]\nname = \"thing\"\ndescription = \"A thing\"\n\n[[relation_type]]\nname = \"mentions\"\ndefinition = \"The subject mentions the object\"\ndomain = [\"thing\"]\nrange = [\"thing\"]\n",
+    );
+    let mut entities = String::new();
+    for index in 0..1500 {
+        entities.push_str(&format!(
+            "[[entity]]\nid = \"e{index}\"\nlabel = \"Entity {index}\"\nkind = \"thing\"\n\n"
+        ));
+    }
+    workdir.write("data/entities.toml", entities);
+    let text: String = (0..3000)
+        .map(|index| format!("Sentence {index:05} is here.\n"))
+        .collect();
+    let sha256: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    };
+    workdir.write("data/sources/s.txt", &text);
+    workdir.write(
+        "data/sources/s.toml",
+        format!("id = \"s\"\ntitle = \"S\"\nauthor = \"A\"\ndate = \"2024\"\npublisher = \"P\"\ntext = \"sources/s.txt\"\nsha256 = \"{sha256}\"\n"),
+    );
+    let mut relations = String::new();
+    for index in 0..3000usize {
+        // A fixed scatter of endpoints: every entity, linked far and near.
+        let (from, to) = (index % 1500, (index * 7 + 13) % 1500);
+        relations.push_str(&format!(
+            "[[relation]]\nid = \"r{index}\"\nfrom = \"e{from}\"\ntype = \"mentions\"\nto = \"e{to}\"\nmodality = \"actual\"\n[[relation.evidence]]\nsource = \"s\"\nquote = \"Sentence {index:05} is here.\"\n\n"
+        ));
+    }
+    workdir.write("data/relations.toml", relations);
+    let refused = workdir.kg(&["render", "-o", "graph.svg"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--engine sfdp"),
+        "{}",
+        stderr(&refused)
+    );
+    // Following the advice must finish well within the default timeout.
+    for advice in [
+        &["--engine", "sfdp"][..],
+        &["--engine", "sfdp", "--no-edge-labels"][..],
+    ] {
+        let mut args = vec!["render", "-o", "graph.svg"];
+        args.extend(advice);
+        let output = workdir.kg(&args);
+        assert!(output.status.success(), "{advice:?}: {}", stderr(&output));
+        assert!(workdir.read("graph.svg").contains("<svg"));
+    }
+}
