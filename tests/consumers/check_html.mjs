@@ -5,16 +5,18 @@
 // modality to the counts `kg export --modality` gives, and shows every
 // curated string as text, never as markup.
 //
-// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON MODALITY SEARCH ENTITY_ID [CLAIMANT CLAIMED_JSON]
+// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON FOCUSED_JSON MODALITY SEARCH ENTITY_ID [CLAIMANT CLAIMED_JSON]
 //   GRAPH_JSON     `kg export --format json` of the same data
 //   FILTERED_JSON  `kg export --format json --modality MODALITY`
+//   FOCUSED_JSON   `kg export --format json --focus ENTITY_ID --depth 2`
 //   SEARCH         text typed into the search box, which must select ENTITY_ID
 //   CLAIMED_JSON   `kg export --format json --attributed-to CLAIMANT`
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { withBrowser } from "./browser.mjs";
 
-const [pagePath, graphPath, filteredPath, modality, searchText, expectedEntity, claimant, claimedPath] = process.argv.slice(2);
+const [pagePath, graphPath, filteredPath, focusedPath, modality, searchText, expectedEntity, claimant, claimedPath] = process.argv.slice(2);
+const focused = JSON.parse(readFileSync(focusedPath, "utf8"));
 const graph = JSON.parse(readFileSync(graphPath, "utf8"));
 const filtered = JSON.parse(readFileSync(filteredPath, "utf8"));
 const pageUrl = pathToFileURL(pagePath).href;
@@ -67,6 +69,20 @@ await withBrowser(async (browser) => {
   const expected = graph.nodes.find((node) => node.id === expectedEntity);
   check(selected.title === expected.label, `searching "${searchText}" showed ${JSON.stringify(selected.title)}, not ${JSON.stringify(expected.label)}`);
   check(new URLSearchParams(selected.hash.slice(1)).get("entity") === expectedEntity, `the address does not name the selection: ${selected.hash}`);
+
+  // Focus on it with the keyboard: f, then depth 2.
+  await page.focus("#kg-canvas");
+  await page.keyboard.press("f");
+  await page.keyboard.press("2");
+  const focusCounts = await counts();
+  check(focusCounts.join() === [focused.nodes.length, focused.edges.length].join(),
+    `focus on ${expectedEntity} at depth 2 drew ${focusCounts}; kg export --focus gives ${focused.nodes.length},${focused.edges.length}`);
+  const focusHash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  check(focusHash.get("focus") === expectedEntity && focusHash.get("depth") === "2", `the focus is not in the address: ${focusHash}`);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  const unfocused = await counts();
+  check(unfocused.join() === [graph.nodes.length, graph.edges.length].join(), `Escape did not leave the focus: ${unfocused}`);
 
   // Click a relation on the canvas: the first whose middle is not under an
   // entity or a nearer relation.

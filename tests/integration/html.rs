@@ -19,9 +19,10 @@ fn chromium() -> Option<PathBuf> {
     }
 }
 
-/// Writes the page, the graph's JSON and the JSON of one modality into
-/// `workdir`, from the data directory `data`.
-fn export(workdir: &Workdir, data: &Path, modality: &str) {
+/// Writes the page, the graph's JSON, the JSON of one modality and that of
+/// the neighbourhood of `focus` into `workdir`, from the data directory
+/// `data`.
+fn export(workdir: &Workdir, data: &Path, modality: &str, focus: &str) {
     let data = data.to_str().unwrap();
     for args in [
         vec!["export", "--data", data, "-o", "graph.html"],
@@ -34,6 +35,17 @@ fn export(workdir: &Workdir, data: &Path, modality: &str) {
             modality,
             "-o",
             "filtered.json",
+        ],
+        vec![
+            "export",
+            "--data",
+            data,
+            "--focus",
+            focus,
+            "--depth",
+            "2",
+            "-o",
+            "focused.json",
         ],
     ] {
         let output = kg_command(workdir.path(), &args).output().unwrap();
@@ -52,13 +64,14 @@ fn check_in_browser(
         return;
     }
     let workdir = Workdir::new();
-    export(&workdir, data, modality);
+    export(&workdir, data, modality, entity);
     let file = |name: &str| workdir.path().join(name);
     let (search, entity, modality) = (Path::new(search), Path::new(entity), Path::new(modality));
     let mut args: Vec<PathBuf> = [
         file("graph.html"),
         file("graph.json"),
         file("filtered.json"),
+        file("focused.json"),
         modality.to_owned(),
         search.to_owned(),
         entity.to_owned(),
