@@ -18,13 +18,64 @@ pub fn lint(
     coverage: &CoverageReport,
     files: &mut Files,
     text_name: impl Fn(&str) -> String,
-) -> Vec<Diagnostic> {
+) -> Linted {
     let dataset = graph.dataset();
     let mut warnings = Vec::new();
     coverage_warnings(dataset, coverage, files, text_name, &mut warnings);
     structure_warnings(graph, &mut warnings);
-    crate::diagnostic::sort(&mut warnings);
-    warnings
+    let mut linted = apply_allowances(dataset, warnings);
+    crate::diagnostic::sort(&mut linted.warnings);
+    linted
+}
+
+/// What `kg lint` found: the warnings left after `[[allow]]` entries, and
+/// how many those entries allowed.
+#[derive(Debug, Default)]
+pub struct Linted {
+    pub warnings: Vec<Diagnostic>,
+    pub allowed: usize,
+}
+
+/// Drops each warning an `[[allow]]` entry covers (same code, and the same
+/// subject if it names one), and warns about an entry that covers none: a
+/// stale allowance would hide the next real warning of its kind.
+fn apply_allowances(dataset: &Dataset, warnings: Vec<Diagnostic>) -> Linted {
+    let mut used = vec![false; dataset.allowed.len()];
+    let mut linted = Linted::default();
+    for warning in warnings {
+        let allowance = dataset.allowed.iter().position(|allowance| {
+            warning.code == Some(allowance.code.as_str())
+                && allowance
+                    .subject
+                    .as_ref()
+                    .is_none_or(|subject| warning.subject.as_ref() == Some(subject))
+        });
+        match allowance {
+            Some(index) => {
+                used[index] = true;
+                linted.allowed += 1;
+            }
+            None => linted.warnings.push(warning),
+        }
+    }
+    for (allowance, used) in dataset.allowed.iter().zip(used) {
+        if !used {
+            let scope = allowance
+                .subject
+                .as_ref()
+                .map_or_else(String::new, |subject| format!(" for `{subject}`"));
+            linted.warnings.push(
+                Diagnostic::warning(format!(
+                    "`{}` is allowed{scope}, but there is no such warning",
+                    allowance.code
+                ))
+                .code("unused-allowance")
+                .at(allowance.origin.clone(), "allows nothing")
+                .note("remove the `[[allow]]`: the warning it was for is gone"),
+            );
+        }
+    }
+    linted
 }
 
 fn coverage_warnings(
@@ -38,6 +89,8 @@ fn coverage_warnings(
         let entity = dataset.entity(id).expect("coverage lists known entities");
         warnings.push(
             Diagnostic::warning(format!("entity `{id}` is mentioned in no source"))
+.code("unmentioned-entity")
+.about(id)
                 .at(entity.origin.clone(), "no source uses its label or any alias")
                 .note("add the surface form the source uses as an alias, or check that the sources support this entity"),
         );
@@ -62,6 +115,8 @@ fn coverage_warnings(
                 "sentence mentions {} but backs no relation",
                 names.join(", ")
             ))
+.code("uncovered-sentence")
+.about(candidate.source.clone())
             .at(Origin::new(file, candidate.byte_start..candidate.byte_end), "no evidence quote overlaps this sentence")
             .note("record the relation it states, or add it to reviewed.toml as an `[[ignore]]` with a reason"),
         );
@@ -77,6 +132,8 @@ fn coverage_warnings(
                 "the evidence of `{}` mentions neither `{}` nor `{}`",
                 suspicious.relation, suspicious.from, suspicious.to
             ))
+            .code("suspicious-evidence")
+            .about(suspicious.relation.clone())
             .at(relation.origin.clone(), "suspicious evidence")
             .note(format!(
                 "quote, line {}: \"{}\"",
@@ -104,6 +161,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
         if graph.degree(&entity.id) == 0 && !holders.contains(entity.id.as_str()) {
             warnings.push(
                 Diagnostic::warning(format!("entity `{}` has no relation", entity.id))
+                    .code("isolated-entity")
+                    .about(entity.id.clone())
                     .at(entity.origin.clone(), "isolated entity"),
             );
         }
@@ -126,6 +185,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relation `{}` connects `{}` to itself",
                     relation.id, relation.from
                 ))
+                .code("self-loop")
+                .about(relation.id.clone())
                 .at(relation.origin.clone(), "self-loop"),
             );
         }
@@ -143,6 +204,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relations `{}` and `{}` state the same thing",
                     first.id, relation.id
                 ))
+                .code("duplicate-relation")
+                .about(relation.id.clone())
                 .at(
                     relation.origin.clone(),
                     "same from, type, to, modality, negation and attribution",
@@ -176,6 +239,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "symmetric `{}` is stated in both directions between `{}` and `{}`",
                     relation.relation_type, relation.from, relation.to
                 ))
+                .code("symmetric-both-ways")
+                .about(relation.id.clone())
                 .at(other.origin.clone(), "the reverse")
                 .at(relation.origin.clone(), "this one")
                 .note("a symmetric relation reads both ways: keep one"),
@@ -190,6 +255,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
         {
             warnings.push(
                 Diagnostic::warning(format!("kind `{}` is used by no entity", kind.name))
+                    .code("unused-kind")
+                    .about(kind.name.clone())
                     .at(kind.origin.clone(), "unused kind"),
             );
         }
@@ -205,6 +272,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relation type `{}` is used by no relation",
                     ty.name
                 ))
+                .code("unused-relation-type")
+                .about(ty.name.clone())
                 .at(ty.origin.clone(), "unused relation type"),
             );
         }
@@ -242,6 +311,7 @@ fn modality_in_type_names(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
                 ty.name
             ))
             .code("modality-in-type-name")
+            .about(ty.name.clone())
             .at(ty.origin.clone(), format!("`{word}` is modality"))
             .note(advice),
         );
@@ -277,6 +347,8 @@ fn alias_inside_alias(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
                             "`{form}` of `{}` contains `{found}`, an alias of `{}`",
                             entity.id, other.id
                         ))
+                        .code("alias-inside-name")
+                        .about(entity.id.clone())
                         .at(
                             entity.origin.clone(),
                             format!("in text, `{form}` is never read as `{}`", other.id),

@@ -34,7 +34,7 @@ struct Document<'a> {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let dataset = match load(&args.data.data)? {
-        Loaded::Valid(dataset, _) => dataset,
+        Loaded::Valid(dataset, _) => *dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     if let Some(source) = &args.source

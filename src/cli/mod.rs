@@ -4,13 +4,18 @@
 mod build;
 mod completions;
 mod coverage;
+mod diff;
 mod explain;
 mod export;
+mod fmt;
+mod import;
+mod init;
 mod lint;
 mod printer;
 mod query;
 mod render;
 mod selection;
+mod source;
 mod stats;
 mod validate;
 mod view;
@@ -36,7 +41,7 @@ pub enum Outcome {
     name = "kg",
     version,
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
-    after_help = "Examples:\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+    after_help = "Examples:\n  kg init my-corpus           start a new corpus that builds at once\n  kg source add ...           add a source text with its hash\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n  kg diff --git HEAD          what changed in data/ since the last commit\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -54,6 +59,11 @@ enum Command {
     Query(query::Args),
     Explain(explain::Args),
     Stats(stats::Args),
+    Diff(diff::Args),
+    Fmt(fmt::Args),
+    Import(import::Args),
+    Init(init::Args),
+    Source(source::Args),
     Completions(completions::Args),
 }
 
@@ -76,6 +86,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Query(args) => query::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Stats(args) => stats::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Source(args) => source::run(args),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -98,5 +98,6 @@ pub fn hostile_graph() -> KnowledgeGraph {
             },
         ],
         reviewed: Vec::new(),
+        allowed: Vec::new(),
     })
 }

@@ -128,6 +128,7 @@ impl KnowledgeGraph {
                 .cloned()
                 .collect(),
             reviewed: self.dataset.reviewed.clone(),
+            allowed: self.dataset.allowed.clone(),
         };
         KnowledgeGraph::new(dataset)
     }

@@ -10,8 +10,8 @@ use super::record::Spanned;
 use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 use crate::evidence::{Located, SourceIndex, fold_quote};
 use crate::model::{
-    DateError, DotStyle, Entity, Evidence, Kind, Modality, PartialDate, Relation, RelationType,
-    Reviewed, Schema, Source, TextSpan,
+    Allowance, DateError, DotStyle, Entity, Evidence, Kind, Modality, PartialDate, Relation,
+    RelationType, Reviewed, Schema, Source, TextSpan,
 };
 
 /// Graphviz attributes a kind may set. Others would be dropped silently by
@@ -173,6 +173,7 @@ fn style(
                     key.value,
                     did_you_mean(&key.value, allowed.iter().copied())
                 ))
+                .code("unsupported-dot-attribute")
                 .at(origin(file, key), "not allowed here")
                 .note(format!("allowed: {}", allowed.join(", "))),
             );
@@ -192,6 +193,7 @@ fn check_unique<'a>(
     if let Some(first) = seen.get(id) {
         diagnostics.push(
             Diagnostic::error(format!("duplicate {what} `{id}`"))
+                .code("duplicate-id")
                 .at(here, "defined again here")
                 .at(first.clone(), "first defined here"),
         );
@@ -206,6 +208,7 @@ fn check_not_empty(value: &S, file: FileId, what: &str, diagnostics: &mut Vec<Di
     if value.value.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(format!("empty {what}"))
+                .code("empty-value")
                 .at(origin(file, value), format!("{what} is empty")),
         );
     }
@@ -219,6 +222,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         if !is_name(&kind.name.value) {
             diagnostics.push(
                 Diagnostic::error(format!("invalid kind name `{}`", kind.name.value))
+                    .code("invalid-name")
                     .at(origin(file, &kind.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
@@ -249,6 +253,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         if !is_name(&ty.name.value) {
             diagnostics.push(
                 Diagnostic::error(format!("invalid relation type name `{}`", ty.name.value))
+                    .code("invalid-name")
                     .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
@@ -257,6 +262,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
             if label.value.contains(['\n', '\r']) {
                 diagnostics.push(
                     Diagnostic::error("relation type label spans several lines")
+                        .code("multiline-label")
                         .at(origin(file, label), "a label is one line")
                         .note("the label is drawn on edges and in legends"),
                 );
@@ -270,6 +276,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                         kind.value,
                         did_you_mean(&kind.value, kind_names.iter().copied())
                     ))
+                    .code("unknown-kind")
                     .at(origin(file, kind), "not a kind in the schema"),
                 );
             }
@@ -315,10 +322,14 @@ pub fn check_entities(
         let file = entity.file;
         let id = &entity.id.value;
         if !is_slug(id) {
-            diagnostics.push(Diagnostic::error(format!("invalid entity id `{id}`")).at(
-                origin(file, &entity.id),
-                "expected a lowercase slug such as `north-atlantic-council`",
-            ));
+            diagnostics.push(
+                Diagnostic::error(format!("invalid entity id `{id}`"))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, &entity.id),
+                        "expected a lowercase slug such as `north-atlantic-council`",
+                    ),
+            );
         }
         let unique = check_unique(
             &mut seen,
@@ -335,6 +346,7 @@ pub fn check_entities(
                     entity.kind.value,
                     did_you_mean(&entity.kind.value, kind_names.iter().copied())
                 ))
+                .code("unknown-kind")
                 .at(origin(file, &entity.kind), "not a kind in the schema"),
             );
         }
@@ -342,10 +354,12 @@ pub fn check_entities(
             && !is_qid(&qid.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value)).at(
-                    origin(file, qid),
-                    "expected `Q` followed by digits, such as `Q7184`",
-                ),
+                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value))
+                    .code("malformed-wikidata-id")
+                    .at(
+                        origin(file, qid),
+                        "expected `Q` followed by digits, such as `Q7184`",
+                    ),
             );
         }
         check_surface_forms(entity, &mut surface_forms, diagnostics);
@@ -387,7 +401,11 @@ fn check_surface_forms<'a>(
     {
         let here = origin(entity.file, form);
         if index > 0 && form.value.trim().is_empty() {
-            diagnostics.push(Diagnostic::error("empty alias").at(here, "alias is empty"));
+            diagnostics.push(
+                Diagnostic::error("empty alias")
+                    .code("empty-value")
+                    .at(here, "alias is empty"),
+            );
             continue;
         }
         let folded = fold_quote(&form.value);
@@ -400,6 +418,7 @@ fn check_surface_forms<'a>(
                     "alias `{}` is claimed by two entities, `{owner}` and `{}`",
                     form.value, entity.id.value
                 ))
+                .code("alias-claimed-twice")
                 .at(here, format!("claimed by `{}`", entity.id.value))
                 .at(first.clone(), format!("claimed by `{owner}`")),
             ),
@@ -408,6 +427,7 @@ fn check_surface_forms<'a>(
                     "`{}` is listed twice for `{}`",
                     form.value, entity.id.value
                 ))
+                .code("alias-repeated")
                 .at(here, "repeated here")
                 .at(first.clone(), "first here"),
             ),
@@ -424,10 +444,12 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         let file = source.file;
         if !is_slug(&source.id.value) {
             diagnostics.push(
-                Diagnostic::error(format!("invalid source id `{}`", source.id.value)).at(
-                    origin(file, &source.id),
-                    "expected a lowercase slug such as `kortunov-2022`",
-                ),
+                Diagnostic::error(format!("invalid source id `{}`", source.id.value))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, &source.id),
+                        "expected a lowercase slug such as `kortunov-2022`",
+                    ),
             );
         }
         check_unique(
@@ -452,13 +474,16 @@ fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
     match PartialDate::parse(&date.value) {
         Ok(_) => {}
         Err(DateError::Malformed) => diagnostics.push(
-            Diagnostic::error(format!("malformed date `{}`", date.value)).at(
-                origin(file, date),
-                "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
-            ),
+            Diagnostic::error(format!("malformed date `{}`", date.value))
+                .code("malformed-date")
+                .at(
+                    origin(file, date),
+                    "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
+                ),
         ),
         Err(DateError::Impossible(why)) => diagnostics.push(
             Diagnostic::error(format!("impossible date `{}`", date.value))
+                .code("impossible-date")
                 .at(origin(file, date), "not a date in the calendar")
                 .note(why),
         ),
@@ -468,10 +493,12 @@ fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
 fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
     if !url.value.contains("://") || url.value.chars().any(char::is_whitespace) {
         diagnostics.push(
-            Diagnostic::error(format!("malformed url `{}`", url.value)).at(
-                origin(file, url),
-                "expected an absolute URL such as `https://example.org/page`",
-            ),
+            Diagnostic::error(format!("malformed url `{}`", url.value))
+                .code("malformed-url")
+                .at(
+                    origin(file, url),
+                    "expected an absolute URL such as `https://example.org/page`",
+                ),
         );
     }
 }
@@ -529,6 +556,7 @@ pub fn check_relations(
                         "`{}` is listed twice in `attributed_to`",
                         holder.value
                     ))
+                    .code("attribution-repeated")
                     .at(origin(file, holder), "listed again here"),
                 );
             }
@@ -548,6 +576,7 @@ pub fn check_relations(
                 };
                 diagnostics.push(
                     Diagnostic::error(format!("unknown entity `{}`{suggestion}", endpoint.value))
+                        .code("unknown-entity")
                         .at(origin(file, endpoint), "no entity has this id"),
                 );
             }
@@ -563,6 +592,7 @@ pub fn check_relations(
                     relation.relation_type.value,
                     did_you_mean(&relation.relation_type.value, type_names.iter().copied())
                 ))
+                .code("unknown-relation-type")
                 .at(
                     origin(file, &relation.relation_type),
                     "not a relation type in the schema",
@@ -581,6 +611,7 @@ pub fn check_relations(
                         Modality::ALL.iter().map(|m| m.as_str())
                     )
                 ))
+                .code("unknown-modality")
                 .at(origin(file, &relation.modality), "not a modality")
                 .note("modalities: actual, historical, proposed, hypothetical, recommended"),
             );
@@ -600,6 +631,7 @@ pub fn check_relations(
                             "`{}` is of kind `{kind}`, outside the {role} of `{}`",
                             endpoint.value, ty.name
                         ))
+                        .code("domain-range-violation")
                         .at(origin(file, endpoint), format!("of kind `{kind}`"))
                         .at(ty.origin.clone(), format!("`{}` is defined here", ty.name))
                         .note(format!(
@@ -628,6 +660,7 @@ pub fn check_relations(
                             sources.iter().map(|source| source.id.as_str())
                         )
                     ))
+                    .code("unknown-source")
                     .at(origin(file, &evidence.source), "no source has this id"),
                 );
             }
@@ -639,10 +672,12 @@ pub fn check_relations(
             && !is_relation_id(&id.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("invalid relation id `{}`", id.value)).at(
-                    origin(file, id),
-                    "expected lowercase letters, digits, `.`, `_` or `-`",
-                ),
+                Diagnostic::error(format!("invalid relation id `{}`", id.value))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, id),
+                        "expected lowercase letters, digits, `.`, `_` or `-`",
+                    ),
             );
         }
         pending.push(Pending {
@@ -693,11 +728,13 @@ pub fn check_relations(
         if let Some(first) = seen.get(&id) {
             let mut diagnostic = if kind_of.contains_key(id.as_str()) {
                 Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                    .code("id-collision")
                     .at(id_origin, "this relation")
                     .at(first.clone(), "the entity")
                     .note("relation and entity ids share one namespace: every export names both")
             } else {
                 Diagnostic::error(format!("duplicate relation id `{id}`"))
+                    .code("duplicate-id")
                     .at(id_origin, "this relation")
                     .at(first.clone(), "first used here")
             };
@@ -813,6 +850,73 @@ fn locate_evidence(
         .collect()
 }
 
+/// Checks `[[allow]]` entries: a known lint, and a subject that names
+/// something in the dataset.
+pub fn check_allowances(
+    raw: &RawDataset,
+    schema: &Schema,
+    entities: &[Entity],
+    relations: &[Relation],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Allowance> {
+    let codes = || crate::diagnostic::LINTS.iter().map(|(code, _)| *code);
+    let mut allowed = Vec::new();
+    for item in &raw.allowed {
+        check_not_empty(&item.reason, item.file, "reason", diagnostics);
+        if !codes().any(|code| code == item.lint.value) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown lint `{}`{}",
+                    item.lint.value,
+                    did_you_mean(&item.lint.value, codes())
+                ))
+                .code("unknown-lint")
+                .at(origin(item.file, &item.lint), "not a lint of `kg lint`")
+                .note(format!("lints: {}", codes().collect::<Vec<_>>().join(", "))),
+            );
+            continue;
+        }
+        if let Some(subject) = &item.subject {
+            let known = entities.iter().any(|e| e.id == subject.value)
+                || relations.iter().any(|r| r.id == subject.value)
+                || schema.relation_type(&subject.value).is_some()
+                || schema.kind(&subject.value).is_some()
+                || sources.iter().any(|s| s.id == subject.value);
+            // Unknown only when every file it could name was read.
+            if !known && raw.entities_complete && raw.schema_complete && raw.sources_complete {
+                let names = entities
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .chain(relations.iter().map(|r| r.id.as_str()))
+                    .chain(schema.relation_types.iter().map(|t| t.name.as_str()))
+                    .chain(schema.kinds.iter().map(|k| k.name.as_str()))
+                    .chain(sources.iter().map(|s| s.id.as_str()));
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown subject `{}`{}",
+                        subject.value,
+                        did_you_mean(&subject.value, names)
+                    ))
+                    .code("unknown-subject")
+                    .at(
+                        origin(item.file, subject),
+                        "no entity, relation, relation type, kind or source has this id",
+                    ),
+                );
+                continue;
+            }
+        }
+        allowed.push(Allowance {
+            code: item.lint.value.clone(),
+            subject: item.subject.as_ref().map(|s| s.value.clone()),
+            reason: item.reason.value.clone(),
+            origin: item.head.clone(),
+        });
+    }
+    allowed
+}
+
 /// Locates the quotes of reviewed passages, as evidence quotes are located.
 pub fn check_reviewed(
     raw: &RawDataset,
@@ -839,6 +943,7 @@ pub fn check_reviewed(
                     "unknown source `{id}`{}",
                     did_you_mean(id, sources.iter().map(|source| source.id.as_str()))
                 ))
+                .code("unknown-source")
                 .at(origin(item.file, &item.source), "no source has this id"),
             );
         }
@@ -892,6 +997,7 @@ fn choose_occurrence(
                     occurrence.value,
                     places.len()
                 ))
+.code("occurrence-out-of-range")
                 .at(at, format!("expected 1 to {}", places.len()))
                 .at(here, "this quote")
                 .note(list_places(&places))
@@ -899,6 +1005,7 @@ fn choose_occurrence(
         Located::Unique(span) => Err(Diagnostic::error(format!(
             "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
         ))
+.code("occurrence-on-unique-quote")
         .at(at, "remove this field")
         .at(here, "found once")
         .note(format!("found at line {}, column {}", span.line, span.column))),
@@ -941,6 +1048,7 @@ fn quote_problem(
                 "quote found {} times in source `{source_id}`",
                 places.len()
             ))
+            .code("quote-ambiguous")
             .at(here, advice)
             .note(list_places(&places));
             if can_pick_occurrence {
@@ -953,6 +1061,7 @@ fn quote_problem(
         }
         Located::NotFound(closest) => {
             let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                .code("quote-not-found")
                 .at(here, "not in the source text");
             match closest {
                 Some(closest) => diagnostic.note(format!(
@@ -963,9 +1072,9 @@ fn quote_problem(
                 None => diagnostic.note("no passage of the source resembles this quote"),
             }
         }
-        Located::Empty | Located::Unique(_) => {
-            Diagnostic::error("empty quote").at(here, "quote is empty")
-        }
+        Located::Empty | Located::Unique(_) => Diagnostic::error("empty quote")
+            .code("empty-quote")
+            .at(here, "quote is empty"),
     }
 }
 

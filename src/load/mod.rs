@@ -103,6 +103,26 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
 /// both are read. Every file must be a regular file that resolves inside
 /// `data_dir` and is no larger than `limits` allow.
 pub fn load_with_limits(data_dir: &Path, limits: Limits) -> Result<(Dataset, Report), LoadError> {
+    load_inner(data_dir, limits, None)
+}
+
+/// Like [`load_with_limits`], but takes the text of source `source_id` as
+/// it is now, whatever hash its metadata records (or lacks), so that every
+/// quote from it is checked against the changed text before a new hash is
+/// recorded.
+pub fn load_with_changed_text(
+    data_dir: &Path,
+    limits: Limits,
+    source_id: &str,
+) -> Result<(Dataset, Report), LoadError> {
+    load_inner(data_dir, limits, Some(source_id))
+}
+
+fn load_inner(
+    data_dir: &Path,
+    limits: Limits,
+    changed_text: Option<&str>,
+) -> Result<(Dataset, Report), LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| LoadError::DataDir {
         path: data_dir.to_owned(),
         source,
@@ -116,6 +136,7 @@ pub fn load_with_limits(data_dir: &Path, limits: Limits) -> Result<(Dataset, Rep
         data_dir,
         root: files::resolved_root(data_dir),
         limits,
+        changed_text,
         report: Report::default(),
     };
     let dataset = loader.run();
@@ -133,6 +154,8 @@ struct Loader<'a> {
     /// under it once its own links are resolved.
     root: PathBuf,
     limits: Limits,
+    /// The source whose recorded hash is not checked.
+    changed_text: Option<&'a str>,
     report: Report,
 }
 
@@ -187,6 +210,14 @@ impl Loader<'_> {
             &mut self.report.diagnostics,
         );
         let reviewed = check::check_reviewed(&raw, &sources, &mut self.report.diagnostics);
+        let allowed = check::check_allowances(
+            &raw,
+            &schema,
+            &entities,
+            &relations,
+            &sources,
+            &mut self.report.diagnostics,
+        );
         if schema_missing || entities_missing {
             return None;
         }
@@ -196,6 +227,7 @@ impl Loader<'_> {
             entities,
             relations,
             reviewed,
+            allowed,
         };
         if self.report.errors() == 0 {
             crate::coverage::count_mentions(&mut dataset);
@@ -253,6 +285,7 @@ impl Loader<'_> {
                     "no {name} file in `{}`: expected `{name}.toml` or `{name}.json`",
                     self.data_dir.display()
                 ))
+                .code("missing-data-file")
                 .io(),
             );
         }
@@ -265,12 +298,12 @@ impl Loader<'_> {
             Ok(entries) => entries,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
             Err(error) => {
-                // code: unreadable-file
                 self.report.diagnostics.push(
                     Diagnostic::error(format!(
                         "cannot read directory `{}`: {error}",
                         self.display("sources")
                     ))
+                    .code("unreadable-directory")
                     .io(),
                 );
                 return Vec::new();
@@ -312,24 +345,24 @@ impl Loader<'_> {
             Err(refusal) => refusal,
         };
         let diagnostic = match refusal {
-            // code: file-outside-data-dir
             Refusal::Outside => Diagnostic::error(format!("{what} leads out of the data directory"))
+.code("file-outside-data-dir")
                 .note("it is a symbolic link, or lies under one, whose target is outside the data directory: every data file and source text must resolve inside it"),
-            // code: not-a-regular-file
             Refusal::NotRegular(kind) => Diagnostic::error(format!(
                 "cannot read {what}: it is {kind}, not a regular file"
             ))
+.code("not-a-regular-file")
             .io(),
-            // code: file-too-large
             Refusal::TooLarge { size, limit } => Diagnostic::error(format!(
                 "{what} is larger than the limit of {}",
                 byte_size(limit)
             ))
+.code("file-too-large")
             .note(format!(
                 "it holds at least {size} bytes; a larger limit can be set in `kgraph.toml` (see docs/data-format.md)"
             )),
-            // code: unreadable-file
-            Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}")).io(),
+            Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
+.code("unreadable-file").io(),
         };
         let diagnostic = match origin {
             Some(origin) => diagnostic.at(origin, "this file"),
@@ -348,23 +381,25 @@ impl Loader<'_> {
             self.limits.data_file_bytes,
             None,
         )?;
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let (line, column) =
-                    line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
-                self.report.diagnostics.push(Diagnostic::error(format!(
+        let text =
+            match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(error) => {
+                    let (line, column) =
+                        line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
+                    self.report.diagnostics.push(Diagnostic::error(format!(
                     "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
-                )));
-                return None;
-            }
-        };
+                ))
+.code("invalid-utf8"));
+                    return None;
+                }
+            };
         let is_blank = text.trim().is_empty();
         let file = self.report.files.add(name.clone(), text);
         if is_blank {
             self.report
                 .diagnostics
-                .push(Diagnostic::error(format!("`{name}` is empty")));
+                .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
             return None;
         }
         let text = self.report.files.get(file).expect("just added").source();
@@ -377,6 +412,7 @@ impl Loader<'_> {
                         syntax_name(syntax),
                         error.message
                     ))
+                    .code("syntax-error")
                     .at(Origin::new(file, error.span), "syntax error"),
                 );
                 None
@@ -397,6 +433,7 @@ impl Loader<'_> {
                         "source text path `{}` leaves the data directory",
                         source.text.value
                     ))
+.code("source-text-outside-data-dir")
                     .at(text_origin, "must be a relative path inside the data directory")
                     .note("write the path relative to the data directory, such as `sources/article.txt`"),
                 );
@@ -412,16 +449,32 @@ impl Loader<'_> {
             ) else {
                 continue;
             };
-            let actual: String = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            if actual != source.sha256.value.to_ascii_lowercase() {
+            let actual = text_hash(&bytes);
+            let changed = self.changed_text == Some(source.id.value.as_str());
+            let recorded = match &source.sha256 {
+                _ if changed => None,
+                Some(recorded) => Some(recorded),
+                None => {
+                    self.report.diagnostics.push(
+                        Diagnostic::error(format!("source `{}` has no `sha256`", source.id.value))
+                            .code("missing-hash")
+                            .at(at(&source.id.span), "this source has no hash of its text")
+                            .note(format!(
+                                "add this line, the SHA-256 of its text: sha256 = \"{actual}\""
+                            )),
+                    );
+                    continue;
+                }
+            };
+            if let Some(recorded) = recorded
+                && actual != recorded.value.to_ascii_lowercase()
+            {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
-                        .at(at(&source.sha256.span), "recorded hash")
+                        .code("hash-mismatch")
+                        .at(at(&recorded.span), "recorded hash")
                         .note(format!("the file's SHA-256 is {actual}"))
-                        .note("if the text changed on purpose, check every quote from it, then record the new hash"),
+                        .note(format!("if the text changed on purpose, `kg source rehash {}` checks every quote from it, then records the new hash", source.id.value)),
                 );
                 continue;
             }
@@ -431,6 +484,7 @@ impl Loader<'_> {
                     let offset = error.utf8_error().valid_up_to();
                     self.report.diagnostics.push(
                         Diagnostic::error(format!("source text `{shown}` is not valid UTF-8 (first invalid byte at offset {offset})"))
+.code("invalid-utf8")
                             .at(text_origin, "this file"),
                     );
                     continue;
@@ -456,6 +510,15 @@ impl Loader<'_> {
         sources.dedup_by(|a, b| a.id == b.id);
         sources
     }
+}
+
+/// The SHA-256 of a source text in lowercase hex, as its metadata's
+/// `sha256` records it.
+pub fn text_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// `256 MiB`, `1 GiB`, or a number of bytes when neither fits exactly.

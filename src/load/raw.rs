@@ -40,7 +40,9 @@ pub struct RawSource {
     pub url: Option<S>,
     pub notes: Option<S>,
     pub text: S,
-    pub sha256: S,
+    /// Missing in a source just added by hand: reported with the text's
+    /// hash once the text is read.
+    pub sha256: Option<S>,
     pub head: Origin,
 }
 
@@ -89,6 +91,15 @@ pub struct RawReviewed {
     pub head: Origin,
 }
 
+#[derive(Debug)]
+pub struct RawAllowance {
+    pub file: FileId,
+    pub lint: S,
+    pub subject: Option<S>,
+    pub reason: S,
+    pub head: Origin,
+}
+
 /// Everything read from the data directory's files.
 #[derive(Debug, Default)]
 pub struct RawDataset {
@@ -104,6 +115,7 @@ pub struct RawDataset {
     pub entities: Vec<RawEntity>,
     pub relations: Vec<RawRelation>,
     pub reviewed: Vec<RawReviewed>,
+    pub allowed: Vec<RawAllowance>,
 }
 
 /// A parsed file's name and text, for positions; its tree is passed beside
@@ -159,6 +171,7 @@ fn section_what(section: &str) -> &'static str {
         "entity" => "entity",
         "relation" => "relation",
         "ignore" => "reviewed passage",
+        "allow" => "lint allowance",
         _ => "table",
     }
 }
@@ -205,6 +218,7 @@ pub fn read_schema(
                             Diagnostic::error(format!(
                                 "relation type needs a non-empty `{key}`: the kinds it may connect"
                             ))
+                            .code("empty-domain-or-range")
                             .at(head.clone(), format!("no `{key}` kinds")),
                         );
                     }
@@ -246,16 +260,9 @@ pub fn read_source(
     let url = record.optional_str("url", diagnostics);
     let notes = record.optional_str("notes", diagnostics);
     let text = record.required_str("text", diagnostics);
-    let sha256 = record.required_str("sha256", diagnostics);
-    if let (
-        Some(id),
-        Some(title),
-        Some(author),
-        Some(date),
-        Some(publisher),
-        Some(text),
-        Some(sha256),
-    ) = (id, title, author, date, publisher, text, sha256)
+    let sha256 = record.optional_str("sha256", diagnostics);
+    if let (Some(id), Some(title), Some(author), Some(date), Some(publisher), Some(text)) =
+        (id, title, author, date, publisher, text)
     {
         raw.sources.push(RawSource {
             file: document.file,
@@ -361,6 +368,7 @@ pub fn read_relations(
                     Diagnostic::error(
                         "relation has no evidence: every relation needs at least one quote",
                     )
+                    .code("missing-evidence")
                     .at(head.clone(), "no `evidence`")
                     .note("add `[[relation.evidence]]` with `source` and `quote`"),
                 ),
@@ -397,9 +405,25 @@ pub fn read_reviewed(
     document.sections(
         root,
         "the reviewed file",
-        &["ignore"],
+        &["ignore", "allow"],
         diagnostics,
-        |_, mut record, diagnostics| {
+        |section, mut record, diagnostics| {
+            if section == "allow" {
+                let lint = record.required_str("lint", diagnostics);
+                let subject = record.optional_str("subject", diagnostics);
+                let reason = record.required_str("reason", diagnostics);
+                if let (Some(lint), Some(reason)) = (lint, reason) {
+                    raw.allowed.push(RawAllowance {
+                        file: document.file,
+                        lint,
+                        subject,
+                        reason,
+                        head: record.head_origin(),
+                    });
+                }
+                record.finish(diagnostics);
+                return;
+            }
             let source = record.required_str("source", diagnostics);
             let quote = record.required_str("quote", diagnostics);
             let reason = record.required_str("reason", diagnostics);

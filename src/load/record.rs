@@ -58,6 +58,7 @@ impl<'a> Record<'a> {
                         "expected {what} to be a table, found {}",
                         other.type_name()
                     ))
+                    .code("not-a-table")
                     .at(Origin::new(file, span), "not a table"),
                 );
                 None
@@ -89,10 +90,12 @@ impl<'a> Record<'a> {
 
     fn missing(&self, key: &str, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
-            Diagnostic::error(format!("{} is missing the field `{key}`", self.what)).at(
-                self.head_origin(),
-                format!("this {} has no `{key}`", self.what),
-            ),
+            Diagnostic::error(format!("{} is missing the field `{key}`", self.what))
+                .code("missing-field")
+                .at(
+                    self.head_origin(),
+                    format!("this {} has no `{key}`", self.what),
+                ),
         );
     }
 
@@ -108,6 +111,7 @@ impl<'a> Record<'a> {
                 "field `{key}` must be {expected}, found {}",
                 node.value.type_name()
             ))
+            .code("wrong-type")
             .at(
                 self.origin(node.span.clone()),
                 format!("expected {expected}"),
@@ -140,19 +144,19 @@ impl<'a> Record<'a> {
             return;
         };
         let diagnostic = if is_noncharacter(bad) {
-            // code: noncharacter
             Diagnostic::error(format!(
                 "field `{key}` contains the noncharacter U+{:04X}",
                 u32::from(bad)
             ))
+.code("noncharacter")
             .at(self.origin(span.clone()), "not allowed in curated text")
             .note("Unicode noncharacters are for a program's internal use, not for text: XML exports cannot carry U+FFFE and U+FFFF")
         } else {
-            // code: control-character
             Diagnostic::error(format!(
                 "field `{key}` contains the control character U+{:04X}",
                 u32::from(bad)
             ))
+.code("control-character")
             .at(self.origin(span.clone()), "not allowed in curated text")
             .note("only tab, line feed and carriage return are allowed: XML exports cannot carry the others")
         };
@@ -327,6 +331,7 @@ impl<'a> Record<'a> {
                         self.what,
                         did_you_mean(&field.key, self.known.iter().copied())
                     ))
+                    .code("unknown-field")
                     .at(self.origin(field.key_span.clone()), "unknown field")
                     .note(format!(
                         "{} fields: {}",

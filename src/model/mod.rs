@@ -195,6 +195,20 @@ pub struct Reviewed {
     pub origin: Origin,
 }
 
+/// A lint warning a curator has looked at and allowed, with the reason:
+/// `kg lint` no longer reports it, so `--deny-warnings` can guard a real
+/// corpus.
+#[derive(Debug, Clone)]
+pub struct Allowance {
+    /// The lint's code, such as `alias-inside-name`.
+    pub code: String,
+    /// The entity, relation, relation type, kind or source it is allowed
+    /// for; `None` allows the lint everywhere.
+    pub subject: Option<String>,
+    pub reason: String,
+    pub origin: Origin,
+}
+
 /// A validated dataset. Every list is sorted by id (reviewed passages by
 /// source and position).
 #[derive(Debug, Clone, Default)]
@@ -204,6 +218,8 @@ pub struct Dataset {
     pub entities: Vec<Entity>,
     pub relations: Vec<Relation>,
     pub reviewed: Vec<Reviewed>,
+    /// Lint warnings allowed in `reviewed.toml`, in file order.
+    pub allowed: Vec<Allowance>,
 }
 
 impl Dataset {

@@ -12,7 +12,9 @@ use crate::common::{
     Workdir, assert_golden, copy_dir, fixtures, kg_command, output_within, stderr, stdout,
 };
 
-fn run_case(case: &Path) -> String {
+/// The base fixture with a case's overlay, outside files, FIFOs and
+/// removals applied.
+fn prepare_case(case: &Path) -> Workdir {
     let workdir = Workdir::with_data("base");
     let overlay = case.join("data");
     if overlay.exists() {
@@ -40,6 +42,11 @@ fn run_case(case: &Path) -> String {
             }
         }
     }
+    workdir
+}
+
+fn run_case(case: &Path) -> String {
+    let workdir = prepare_case(case);
     let Some(output) = output_within(
         kg_command(workdir.path(), &["validate"]),
         Duration::from_secs(60),
@@ -165,4 +172,52 @@ mod never_panics {
             }
         }
     }
+}
+
+/// `kg validate --format json` on every invalid fixture: one JSON document
+/// on stdout, every diagnostic with a code and a primary span, the same
+/// exit status as the text output.
+#[test]
+fn json_diagnostics_carry_a_code_and_a_span_for_every_invalid_fixture() {
+    let root = fixtures().join("invalid");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        let workdir = prepare_case(&case);
+        let run = |args: &[&str]| {
+            output_within(kg_command(workdir.path(), args), Duration::from_secs(60))
+                .expect("kg validate finishes")
+        };
+        let text = run(&["validate"]);
+        let json = run(&["validate", "--format", "json"]);
+        assert_eq!(json.status.code(), text.status.code(), "{}", case.display());
+        let Ok(document) = serde_json::from_str::<serde_json::Value>(&stdout(&json)) else {
+            // A data directory that cannot be read at all is an I/O error
+            // before any diagnostic, reported on stderr.
+            assert_eq!(json.status.code(), Some(2), "{}", case.display());
+            continue;
+        };
+        assert_eq!(document["valid"], false, "{}", case.display());
+        let diagnostics = document["diagnostics"].as_array().unwrap();
+        assert!(!diagnostics.is_empty(), "{}", case.display());
+        for diagnostic in diagnostics {
+            assert!(
+                diagnostic["code"].is_string(),
+                "{}: {diagnostic}",
+                case.display()
+            );
+            if let Some(primary) = diagnostic["labels"].as_array().unwrap().first() {
+                assert!(primary["line"].as_u64().unwrap() >= 1, "{diagnostic}");
+                assert!(
+                    primary["file"].as_str().unwrap().starts_with("data"),
+                    "{diagnostic}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 25, "{checked}");
 }
