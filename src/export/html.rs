@@ -526,7 +526,10 @@ pub fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
             let ex = x[a] - x[b];
             let ey = y[a] - y[b];
             let distance = (ex * ex + ey * ey).sqrt();
-            let force = distance / k;
+            // Longer springs at hubs, so that their many neighbours get room
+            // around them instead of a crowded ring.
+            let hub = degree[a].max(degree[b]).sqrt();
+            let force = distance / (k * (1.0 + hub / 4.0));
             dx[a] -= ex * force;
             dy[a] -= ey * force;
             dx[b] += ex * force;
