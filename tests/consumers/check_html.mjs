@@ -5,17 +5,25 @@
 // modality to the counts `kg export --modality` gives, and shows every
 // curated string as text, never as markup.
 //
-// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON FOCUSED_JSON MODALITY SEARCH ENTITY_ID [CLAIMANT CLAIMED_JSON]
+// usage: node check_html.mjs PAGE GRAPH_JSON FILTERED_JSON FOCUSED_JSON MODALITY SEARCH ENTITY_ID
+//                  [--claimant ID CLAIMED_JSON] [--dates SINCE UNTIL DATED_JSON]
 //   GRAPH_JSON     `kg export --format json` of the same data
 //   FILTERED_JSON  `kg export --format json --modality MODALITY`
 //   FOCUSED_JSON   `kg export --format json --focus ENTITY_ID --depth 2`
 //   SEARCH         text typed into the search box, which must select ENTITY_ID
-//   CLAIMED_JSON   `kg export --format json --attributed-to CLAIMANT`
+//   CLAIMED_JSON   `kg export --format json --attributed-to ID`
+//   DATED_JSON     `kg export --format json --since SINCE --until UNTIL`
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { withBrowser } from "./browser.mjs";
 
-const [pagePath, graphPath, filteredPath, focusedPath, modality, searchText, expectedEntity, claimant, claimedPath] = process.argv.slice(2);
+const [pagePath, graphPath, filteredPath, focusedPath, modality, searchText, expectedEntity, ...options] = process.argv.slice(2);
+const option = (name, count) => {
+  const at = options.indexOf(name);
+  return at < 0 ? null : options.slice(at + 1, at + 1 + count);
+};
+const [claimant, claimedPath] = option("--claimant", 2) ?? [];
+const dates = option("--dates", 3);
 const focused = JSON.parse(readFileSync(focusedPath, "utf8"));
 const graph = JSON.parse(readFileSync(graphPath, "utf8"));
 const filtered = JSON.parse(readFileSync(filteredPath, "utf8"));
@@ -140,6 +148,18 @@ await withBrowser(async (browser) => {
     const drawn = await counts();
     check(drawn.join() === [claimed.nodes.length, claimed.edges.length].join(),
       `claimed by ${claimant}: the page drew ${drawn}, kg export --attributed-to gives ${claimed.nodes.length},${claimed.edges.length}`);
+    await page.click("#kg-reset");
+  }
+  if (dates) {
+    const [since, until, datedPath] = dates;
+    const dated = JSON.parse(readFileSync(datedPath, "utf8"));
+    await page.type("#kg-filter-since", since);
+    await page.type("#kg-filter-until", until);
+    const drawn = await counts();
+    check(drawn.join() === [dated.nodes.length, dated.edges.length].join(),
+      `from ${since} to ${until} the page drew ${drawn}; kg export --since --until gives ${dated.nodes.length},${dated.edges.length}`);
+    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    check(hash.get("since") === since && hash.get("until") === until, `the dates are not in the address: ${hash}`);
     await page.click("#kg-reset");
   }
   await page.click("#kg-filter-negated");

@@ -59,6 +59,7 @@ fn check_in_browser(
     search: &str,
     entity: &str,
     claimant: Option<&str>,
+    dates: Option<(&str, &str)>,
 ) {
     if chromium().is_none() {
         return;
@@ -77,24 +78,30 @@ fn check_in_browser(
         entity.to_owned(),
     ]
     .into();
-    if let Some(claimant) = claimant {
-        let data = data.to_str().unwrap();
-        let output = kg_command(
-            workdir.path(),
-            &[
-                "export",
-                "--data",
-                data,
-                "--attributed-to",
-                claimant,
-                "-o",
-                "claimed.json",
-            ],
-        )
-        .output()
-        .unwrap();
+    let data = data.to_str().unwrap();
+    let export_json = |extra: &[&str], name: &str| {
+        let mut export = vec!["export", "--data", data, "-o", name];
+        export.extend(extra);
+        let output = kg_command(workdir.path(), &export).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
-        args.extend([PathBuf::from(claimant), file("claimed.json")]);
+        file(name)
+    };
+    if let Some(claimant) = claimant {
+        let claimed = export_json(&["--attributed-to", claimant], "claimed.json");
+        args.extend([
+            PathBuf::from("--claimant"),
+            PathBuf::from(claimant),
+            claimed,
+        ]);
+    }
+    if let Some((since, until)) = dates {
+        let dated = export_json(&["--since", since, "--until", until], "dated.json");
+        args.extend([
+            PathBuf::from("--dates"),
+            PathBuf::from(since),
+            PathBuf::from(until),
+            dated,
+        ]);
     }
     let args: Vec<&Path> = args.iter().map(PathBuf::as_path).collect();
     let output = run_node_consumer("check_html.mjs", &args);
@@ -105,7 +112,14 @@ fn check_in_browser(
 
 #[test]
 fn the_article_page_works_in_chromium() {
-    check_in_browser(&repo().join("data"), "proposed", "Moscow", "russia", None);
+    check_in_browser(
+        &repo().join("data"),
+        "proposed",
+        "Moscow",
+        "russia",
+        None,
+        Some(("1990", "2014-06")),
+    );
 }
 
 #[test]
@@ -115,6 +129,7 @@ fn hostile_strings_show_as_text_in_chromium() {
         "actual",
         "Zoë",
         "unicode",
+        None,
         None,
     );
 }
@@ -127,6 +142,7 @@ fn claims_show_their_voice_and_negation_in_chromium() {
         "the Accord",
         "harbour-accord",
         Some("kingdom"),
+        None,
     );
 }
 
