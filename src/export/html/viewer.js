@@ -1142,7 +1142,9 @@
     },
     centreOn: function (id) { var i = idToEntity[id]; if (i !== undefined) { centreOn(i); draw(); } }
   };
+  // The first frame with the drawing is painted before the second frame's
+  // callbacks run: only then is the page ready.
   requestAnimationFrame(function () {
-    document.documentElement.setAttribute("data-kg-ready", "");
+    requestAnimationFrame(function () { document.documentElement.setAttribute("data-kg-ready", ""); });
   });
 })();
