@@ -32,6 +32,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod render;
+pub mod snapshot;
 pub mod terminal;
 
 pub use diagnostic::{Diagnostic, Files};

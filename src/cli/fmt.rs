@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use kgraph::canonical::canonical_toml;
-use kgraph::output::{Artifact, write_atomic};
 
 use super::printer::plural;
 use super::{DataArgs, Outcome};
@@ -99,14 +98,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         )?;
         return Ok(Outcome::Failure);
     }
-    let artifacts: Vec<Artifact> = changed
+    // All files or none: a half-formatted corpus would make a noisy diff.
+    let paths: Vec<&str> = changed
         .iter()
-        .map(|(relative, _, canonical)| Artifact {
-            path: relative.clone(),
-            bytes: canonical.clone().into_bytes(),
-        })
+        .map(|(relative, _, _)| relative.as_str())
         .collect();
-    write_atomic(data, &artifacts)?;
+    kgraph::output::write_set(data, &paths, |index, out| {
+        out.write_all(changed[index].2.as_bytes())
+    })?;
     let mut stdout = std::io::stdout().lock();
     for (_, shown, _) in &changed {
         writeln!(stdout, "formatted `{shown}`")?;

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use kgraph::LoadError;
 use kgraph::import::{Records, RowProblem};
-use kgraph::output::{Artifact, write_atomic};
 
 use super::printer::plural;
 use super::{DataArgs, Outcome};
@@ -126,14 +125,10 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
     match kgraph::load(scratch.path()) {
         Ok(_) if !problems.is_empty() => refuse(&problems, &[]),
         Ok((dataset, _)) => {
-            let artifacts: Vec<Artifact> = imports
-                .iter()
-                .map(|import| Artifact {
-                    path: import.target.to_owned(),
-                    bytes: import.contents.clone().into_bytes(),
-                })
-                .collect();
-            write_atomic(data, &artifacts)?;
+            let paths: Vec<&str> = imports.iter().map(|import| import.target).collect();
+            kgraph::output::write_set(data, &paths, |index, out| {
+                out.write_all(imports[index].contents.as_bytes())
+            })?;
             let mut stdout = std::io::stdout().lock();
             for import in &imports {
                 writeln!(

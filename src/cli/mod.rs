@@ -12,6 +12,7 @@ mod import;
 mod init;
 mod lint;
 mod printer;
+mod progress;
 mod query;
 mod render;
 mod selection;
@@ -46,6 +47,12 @@ pub enum Outcome {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print the time of each phase on stderr
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Print no notes about how the data was loaded and no progress
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +83,10 @@ pub struct DataArgs {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    progress::set(progress::Verbosity {
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+    });
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),

@@ -3,12 +3,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use kgraph::KnowledgeGraph;
 use kgraph::export::{DotOptions, write_dot};
-use kgraph::output::{self, Artifact};
+use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
+use super::printer::Mentions;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -283,7 +283,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             format.name()
         );
     }
-    let graph = match args.select.load(&args.data.data)? {
+    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -297,20 +297,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         stdout.write_all(&image)?;
         stdout.flush()?;
     } else {
-        let directory = args.output.parent().map(PathBuf::from).unwrap_or_default();
-        let name = args
-            .output
-            .file_name()
-            .with_context(|| format!("`{}` is not a file path", args.output.display()))?
-            .to_string_lossy()
-            .into_owned();
-        output::write_atomic(
-            &directory,
-            &[Artifact {
-                path: name,
-                bytes: image,
-            }],
-        )?;
+        output::write_file(&args.output, |out| out.write_all(&image))?;
     }
     Ok(Outcome::Success)
 }

@@ -381,13 +381,7 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
         .context("the metadata path names a file")?
         .to_string_lossy()
         .into_owned();
-    kgraph::output::write_atomic(
-        parent,
-        &[kgraph::output::Artifact {
-            path: name,
-            bytes: updated.into_bytes(),
-        }],
-    )?;
+    kgraph::output::write_file(&parent.join(name), |out| out.write_all(updated.as_bytes()))?;
     writeln!(
         std::io::stdout().lock(),
         "recorded the new hash of `{}` in `{}`: {}, sha256 = \"{}\"",

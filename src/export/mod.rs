@@ -208,6 +208,46 @@ impl Format {
             .find_map(|(index, _)| Format::from_extension(&name[index + 1..]))
     }
 
+    /// What this format would refuse in the graph, found before a byte is
+    /// written: a stream (stdout, a pipe) cannot take back what it was
+    /// given when an export stops half-way.
+    pub fn check_representable(self, graph: &KnowledgeGraph) -> Result<(), ExportError> {
+        let labelled = matches!(
+            self,
+            Format::Cypher
+                | Format::CypherKuzu
+                | Format::Graphml
+                | Format::CsvNodes
+                | Format::CsvRelationships
+        );
+        if !labelled {
+            return Ok(());
+        }
+        let kinds: std::collections::BTreeSet<&str> =
+            graph.entities().iter().map(|e| e.kind.as_str()).collect();
+        for kind in kinds {
+            properties::node_label(kind)?;
+        }
+        let types: std::collections::BTreeSet<&str> = graph
+            .relations()
+            .iter()
+            .map(|r| r.relation_type.as_str())
+            .collect();
+        for relation_type in types {
+            let table = properties::relationship_type(relation_type)?;
+            if self == Format::CypherKuzu {
+                kuzu::check_table_name(relation_type, &table)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True if this format shows how often the sources mention each entity
+    /// ([`crate::model::Entity::mentions`]), which must then be counted.
+    pub fn shows_mentions(self) -> bool {
+        matches!(self, Format::Dot | Format::Json)
+    }
+
     /// Writes the graph in this format, with default options.
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
         match self {

@@ -9,7 +9,7 @@ const url = pathToFileURL(resolve(pagePath)).href;
 const shots = [
   ["viewer-overview.png", "", true],
   ["viewer-entity.png", "#entity=russia", false],
-  ["viewer-relation.png", "#relation=russia.could_denounce.founding-act.935c056b", false],
+  ["viewer-relation.png", "#relation=russia.operates_in.cuba.fcab0509", false],
 ];
 
 await withBrowser(async (browser) => {

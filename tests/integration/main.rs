@@ -3,6 +3,7 @@
 
 mod common;
 
+mod atomic_output;
 mod build;
 mod claims;
 mod consumers;
@@ -23,6 +24,7 @@ mod lint_allow;
 mod query;
 mod readme;
 mod render;
+mod snapshot;
 mod source;
 mod terminal;
 mod validate;
