@@ -393,10 +393,32 @@ fn a_focused_picture_marks_its_focus_and_credits_the_source() {
                 .starts_with("Source: Is There a Way Out of the Russia-NATO Talks Impasse?")),
         "{texts:?}"
     );
-    // The legend explains the colours of relation types, not only styles.
+    // The legend explains the colours of relation types, not only styles:
+    // its sample edges are labelled with type labels.
+    let colour_samples: Vec<String> = document
+        .descendants()
+        .filter(|node| {
+            node.attribute("class") == Some("edge")
+                && node.children().any(|child| {
+                    child.tag_name().name() == "title"
+                        && child
+                            .text()
+                            .is_some_and(|title| title.starts_with("_legend_color_"))
+                })
+        })
+        .map(|edge| {
+            edge.descendants()
+                .filter(|node| node.tag_name().name() == "text")
+                .filter_map(|node| node.text())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
     assert!(
-        texts.iter().any(|text| text.contains("at odds with")),
-        "{texts:?}"
+        colour_samples
+            .iter()
+            .any(|sample| sample.contains("seeks membership of")),
+        "{colour_samples:?}"
     );
 }
 
