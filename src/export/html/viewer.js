@@ -425,7 +425,7 @@
         ctx.beginPath();
         for (k = 0; k < list.length; k++) { x = R[list[k]]; arrowHead(list[k], pos[x.from], pos[x.to], 7); }
         ctx.fill();
-        if (negated) list.forEach(function (ri) { negationMark(ri, pos[R[ri].from], pos[R[ri].to]); });
+        if (negated) list.forEach(function (ri) { negationMark(ri, pos[R[ri].from], pos[R[ri].to], faded ? 0.2 : 1); });
       }
     });
     ctx.globalAlpha = 1;
@@ -442,7 +442,7 @@
       ctx.beginPath(); strokeRelation(ri, pos[r.from], pos[r.to]); ctx.stroke();
       ctx.setLineDash([]);
       ctx.beginPath(); arrowHead(ri, pos[r.from], pos[r.to], 9); ctx.fill();
-      if (r.negated) negationMark(ri, pos[r.from], pos[r.to]);
+      if (r.negated) negationMark(ri, pos[r.from], pos[r.to], 1);
     });
     // Entities as stamped images of their shape; thousands of them at a
     // glance as plain squares of their kind's colour, one fill style per
@@ -485,9 +485,11 @@
     drawLabels(pos, em);
   }
 
-  function negationMark(ri, a, b) {
+  // A red cross in the middle of a negated relation, faded with the others
+  // when something else is selected.
+  function negationMark(ri, a, b, alpha) {
     var m = midpoint(ri, a, b), s = 5;
-    ctx.save(); ctx.setLineDash([]); ctx.strokeStyle = "#b3261e"; ctx.lineWidth = 2; ctx.globalAlpha = 1;
+    ctx.save(); ctx.setLineDash([]); ctx.strokeStyle = "#b3261e"; ctx.lineWidth = 2; ctx.globalAlpha = alpha;
     ctx.beginPath();
     ctx.moveTo(m[0] - s, m[1] - s); ctx.lineTo(m[0] + s, m[1] + s);
     ctx.moveTo(m[0] - s, m[1] + s); ctx.lineTo(m[0] + s, m[1] - s);
