@@ -28,3 +28,4 @@ mod snapshot;
 mod source;
 mod terminal;
 mod validate;
+mod watch;
