@@ -10,6 +10,7 @@ mod cypher;
 mod cytoscape;
 mod dot;
 mod graphml;
+mod html;
 mod jgf;
 mod json;
 mod kuzu;
@@ -24,6 +25,7 @@ pub use cypher::{cypher_string, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, dot_quote, write_dot};
 pub use graphml::{write_graphml, xml_text};
+pub use html::{HTML_DATA_VERSION, html_text, layout, script_json, write_html};
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
 pub use kuzu::{kuzu_string, write_kuzu_cypher};
@@ -93,10 +95,12 @@ pub enum Format {
     Jgf,
     /// Cytoscape.js elements JSON.
     Cytoscape,
+    /// A self-contained interactive page with the evidence of every relation.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
@@ -108,6 +112,7 @@ impl Format {
         Format::Mermaid,
         Format::Jgf,
         Format::Cytoscape,
+        Format::Html,
     ];
 
     /// The name used on the command line.
@@ -124,6 +129,7 @@ impl Format {
             Format::Mermaid => "mermaid",
             Format::Jgf => "jgf",
             Format::Cytoscape => "cytoscape",
+            Format::Html => "html",
         }
     }
 
@@ -141,6 +147,7 @@ impl Format {
             Format::Mermaid => "graph.mmd",
             Format::Jgf => "graph.jgf.json",
             Format::Cytoscape => "graph.cytoscape.json",
+            Format::Html => "graph.html",
         }
     }
 
@@ -159,6 +166,7 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::Jgf => "jgf.json",
             Format::Cytoscape => "cytoscape.json",
+            Format::Html => "html",
         }
     }
 
@@ -175,6 +183,7 @@ impl Format {
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
+            "htm" => Some(Format::Html),
             "csv" => None,
             _ => Format::ALL
                 .into_iter()
@@ -253,6 +262,7 @@ impl Format {
             Format::Mermaid => write_mermaid(graph, out),
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),
+            Format::Html => write_html(graph, out),
         }
     }
 }
