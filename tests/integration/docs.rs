@@ -84,6 +84,10 @@ fn run(block: &Block) -> Vec<String> {
     let workdir = Workdir::new();
     copy_dir(&repo().join("data"), &workdir.path().join("data"));
     copy_dir(&repo().join("output"), &workdir.path().join("output"));
+    // A snapshot left by a local `kg build` (perhaps by a release binary,
+    // which the debug one under test does not trust) would add a note to
+    // what the docs show: the docs describe a fresh checkout.
+    let _ = std::fs::remove_dir_all(workdir.path().join("output/.kg"));
     let mut script = String::new();
     for step in &block.steps {
         script.push_str(&format!(

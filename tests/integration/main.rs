@@ -16,6 +16,7 @@ mod exports_rdf;
 mod file_schemas;
 mod fmt;
 mod fuzz;
+mod html;
 mod import;
 mod init;
 mod io_errors;

@@ -2,6 +2,7 @@
 //! per entity with its tooltip and link; the guards give clear messages.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use crate::common::{Workdir, dot, stderr};
 
@@ -257,4 +258,310 @@ fn an_unknown_focus_gets_did_you_mean_and_writes_nothing() {
         stderr(&output)
     );
     assert!(!workdir.path().join("graph.svg").exists());
+}
+
+/// `kg` run with a fake `dot` first on the `PATH`: a shell script.
+fn with_fake_dot(workdir: &Workdir, script: &str, args: &[&str]) -> std::process::Output {
+    workdir.write("bin/dot", script);
+    let fake = workdir.path().join("bin/dot");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        workdir.path().join("bin").display(),
+        std::env::var("PATH").unwrap()
+    );
+    crate::common::kg_command(workdir.path(), args)
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_graphviz_failure_is_one_line_with_what_to_try() {
+    let workdir = Workdir::with_data("base");
+    let output = with_fake_dot(
+        &workdir,
+        "#!/bin/sh\ncat >/dev/null\necho 'Error: trouble in init_rank' >&2\nfor i in $(seq 150); do echo \"\t%0 $i\" >&2; done\nexit 1\n",
+        &["render", "--cluster", "kind", "-o", "graph.svg"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    assert!(message.contains("trouble in init_rank"), "{message}");
+    assert!(
+        message.contains("try without `--cluster kind`"),
+        "{message}"
+    );
+    assert!(!workdir.path().join("graph.svg").exists());
+}
+
+#[test]
+fn the_image_format_comes_from_the_file_name() {
+    let Some(_) = dot() else { return };
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["render", "-o", "graph.png", "--width", "640"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let png = std::fs::read(workdir.path().join("graph.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    assert!((638..=642).contains(&width), "the PNG is {width} px wide");
+    let output = workdir.kg(&["render", "-o", "graph.PDF"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read(workdir.path().join("graph.PDF"))
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+}
+
+#[test]
+fn an_unknown_or_contradicting_extension_is_refused() {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["render", "-o", "graph.jpg"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot tell the image format of `graph.jpg`"),
+        "{}",
+        stderr(&output)
+    );
+    let output = workdir.kg(&["render", "--format", "pdf", "-o", "graph.png"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("names a PNG image but --format is pdf"));
+    let output = workdir.kg(&["render", "--width", "100", "-o", "graph.svg"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("apply only to PNG"));
+    assert!(!workdir.path().join("graph.jpg").exists());
+}
+
+#[test]
+fn a_binary_image_is_not_written_to_a_terminal() {
+    // `script` gives kg a terminal as stdout.
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        crate::common::missing_consumer("`script` (util-linux)");
+        return;
+    }
+    let workdir = Workdir::with_data("base");
+    let output = std::process::Command::new("/usr/bin/script")
+        .args([
+            "-qec",
+            &format!("{} render --format png", env!("CARGO_BIN_EXE_kg")),
+            "/dev/null",
+        ])
+        .current_dir(workdir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("refusing to write a binary PNG image to the terminal"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("PNG\r\n\u{1a}"),
+        "image bytes reached the terminal"
+    );
+}
+
+#[test]
+fn a_focused_picture_marks_its_focus_and_credits_the_source() {
+    let Some(_) = dot() else { return };
+    let workdir = Workdir::new();
+    let data = crate::common::repo().join("data");
+    let output = workdir.kg(&[
+        "render",
+        "--data",
+        data.to_str().unwrap(),
+        "--focus",
+        "Ukraine",
+        "--title",
+        "Ukraine & its neighbours",
+        "-o",
+        "ukraine.svg",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let svg = workdir.read("ukraine.svg");
+    let document = parse(&svg);
+    let focus = document
+        .descendants()
+        .find(|node| {
+            node.attribute("class") == Some("node")
+                && node.children().any(|child| {
+                    child.tag_name().name() == "title" && child.text() == Some("ukraine")
+                })
+        })
+        .expect("the focus is drawn");
+    assert!(
+        focus
+            .descendants()
+            .any(|node| node.attribute("stroke") == Some("#0b5cad")
+                && node.attribute("stroke-width") == Some("3")),
+        "the focus is not outlined"
+    );
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter_map(|node| {
+            (node.tag_name().name() == "text")
+                .then(|| node.text())
+                .flatten()
+        })
+        .collect();
+    assert!(texts.contains(&"Ukraine & its neighbours"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|text| text
+                .starts_with("Source: Is There a Way Out of the Russia-NATO Talks Impasse?")),
+        "{texts:?}"
+    );
+    // The legend explains the colours of relation types, not only styles:
+    // its sample edges are labelled with type labels.
+    let colour_samples: Vec<String> = document
+        .descendants()
+        .filter(|node| {
+            node.attribute("class") == Some("edge")
+                && node.children().any(|child| {
+                    child.tag_name().name() == "title"
+                        && child
+                            .text()
+                            .is_some_and(|title| title.starts_with("_legend_color_"))
+                })
+        })
+        .map(|edge| {
+            edge.descendants()
+                .filter(|node| node.tag_name().name() == "text")
+                .filter_map(|node| node.text())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert!(
+        colour_samples
+            .iter()
+            .any(|sample| sample.contains("seeks membership of")),
+        "{colour_samples:?}"
+    );
+}
+
+#[test]
+fn every_help_example_works() {
+    let Some(_) = dot() else { return };
+    let help = crate::common::kg_command(Path::new("."), &["render", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let examples: Vec<Vec<String>> = help
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("kg render "))
+        .map(|line| {
+            // The command ends where a comment starts, after two spaces.
+            let command = line.split("  ").next().unwrap();
+            shell_words(command)
+        })
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let data = crate::common::repo().join("data");
+    let workdir = Workdir::new();
+    for example in examples {
+        let mut args = vec!["render", "--data", data.to_str().unwrap()];
+        args.extend(example.iter().map(String::as_str));
+        let output = workdir.kg(&args);
+        assert!(
+            output.status.success(),
+            "kg render {}: {}",
+            example.join(" "),
+            stderr(&output)
+        );
+        let file = example
+            .iter()
+            .skip_while(|arg| *arg != "-o")
+            .nth(1)
+            .expect("each example writes a file");
+        assert!(
+            std::fs::metadata(workdir.path().join(file)).unwrap().len() > 1000,
+            "{file} is empty"
+        );
+    }
+}
+
+/// Splits a command line at spaces, keeping "double-quoted" words whole.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for character in line.chars() {
+        match character {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            other => word.push(other),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_size_guard_advice_works_on_1500_entities() {
+    let Some(_) = dot() else { return };
+    let workdir = Workdir::new();
+    let data = workdir.path().join("data");
+    std::fs::create_dir_all(data.join("sources")).unwrap();
+    workdir.write(
+        "data/schema.toml",
+        "[[kind]]\nname = \"thing\"\ndescription = \"A thing\"\n\n[[relation_type]]\nname = \"mentions\"\ndefinition = \"The subject mentions the object\"\ndomain = [\"thing\"]\nrange = [\"thing\"]\n",
+    );
+    let mut entities = String::new();
+    for index in 0..1500 {
+        entities.push_str(&format!(
+            "[[entity]]\nid = \"e{index}\"\nlabel = \"Entity {index}\"\nkind = \"thing\"\n\n"
+        ));
+    }
+    workdir.write("data/entities.toml", entities);
+    let text: String = (0..3000)
+        .map(|index| format!("Sentence {index:05} is here.\n"))
+        .collect();
+    let sha256: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    };
+    workdir.write("data/sources/s.txt", &text);
+    workdir.write(
+        "data/sources/s.toml",
+        format!("id = \"s\"\ntitle = \"S\"\nauthor = \"A\"\ndate = \"2024\"\npublisher = \"P\"\ntext = \"sources/s.txt\"\nsha256 = \"{sha256}\"\n"),
+    );
+    let mut relations = String::new();
+    for index in 0..3000usize {
+        // A fixed scatter of endpoints: every entity, linked far and near.
+        let (from, to) = (index % 1500, (index * 7 + 13) % 1500);
+        relations.push_str(&format!(
+            "[[relation]]\nid = \"r{index}\"\nfrom = \"e{from}\"\ntype = \"mentions\"\nto = \"e{to}\"\nmodality = \"actual\"\n[[relation.evidence]]\nsource = \"s\"\nquote = \"Sentence {index:05} is here.\"\n\n"
+        ));
+    }
+    workdir.write("data/relations.toml", relations);
+    let refused = workdir.kg(&["render", "-o", "graph.svg"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("--engine sfdp"),
+        "{}",
+        stderr(&refused)
+    );
+    // Following the advice must finish well within the default timeout.
+    for advice in [
+        &["--engine", "sfdp"][..],
+        &["--engine", "sfdp", "--no-edge-labels"][..],
+    ] {
+        let mut args = vec!["render", "-o", "graph.svg"];
+        args.extend(advice);
+        let output = workdir.kg(&args);
+        assert!(output.status.success(), "{advice:?}: {}", stderr(&output));
+        assert!(workdir.read("graph.svg").contains("<svg"));
+    }
 }

@@ -89,7 +89,7 @@ fn a_damaged_snapshot_is_never_used_and_check_ignores_it() {
     let check = workdir.kg(&["build", "--check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     assert!(
-        stdout(&check).starts_with("up to date: 11 files"),
+        stdout(&check).starts_with(&format!("up to date: {} files", kgraph::Format::ALL.len())),
         "{}",
         stdout(&check)
     );

@@ -30,6 +30,9 @@ pub struct DotOptions {
     /// Graph-level attributes, such as `rankdir` or `layout`, added after
     /// kgraph's defaults.
     pub graph_attributes: Vec<(String, String)>,
+    /// An entity drawn with a thick outline and bold label: the focus of a
+    /// focused view.
+    pub highlight: Option<String>,
 }
 
 impl Default for DotOptions {
@@ -41,6 +44,7 @@ impl Default for DotOptions {
             cluster_by_kind: false,
             size_by_mentions: false,
             graph_attributes: Vec::new(),
+            highlight: None,
         }
     }
 }
@@ -244,13 +248,39 @@ pub fn write_dot(
     statement.out.write_all(b"}\n")
 }
 
+/// Fill colours for kinds whose schema gives no `dot` style: light tints
+/// of the Okabe-Ito palette, told apart with colour-blindness too, each
+/// paired with its own shape so that print in grey still separates them.
+const DEFAULT_KIND_STYLES: [(&str, &str); 8] = [
+    ("#a6cde6", "box"),
+    ("#f5d899", "ellipse"),
+    ("#99d8c7", "hexagon"),
+    ("#ebc9dc", "diamond"),
+    ("#bbe1f6", "note"),
+    ("#eebf99", "parallelogram"),
+    ("#f9f4b3", "house"),
+    ("#d9d9d9", "octagon"),
+];
+
+/// A kind's `dot` style from the schema; a kind without one gets a default
+/// style by its place in the schema.
 fn kind_style(graph: &KnowledgeGraph, kind: &str) -> DotStyle {
-    graph
-        .dataset()
-        .schema
-        .kind(kind)
-        .map(|kind| kind.dot.clone())
-        .unwrap_or_default()
+    let kinds = &graph.dataset().schema.kinds;
+    let Some(index) = kinds.iter().position(|candidate| candidate.name == kind) else {
+        return DotStyle::default();
+    };
+    if !kinds[index].dot.is_empty() {
+        return kinds[index].dot.clone();
+    }
+    let count = DEFAULT_KIND_STYLES.len();
+    let (fill, _) = DEFAULT_KIND_STYLES[index % count];
+    // Past eight kinds, colours repeat with the next shape.
+    let (_, shape) = DEFAULT_KIND_STYLES[(index + index / count) % count];
+    [
+        ("fillcolor".to_owned(), fill.to_owned()),
+        ("shape".to_owned(), shape.to_owned()),
+    ]
+    .into()
 }
 
 fn write_entity(
@@ -295,6 +325,13 @@ fn write_entity(
         ]);
     }
     attributes.extend(style.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if options.highlight.as_deref() == Some(entity.id.as_str()) {
+        attributes.extend([
+            ("penwidth", "3"),
+            ("color", "#0b5cad"),
+            ("fontname", "Helvetica-Bold"),
+        ]);
+    }
     statement.write(indent, &dot_quote(&entity.id), &attributes)
 }
 
@@ -471,7 +508,59 @@ fn write_legend(graph: &KnowledgeGraph, statement: &mut Statement<'_>) -> io::Re
             ],
         )?;
     }
+    for (index, (color, names)) in type_colors(graph).iter().enumerate() {
+        let from = dot_quote(&format!("_legend_color_{index}_from"));
+        let to = dot_quote(&format!("_legend_color_{index}_to"));
+        for point in [&from, &to] {
+            statement.write(
+                "    ",
+                point,
+                &[("shape", "point"), ("width", "0.05"), ("label", "")],
+            )?;
+        }
+        let label = match names.as_slice() {
+            [a, b, c, _, ..] => format!("{a}, {b}, {c}\n\u{2026} ({} types)", names.len()),
+            _ => names.join(",\n"),
+        };
+        let tooltip = names.join(", ");
+        statement.write(
+            "    ",
+            &format!("{from} -> {to}"),
+            &[
+                ("label", label.as_str()),
+                ("tooltip", tooltip.as_str()),
+                ("color", color.as_str()),
+                ("fontcolor", color.as_str()),
+                ("penwidth", "2"),
+            ],
+        )?;
+    }
     statement.out.write_all(b"  }\n")
+}
+
+/// The colours that the schema gives the relation types drawn, each with
+/// the names of its types, in the order of the schema.
+fn type_colors(graph: &KnowledgeGraph) -> Vec<(String, Vec<String>)> {
+    let drawn: BTreeSet<&str> = graph
+        .relations()
+        .iter()
+        .map(|relation| relation.relation_type.as_str())
+        .collect();
+    let mut colors: Vec<(String, Vec<String>)> = Vec::new();
+    for ty in &graph.dataset().schema.relation_types {
+        let Some(color) = ty.dot.get("color") else {
+            continue;
+        };
+        if !drawn.contains(ty.name.as_str()) {
+            continue;
+        }
+        let name = ty.display_label();
+        match colors.iter_mut().find(|(known, _)| known == color) {
+            Some((_, names)) => names.push(name),
+            None => colors.push((color.clone(), vec![name])),
+        }
+    }
+    colors
 }
 
 /// 10 points for an entity mentioned once or never, growing with the
@@ -522,6 +611,32 @@ mod tests {
         );
         // Not XML characters: Graphviz's SVG would not be well-formed.
         assert_eq!(dot_quote("a\u{fffe}b\u{ffff}"), "\"a\u{fffd}b\u{fffd}\"");
+    }
+
+    #[test]
+    fn kinds_without_a_style_get_distinct_fills_and_shapes() {
+        use crate::graph::tests::{entity, graph};
+        let entities: Vec<Entity> = (0..10)
+            .map(|index| {
+                let mut entity = entity(&format!("e{index}"));
+                entity.kind = format!("kind{index}");
+                entity
+            })
+            .collect();
+        let graph = graph(entities, Vec::new());
+        let styles: Vec<DotStyle> = (0..10)
+            .map(|index| kind_style(&graph, &format!("kind{index}")))
+            .collect();
+        let pairs: BTreeSet<(&str, &str)> = styles
+            .iter()
+            .map(|style| (style["fillcolor"].as_str(), style["shape"].as_str()))
+            .collect();
+        assert_eq!(pairs.len(), 10, "{styles:?}");
+        let fills: BTreeSet<&str> = styles[..8]
+            .iter()
+            .map(|style| style["fillcolor"].as_str())
+            .collect();
+        assert_eq!(fills.len(), 8);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod cypher;
 mod cytoscape;
 mod dot;
 mod graphml;
+mod html;
 mod jgf;
 mod json;
 mod kuzu;
@@ -24,6 +25,7 @@ pub use cypher::write_cypher;
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, write_dot};
 pub use graphml::write_graphml;
+pub use html::{HTML_DATA_VERSION, write_html};
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
 pub use kuzu::write_kuzu_cypher;
@@ -96,11 +98,13 @@ pub enum Format {
     Jgf,
     /// Cytoscape.js elements JSON.
     Cytoscape,
+    /// A self-contained interactive page with the evidence of every relation.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order `kg build` writes them.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
@@ -112,6 +116,7 @@ impl Format {
         Format::Mermaid,
         Format::Jgf,
         Format::Cytoscape,
+        Format::Html,
     ];
 
     /// The name used on the command line.
@@ -128,6 +133,7 @@ impl Format {
             Format::Mermaid => "mermaid",
             Format::Jgf => "jgf",
             Format::Cytoscape => "cytoscape",
+            Format::Html => "html",
         }
     }
 
@@ -145,6 +151,7 @@ impl Format {
             Format::Mermaid => "graph.mmd",
             Format::Jgf => "graph.jgf.json",
             Format::Cytoscape => "graph.cytoscape.json",
+            Format::Html => "graph.html",
         }
     }
 
@@ -163,6 +170,7 @@ impl Format {
             Format::Mermaid => "mmd",
             Format::Jgf => "jgf.json",
             Format::Cytoscape => "cytoscape.json",
+            Format::Html => "html",
         }
     }
 
@@ -180,6 +188,7 @@ impl Format {
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
+            "htm" => Some(Format::Html),
             "csv" => None,
             _ => Format::ALL
                 .into_iter()
@@ -258,6 +267,7 @@ impl Format {
             Format::Mermaid => write_mermaid(graph, out),
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),
+            Format::Html => write_html(graph, out),
         }
     }
 }
