@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use kgraph::Format;
-use kgraph::export::{TurtleOptions, write_turtle};
+use kgraph::export::{CypherDialect, TurtleOptions, write_turtle};
 use kgraph::output::{self, Artifact};
 
 use super::selection::SelectArgs;
@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape (see docs/exports.md)."
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -28,6 +28,19 @@ pub struct Args {
     /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
     #[arg(long, value_name = "IRI", value_parser = parse_base_iri)]
     base_iri: Option<TurtleOptions>,
+    /// The Cypher database to write for: neo4j, memgraph or falkordb [default: neo4j, or the one the format names]
+    #[arg(long, value_name = "DATABASE", value_parser = parse_dialect)]
+    dialect: Option<CypherDialect>,
+}
+
+fn parse_dialect(name: &str) -> Result<CypherDialect, String> {
+    CypherDialect::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = CypherDialect::ALL.iter().map(|d| d.name()).collect();
+        format!(
+            "unknown Cypher dialect `{name}` (dialects: {}; Kùzu's is --format cypher-kuzu)",
+            names.join(", ")
+        )
+    })
 }
 
 fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
@@ -52,6 +65,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 args.output.display()
             )
         })?,
+    };
+    let format = match (format, args.dialect) {
+        (format, None) => format,
+        (Format::Cypher(named), Some(dialect))
+            if named == dialect || named == CypherDialect::default() =>
+        {
+            Format::Cypher(dialect)
+        }
+        (Format::Cypher(named), Some(dialect)) => anyhow::bail!(
+            "--dialect {} contradicts --format {}",
+            dialect.name(),
+            Format::Cypher(named).name()
+        ),
+        (_, Some(_)) => anyhow::bail!("--dialect applies only to --format cypher"),
     };
     if args.base_iri.is_some() && format != Format::Turtle {
         anyhow::bail!("--base-iri applies only to --format turtle");

@@ -79,7 +79,9 @@ pub fn dot_quote(text: &str) -> String {
     quoted
 }
 
-const DEFAULT_FILL: &str = "#f2f2f2";
+/// The fill of a node whose kind sets none (shared with the formats that
+/// colour nodes as the pictures do).
+pub(super) const DEFAULT_FILL: &str = "#f2f2f2";
 
 fn modality_style(modality: Modality) -> &'static str {
     match modality {

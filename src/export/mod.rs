@@ -10,20 +10,23 @@ mod cypher;
 mod cytoscape;
 mod dot;
 mod graphml;
+mod grass;
 mod jgf;
 mod json;
 mod kuzu;
 mod mermaid;
 mod neo4j_csv;
 pub mod properties;
+mod style;
 #[cfg(test)]
 mod testing;
 mod turtle;
 
-pub use cypher::{cypher_string, write_cypher};
+pub use cypher::{CypherDialect, cypher_string, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, dot_quote, write_dot};
 pub use graphml::{write_graphml, xml_text};
+pub use grass::write_grass;
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
 pub use kuzu::{kuzu_string, write_kuzu_cypher};
@@ -60,6 +63,12 @@ pub enum ExportError {
         relation_type: String,
         table: &'static str,
     },
+    /// A character that the format has no way to write in a string.
+    #[error("{format} cannot hold the character U+{:04X} in a string", u32::from(*character))]
+    UnrepresentableCharacter {
+        format: &'static str,
+        character: char,
+    },
 }
 
 impl From<ExportError> for io::Error {
@@ -77,8 +86,8 @@ pub enum Format {
     Json,
     /// GraphML for networkx, Gephi, yEd and Neo4j APOC.
     Graphml,
-    /// A Cypher script for Neo4j 5 (and Memgraph), idempotent.
-    Cypher,
+    /// An idempotent Cypher script for Neo4j 5, Memgraph or FalkorDB.
+    Cypher(CypherDialect),
     /// A Cypher script in Kùzu's dialect: DDL, then idempotent MERGEs.
     CypherKuzu,
     /// The node file for `neo4j-admin database import full`.
@@ -93,14 +102,18 @@ pub enum Format {
     Jgf,
     /// Cytoscape.js elements JSON.
     Cytoscape,
+    /// A GraSS style sheet for Neo4j Browser: nodes coloured by kind.
+    Grass,
 }
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 14] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
-        Format::Cypher,
+        Format::Cypher(CypherDialect::Neo4j),
+        Format::Cypher(CypherDialect::Memgraph),
+        Format::Cypher(CypherDialect::Falkordb),
         Format::CypherKuzu,
         Format::CsvNodes,
         Format::CsvRelationships,
@@ -108,6 +121,7 @@ impl Format {
         Format::Mermaid,
         Format::Jgf,
         Format::Cytoscape,
+        Format::Grass,
     ];
 
     /// The name used on the command line.
@@ -116,7 +130,9 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Graphml => "graphml",
-            Format::Cypher => "cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "cypher-memgraph",
+            Format::Cypher(CypherDialect::Falkordb) => "cypher-falkordb",
             Format::CypherKuzu => "cypher-kuzu",
             Format::CsvNodes => "csv-nodes",
             Format::CsvRelationships => "csv-relationships",
@@ -124,6 +140,7 @@ impl Format {
             Format::Mermaid => "mermaid",
             Format::Jgf => "jgf",
             Format::Cytoscape => "cytoscape",
+            Format::Grass => "grass",
         }
     }
 
@@ -133,7 +150,9 @@ impl Format {
             Format::Dot => "graph.dot",
             Format::Json => "graph.json",
             Format::Graphml => "graph.graphml",
-            Format::Cypher => "graph.cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "graph.cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "graph.memgraph.cypher",
+            Format::Cypher(CypherDialect::Falkordb) => "graph.falkordb.cypher",
             Format::CypherKuzu => "graph.kuzu.cypher",
             Format::CsvNodes => "nodes.csv",
             Format::CsvRelationships => "relationships.csv",
@@ -141,6 +160,7 @@ impl Format {
             Format::Mermaid => "graph.mmd",
             Format::Jgf => "graph.jgf.json",
             Format::Cytoscape => "graph.cytoscape.json",
+            Format::Grass => "graph.grass",
         }
     }
 
@@ -152,13 +172,16 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Graphml => "graphml",
-            Format::Cypher => "cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "memgraph.cypher",
+            Format::Cypher(CypherDialect::Falkordb) => "falkordb.cypher",
             Format::CypherKuzu => "kuzu.cypher",
             Format::CsvNodes | Format::CsvRelationships => "csv",
             Format::Turtle => "ttl",
             Format::Mermaid => "mmd",
             Format::Jgf => "jgf.json",
             Format::Cytoscape => "cytoscape.json",
+            Format::Grass => "grass",
         }
     }
 
@@ -171,7 +194,7 @@ impl Format {
         let extension = extension.to_ascii_lowercase();
         match extension.as_str() {
             "gv" => Some(Format::Dot),
-            "cyp" => Some(Format::Cypher),
+            "cyp" => Some(Format::Cypher(CypherDialect::Neo4j)),
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
@@ -205,7 +228,7 @@ impl Format {
             Format::Dot => write_dot(graph, &DotOptions::default(), out),
             Format::Json => write_json(graph, out),
             Format::Graphml => write_graphml(graph, out),
-            Format::Cypher => write_cypher(graph, out),
+            Format::Cypher(dialect) => write_cypher(graph, dialect, out),
             Format::CypherKuzu => write_kuzu_cypher(graph, out),
             Format::CsvNodes => write_csv_nodes(graph, out),
             Format::CsvRelationships => write_csv_relationships(graph, out),
@@ -213,6 +236,7 @@ impl Format {
             Format::Mermaid => write_mermaid(graph, out),
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),
+            Format::Grass => write_grass(graph, out),
         }
     }
 }
@@ -246,7 +270,11 @@ mod tests {
         assert_eq!(of("out/my.graph.json"), Some(Format::Json));
         assert_eq!(of("x.JGF.json"), Some(Format::Jgf));
         assert_eq!(of("x.cyjs"), Some(Format::Cytoscape));
-        assert_eq!(of("x.cypher"), Some(Format::Cypher));
+        assert_eq!(of("x.cypher"), Some(Format::Cypher(CypherDialect::Neo4j)));
+        assert_eq!(
+            of("x.falkordb.cypher"),
+            Some(Format::Cypher(CypherDialect::Falkordb))
+        );
         assert_eq!(of("x.Kuzu.cypher"), Some(Format::CypherKuzu));
         assert_eq!(of("NODES.CSV"), Some(Format::CsvNodes));
         assert_eq!(of("people.csv"), None);

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{Workdir, run_consumer, stderr, stdout};
+use crate::common::{Workdir, run_consumer, run_consumer_312, stderr, stdout};
 
 fn built(fixture: &str) -> Workdir {
     let workdir = Workdir::with_data(fixture);
@@ -266,5 +266,99 @@ fn export_picks_the_format_from_the_file_name_and_refuses_an_ambiguous_csv() {
             .contains("cannot tell the format of `people.csv` from its name: give --format"),
         "{}",
         stderr(&ambiguous)
+    );
+}
+
+/// `kg query path FROM TO --all --max-len 4 --json` saved in the workdir.
+fn all_paths(workdir: &Workdir, from: &str, to: &str) -> std::path::PathBuf {
+    let output = workdir.kg(&[
+        "query",
+        "path",
+        from,
+        to,
+        "--all",
+        "--max-len",
+        "4",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = workdir.path().join("paths.json");
+    std::fs::write(&path, &output.stdout).unwrap();
+    path
+}
+
+fn check_falkordb(script: &Path, json: &Path, paths: &Path) {
+    if let Some(report) = run_consumer_312("check_falkordb.py", &[script, json, paths]) {
+        assert!(report.starts_with("ok"), "{report}");
+    }
+}
+
+#[test]
+fn falkordb_runs_its_cypher_twice_reads_back_every_property_and_finds_kgs_paths() {
+    // Pairs joined by several paths, one of them through a relation read
+    // backwards.
+    for (fixture, from, to) in [
+        ("base", "kingdom", "republic"),
+        ("hostile", "markup", "lines"),
+    ] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        check_falkordb(
+            &output.join("graph.falkordb.cypher"),
+            &output.join("graph.json"),
+            &all_paths(&workdir, from, to),
+        );
+    }
+    // Control characters, which FalkorDB cannot escape, written as
+    // themselves.
+    let workdir = hostile_plus();
+    let script = export(&workdir, "cypher-falkordb", "graph.falkordb.cypher");
+    let json = export(&workdir, "json", "graph.json");
+    check_falkordb(&script, &json, &all_paths(&workdir, "controls", "lines"));
+}
+
+#[test]
+fn dialect_option_picks_the_cypher_database_and_refuses_other_formats() {
+    let workdir = built("base");
+    let falkordb = workdir.kg(&["export", "--format", "cypher", "--dialect", "falkordb"]);
+    assert!(falkordb.status.success(), "{}", stderr(&falkordb));
+    assert_eq!(
+        stdout(&falkordb),
+        workdir.read("output/graph.falkordb.cypher")
+    );
+    let memgraph = workdir.kg(&["export", "-o", "m.cypher", "--dialect", "memgraph"]);
+    assert!(memgraph.status.success(), "{}", stderr(&memgraph));
+    assert_eq!(
+        workdir.read("m.cypher"),
+        workdir.read("output/graph.memgraph.cypher")
+    );
+    assert!(
+        workdir
+            .read("m.cypher")
+            .contains("\nCREATE INDEX ON :`Entity`(`id`);\n")
+    );
+
+    let refused = workdir.kg(&["export", "--format", "json", "--dialect", "neo4j"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--dialect applies only to --format cypher"));
+    let contradiction = workdir.kg(&[
+        "export",
+        "--format",
+        "cypher-memgraph",
+        "--dialect",
+        "falkordb",
+    ]);
+    assert_eq!(contradiction.status.code(), Some(2));
+    assert!(
+        stderr(&contradiction).contains("--dialect falkordb contradicts --format cypher-memgraph"),
+        "{}",
+        stderr(&contradiction)
+    );
+    let unknown = workdir.kg(&["export", "--format", "cypher", "--dialect", "kuzu"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown Cypher dialect `kuzu`"),
+        "{}",
+        stderr(&unknown)
     );
 }
