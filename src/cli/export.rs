@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass (see docs/exports.md)."
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass, gexf (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]

@@ -9,6 +9,7 @@
 mod cypher;
 mod cytoscape;
 mod dot;
+mod gexf;
 mod graphml;
 mod grass;
 mod jgf;
@@ -25,6 +26,7 @@ mod turtle;
 pub use cypher::{CypherDialect, cypher_string, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, dot_quote, write_dot};
+pub use gexf::{modality_look, write_gexf};
 pub use graphml::{write_graphml, xml_text};
 pub use grass::write_grass;
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
@@ -104,10 +106,12 @@ pub enum Format {
     Cytoscape,
     /// A GraSS style sheet for Neo4j Browser: nodes coloured by kind.
     Grass,
+    /// GEXF 1.3 with the viz module, for Gephi, networkx and graphology.
+    Gexf,
 }
 
 impl Format {
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 15] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
@@ -122,6 +126,7 @@ impl Format {
         Format::Jgf,
         Format::Cytoscape,
         Format::Grass,
+        Format::Gexf,
     ];
 
     /// The name used on the command line.
@@ -141,6 +146,7 @@ impl Format {
             Format::Jgf => "jgf",
             Format::Cytoscape => "cytoscape",
             Format::Grass => "grass",
+            Format::Gexf => "gexf",
         }
     }
 
@@ -161,6 +167,7 @@ impl Format {
             Format::Jgf => "graph.jgf.json",
             Format::Cytoscape => "graph.cytoscape.json",
             Format::Grass => "graph.grass",
+            Format::Gexf => "graph.gexf",
         }
     }
 
@@ -182,6 +189,7 @@ impl Format {
             Format::Jgf => "jgf.json",
             Format::Cytoscape => "cytoscape.json",
             Format::Grass => "grass",
+            Format::Gexf => "gexf",
         }
     }
 
@@ -237,6 +245,7 @@ impl Format {
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),
             Format::Grass => write_grass(graph, out),
+            Format::Gexf => write_gexf(graph, out),
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use crate::common::{Workdir, run_consumer, run_consumer_312, stderr, stdout};
+use crate::common::{Workdir, run_consumer, run_consumer_312, run_node_consumer, stderr, stdout};
 
 fn built(fixture: &str) -> Workdir {
     let workdir = Workdir::with_data(fixture);
@@ -361,4 +361,20 @@ fn dialect_option_picks_the_cypher_database_and_refuses_other_formats() {
         "{}",
         stderr(&unknown)
     );
+}
+
+#[test]
+fn gexf_reads_back_in_networkx_and_graphology_with_its_viz() {
+    for fixture in ["base", "hostile"] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        let (gexf, json) = (output.join("graph.gexf"), output.join("graph.json"));
+        check(
+            "check_gexf.py",
+            &[&gexf, &json, &workdir.path().join("data/schema.toml")],
+        );
+        if let Some(report) = run_node_consumer("check_gexf.mjs", &[&gexf, &json]) {
+            assert!(report.starts_with("ok"), "{report}");
+        }
+    }
 }
