@@ -11,7 +11,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -71,21 +71,21 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-/// The files `kg build` produces for a graph, one per format.
+/// The files `kg build` produces for a graph: one per format, several for
+/// a directory format such as Parquet.
 pub fn artifacts(graph: &KnowledgeGraph, formats: &[Format]) -> anyhow::Result<Vec<Artifact>> {
-    formats
-        .iter()
-        .map(|&format| {
-            let mut bytes = Vec::new();
-            format
-                .write(graph, &mut bytes)
-                .with_context(|| format!("cannot write {}", format.name()))?;
-            Ok(Artifact {
-                path: format.file_name().to_owned(),
-                bytes,
-            })
-        })
-        .collect()
+    let mut artifacts = Vec::new();
+    for &format in formats {
+        let files = format
+            .files(graph)
+            .with_context(|| format!("cannot write {}", format.name()))?;
+        artifacts.extend(
+            files
+                .into_iter()
+                .map(|(path, bytes)| Artifact { path, bytes }),
+        );
+    }
+    Ok(artifacts)
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {

@@ -12,7 +12,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass, gexf (see docs/exports.md)."
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n  kg export --format parquet -o tables     tables/entities.parquet, relations, evidence, sources\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass, gexf, parquet (see docs/exports.md)."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -22,7 +22,7 @@ pub struct Args {
     /// Output format; if omitted, taken from the extension of --output
     #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<Format>,
-    /// File to write, or `-` for stdout (the default)
+    /// File to write, or `-` for stdout (the default); a directory for parquet
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     output: PathBuf,
     /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
@@ -87,6 +87,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
+    if format.is_directory() {
+        if to_stdout {
+            anyhow::bail!(
+                "`{}` writes a directory of files: give `-o DIRECTORY`",
+                format.name()
+            );
+        }
+        let artifacts: Vec<Artifact> = format
+            .files(&graph)?
+            .into_iter()
+            .map(|(path, bytes)| {
+                // Inside the directory the user named, not under the
+                // format's own directory name.
+                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+                Artifact { path: name, bytes }
+            })
+            .collect();
+        output::write_atomic(&args.output, &artifacts)?;
+        return Ok(Outcome::Success);
+    }
     let mut bytes = Vec::new();
     match &args.base_iri {
         Some(options) => write_turtle(&graph, options, &mut bytes)?,

@@ -17,6 +17,7 @@ mod json;
 mod kuzu;
 mod mermaid;
 mod neo4j_csv;
+mod parquet;
 pub mod properties;
 mod style;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use mermaid::{mermaid_label, mermaid_node_id, write_mermaid, write_mermaid_s
 pub use neo4j_csv::{
     ARRAY_DELIMITER, neutralize_formula, write_csv_nodes, write_csv_relationships,
 };
+pub use parquet::{PARQUET_TABLES, date_range, parquet_files};
 pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, iri_segment, write_turtle};
 
 use std::io;
@@ -65,6 +67,9 @@ pub enum ExportError {
         relation_type: String,
         table: &'static str,
     },
+    /// A format that writes several files was asked for one stream.
+    #[error("`{format}` writes a directory of files: give `-o DIRECTORY`")]
+    DirectoryFormat { format: &'static str },
     /// A character that the format has no way to write in a string.
     #[error("{format} cannot hold the character U+{:04X} in a string", u32::from(*character))]
     UnrepresentableCharacter {
@@ -108,10 +113,13 @@ pub enum Format {
     Grass,
     /// GEXF 1.3 with the viz module, for Gephi, networkx and graphology.
     Gexf,
+    /// Apache Parquet tables (a directory): entities, relations, evidence,
+    /// sources.
+    Parquet,
 }
 
 impl Format {
-    pub const ALL: [Format; 15] = [
+    pub const ALL: [Format; 16] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
@@ -127,6 +135,7 @@ impl Format {
         Format::Cytoscape,
         Format::Grass,
         Format::Gexf,
+        Format::Parquet,
     ];
 
     /// The name used on the command line.
@@ -147,6 +156,7 @@ impl Format {
             Format::Cytoscape => "cytoscape",
             Format::Grass => "grass",
             Format::Gexf => "gexf",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -168,6 +178,8 @@ impl Format {
             Format::Cytoscape => "graph.cytoscape.json",
             Format::Grass => "graph.grass",
             Format::Gexf => "graph.gexf",
+            // A directory: see [`Format::files`].
+            Format::Parquet => "parquet",
         }
     }
 
@@ -190,6 +202,7 @@ impl Format {
             Format::Cytoscape => "cytoscape.json",
             Format::Grass => "grass",
             Format::Gexf => "gexf",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -206,7 +219,8 @@ impl Format {
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
-            "csv" => None,
+            // Several files share these: the format must be named.
+            "csv" | "parquet" => None,
             _ => Format::ALL
                 .into_iter()
                 .find(|format| format.file_extension() == extension),
@@ -230,7 +244,33 @@ impl Format {
             .find_map(|(index, _)| Format::from_extension(&name[index + 1..]))
     }
 
-    /// Writes the graph in this format, with default options.
+    /// True for a format that writes a directory of files rather than one
+    /// file ([`Format::files`]).
+    pub fn is_directory(self) -> bool {
+        self == Format::Parquet
+    }
+
+    /// The files of this format, each with its path relative to the
+    /// output directory and its bytes: [`Format::file_name`] for a
+    /// one-file format, the files inside the directory
+    /// [`Format::file_name`] for a directory format.
+    pub fn files(self, graph: &KnowledgeGraph) -> io::Result<Vec<(String, Vec<u8>)>> {
+        match self {
+            Format::Parquet => Ok(parquet_files(graph)?
+                .into_iter()
+                .map(|(name, bytes)| (format!("{}/{name}", self.file_name()), bytes))
+                .collect()),
+            _ => {
+                let mut bytes = Vec::new();
+                self.write(graph, &mut bytes)?;
+                Ok(vec![(self.file_name().to_owned(), bytes)])
+            }
+        }
+    }
+
+    /// Writes the graph in this format, with default options. A directory
+    /// format ([`Format::is_directory`]) fails with
+    /// [`ExportError::DirectoryFormat`]: use [`Format::files`].
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
         match self {
             Format::Dot => write_dot(graph, &DotOptions::default(), out),
@@ -246,6 +286,10 @@ impl Format {
             Format::Cytoscape => write_cytoscape(graph, out),
             Format::Grass => write_grass(graph, out),
             Format::Gexf => write_gexf(graph, out),
+            Format::Parquet => Err(ExportError::DirectoryFormat {
+                format: self.name(),
+            }
+            .into()),
         }
     }
 }
@@ -262,7 +306,7 @@ mod tests {
                 Format::from_path(Path::new(format.file_name())),
                 Some(format)
             );
-            if format.file_extension() != "csv" {
+            if !matches!(format.file_extension(), "csv" | "parquet") {
                 assert_eq!(
                     Format::from_extension(format.file_extension()),
                     Some(format)

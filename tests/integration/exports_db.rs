@@ -378,3 +378,79 @@ fn gexf_reads_back_in_networkx_and_graphology_with_its_viz() {
         }
     }
 }
+
+/// `kg ARGS --json` (a query or `kg stats`) saved in the workdir as NAME.
+fn answer(workdir: &Workdir, args: &[&str], name: &str) -> std::path::PathBuf {
+    let output = workdir.kg(args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = workdir.path().join(name);
+    std::fs::write(&path, &output.stdout).unwrap();
+    path
+}
+
+#[test]
+fn parquet_reads_back_in_duckdb_and_kuzu_and_answers_kgs_neighbors() {
+    for (fixture, center) in [("base", "alliance"), ("hostile", "unicode")] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        let neighbors = answer(
+            &workdir,
+            &["query", "neighbors", center, "--json"],
+            "n.json",
+        );
+        check(
+            "check_parquet.py",
+            &[
+                &output.join("parquet"),
+                &output.join("graph.json"),
+                &neighbors,
+            ],
+        );
+    }
+    // Control characters from a source stay exact in Parquet strings.
+    let workdir = hostile_plus();
+    let tables = export(&workdir, "parquet", "tables");
+    let json = export(&workdir, "json", "graph.json");
+    let neighbors = answer(
+        &workdir,
+        &["query", "neighbors", "controls", "--json"],
+        "n.json",
+    );
+    check("check_parquet.py", &[&tables, &json, &neighbors]);
+}
+
+#[test]
+fn spark_computes_kgs_degrees_and_components_from_the_parquet_tables() {
+    let mut arguments = Vec::new();
+    let workdirs: Vec<Workdir> = ["base", "hostile"].into_iter().map(built).collect();
+    for workdir in &workdirs {
+        arguments.push(workdir.path().join("output/parquet"));
+        arguments.push(answer(workdir, &["stats", "--json"], "stats.json"));
+    }
+    let arguments: Vec<&Path> = arguments.iter().map(|path| path.as_path()).collect();
+    check("check_spark.py", &arguments);
+}
+
+#[test]
+fn parquet_needs_a_directory_and_is_written_whole() {
+    let workdir = built("base");
+    let refused = workdir.kg(&["export", "--format", "parquet"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("`parquet` writes a directory of files: give `-o DIRECTORY`"),
+        "{}",
+        stderr(&refused)
+    );
+    let written = workdir.kg(&["export", "--format", "parquet", "-o", "tables"]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    for table in kgraph::export::PARQUET_TABLES {
+        assert_eq!(
+            std::fs::read(workdir.path().join("tables").join(table)).unwrap(),
+            std::fs::read(workdir.path().join("output/parquet").join(table)).unwrap(),
+            "{table}"
+        );
+    }
+    // A `.parquet` name alone does not say which table: the format must be named.
+    let ambiguous = workdir.kg(&["export", "-o", "x.parquet"]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+}
