@@ -72,6 +72,8 @@ fn main() {
                 title: String::new(),
                 author: String::new(),
                 date: "2024".to_owned(),
+                copy_date: None,
+                copy_url: None,
                 publisher: String::new(),
                 url: None,
                 notes: None,

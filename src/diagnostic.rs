@@ -1,6 +1,7 @@
 //! Problems found in the data, with where they are, rendered like a
 //! compiler's errors: `file:line:col`, the offending line and a caret.
 
+use std::io::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
@@ -47,11 +48,57 @@ pub struct Label {
     pub message: String,
 }
 
+/// Every lint `kg lint` runs, by code, with what it finds. A lint can be
+/// allowed in `reviewed.toml` (`[[allow]]`, with a reason), for one subject
+/// or everywhere.
+pub const LINTS: [(&str, &str); 12] = [
+    (
+        "alias-inside-name",
+        "an alias of one entity inside a label or alias of another",
+    ),
+    (
+        "duplicate-relation",
+        "two relations that state the same thing",
+    ),
+    ("isolated-entity", "an entity with no relation"),
+    (
+        "modality-in-type-name",
+        "a relation type named `could_`, `should_`, `would_`, `might_`, `may_` or `not_`",
+    ),
+    ("self-loop", "a relation from an entity to itself"),
+    (
+        "suspicious-evidence",
+        "evidence that mentions neither endpoint of its relation",
+    ),
+    (
+        "symmetric-both-ways",
+        "a symmetric relation stated in both directions",
+    ),
+    (
+        "uncovered-sentence",
+        "a sentence naming two entities that backs no relation",
+    ),
+    ("unmentioned-entity", "an entity no source mentions"),
+    (
+        "unused-allowance",
+        "an `[[allow]]` in reviewed.toml that allows no warning",
+    ),
+    ("unused-kind", "a kind no entity has"),
+    ("unused-relation-type", "a relation type no relation uses"),
+];
+
 /// One problem, with the place it points at and any notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub class: Class,
+    /// A stable name, such as `modality-in-type-name`, printed in brackets
+    /// after the severity as rustc prints its lint names.
+    pub code: Option<&'static str>,
+    /// What a lint warning is about (an entity, relation, relation type,
+    /// kind or source id), so that `[[allow]]` in `reviewed.toml` can
+    /// allow it for that one thing.
+    pub subject: Option<String>,
     pub message: String,
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
@@ -62,6 +109,8 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             class: Class::Data,
+            code: None,
+            subject: None,
             message: message.into(),
             labels: Vec::new(),
             notes: Vec::new(),
@@ -73,6 +122,18 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
         }
+    }
+
+    /// Gives the diagnostic its stable name.
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
+        self
+    }
+
+    /// Says which entity, relation, type, kind or source it is about.
+    pub fn about(mut self, subject: impl Into<String>) -> Diagnostic {
+        self.subject = Some(subject.into());
+        self
     }
 
     pub fn io(mut self) -> Diagnostic {
@@ -114,7 +175,9 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Writes a diagnostic the way `kg` prints it on stderr; colours only if
-/// `out` has them (`termcolor::NoColor` for plain text).
+/// `out` has them (`termcolor::NoColor` for plain text). Control characters
+/// of the data (in a quoted line, a message or a note) are written as
+/// visible escapes ([`crate::terminal`]), never raw.
 pub fn render(
     out: &mut dyn termcolor::WriteColor,
     files: &Files,
@@ -125,8 +188,83 @@ pub fn render(
         // Quoting a megabyte-long line (minified JSON) helps nobody.
         config.display_style = term::DisplayStyle::Medium;
     }
-    term::emit_to_write_style(out, &config, files, &to_codespan(diagnostic))
-        .map_err(codespan_error_to_io)
+    let mut out = crate::terminal::SafeWriter::new(out);
+    term::emit_to_write_style(&mut out, &config, files, &to_codespan(diagnostic))
+        .map_err(codespan_error_to_io)?;
+    out.flush()
+}
+
+/// A diagnostic as data, for `--format json`: its code, message,
+/// suggestion-bearing notes and every label with file and positions, so
+/// that editors and CI annotations need not parse the terminal text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DiagnosticRecord<'a> {
+    pub severity: &'static str,
+    pub code: Option<&'static str>,
+    pub subject: Option<&'a str>,
+    pub message: &'a str,
+    pub labels: Vec<LabelRecord<'a>>,
+    pub notes: &'a [String],
+}
+
+/// One place a diagnostic points at. Lines and columns are 1-based (columns
+/// count characters); bytes are 0-based offsets into the file, end-exclusive.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LabelRecord<'a> {
+    pub file: &'a str,
+    /// The first label is where the problem is; the others give context.
+    pub primary: bool,
+    pub message: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+impl<'a> DiagnosticRecord<'a> {
+    pub fn new(files: &'a Files, diagnostic: &'a Diagnostic) -> DiagnosticRecord<'a> {
+        use codespan_reporting::files::Files as _;
+        let position = |file: FileId, byte: usize| {
+            files
+                .location(file, byte)
+                .map_or((0, 0), |at| (at.line_number, at.column_number))
+        };
+        DiagnosticRecord {
+            severity: match diagnostic.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            code: diagnostic.code,
+            subject: diagnostic.subject.as_deref(),
+            message: &diagnostic.message,
+            labels: diagnostic
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(index, label)| {
+                    let origin = &label.origin;
+                    let (line, column) = position(origin.file, origin.span.start);
+                    let (end_line, end_column) = position(origin.file, origin.span.end);
+                    LabelRecord {
+                        file: files
+                            .get(origin.file)
+                            .map_or("", |file| file.name().as_str()),
+                        primary: index == 0,
+                        message: &label.message,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        byte_start: origin.span.start,
+                        byte_end: origin.span.end,
+                    }
+                })
+                .collect(),
+            notes: &diagnostic.notes,
+        }
+    }
 }
 
 /// Lines longer than this are not quoted under a diagnostic.
@@ -173,17 +311,36 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
                 .with_message(&label.message)
         })
         .collect();
+    let base = match diagnostic.code {
+        Some(code) => base.with_code(code),
+        None => base,
+    };
     base.with_message(&diagnostic.message)
         .with_labels(labels)
         .with_notes(diagnostic.notes.clone())
 }
 
+/// Names longer than this get no suggestion: edit distance costs the
+/// product of both lengths, and a name this long is no typo.
+const LONGEST_SUGGESTED_NAME: usize = 256;
+
 /// The candidate closest to `name`, if it is close enough to be a likely
 /// typo: "did you mean" material.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
+    if length > LONGEST_SUGGESTED_NAME {
+        return None;
+    }
     let lowered = name.to_lowercase();
+    let threshold = (length / 3).max(if length >= 4 { 2 } else { 1 });
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
+        // Edit distance costs the product of both lengths, and is at least
+        // their difference: skip candidates that cannot be close enough, so
+        // that a name of 100,000 characters is not compared letter by letter.
+        if candidate.chars().count().abs_diff(length) > threshold {
+            continue;
+        }
         let distance = if candidate.to_lowercase() == lowered {
             0
         } else {
@@ -193,7 +350,6 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((distance, candidate));
         }
     }
-    let threshold = (name.chars().count() / 3).max(if name.chars().count() >= 4 { 2 } else { 1 });
     best.filter(|&(distance, _)| distance <= threshold)
         .map(|(_, candidate)| candidate)
 }

@@ -29,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod render;
+pub mod terminal;
 
 pub use diagnostic::{Diagnostic, Files};
 pub use export::Format;

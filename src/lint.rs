@@ -18,13 +18,64 @@ pub fn lint(
     coverage: &CoverageReport,
     files: &mut Files,
     text_name: impl Fn(&str) -> String,
-) -> Vec<Diagnostic> {
+) -> Linted {
     let dataset = graph.dataset();
     let mut warnings = Vec::new();
     coverage_warnings(dataset, coverage, files, text_name, &mut warnings);
     structure_warnings(graph, &mut warnings);
-    crate::diagnostic::sort(&mut warnings);
-    warnings
+    let mut linted = apply_allowances(dataset, warnings);
+    crate::diagnostic::sort(&mut linted.warnings);
+    linted
+}
+
+/// What `kg lint` found: the warnings left after `[[allow]]` entries, and
+/// how many those entries allowed.
+#[derive(Debug, Default)]
+pub struct Linted {
+    pub warnings: Vec<Diagnostic>,
+    pub allowed: usize,
+}
+
+/// Drops each warning an `[[allow]]` entry covers (same code, and the same
+/// subject if it names one), and warns about an entry that covers none: a
+/// stale allowance would hide the next real warning of its kind.
+fn apply_allowances(dataset: &Dataset, warnings: Vec<Diagnostic>) -> Linted {
+    let mut used = vec![false; dataset.allowed.len()];
+    let mut linted = Linted::default();
+    for warning in warnings {
+        let allowance = dataset.allowed.iter().position(|allowance| {
+            warning.code == Some(allowance.code.as_str())
+                && allowance
+                    .subject
+                    .as_ref()
+                    .is_none_or(|subject| warning.subject.as_ref() == Some(subject))
+        });
+        match allowance {
+            Some(index) => {
+                used[index] = true;
+                linted.allowed += 1;
+            }
+            None => linted.warnings.push(warning),
+        }
+    }
+    for (allowance, used) in dataset.allowed.iter().zip(used) {
+        if !used {
+            let scope = allowance
+                .subject
+                .as_ref()
+                .map_or_else(String::new, |subject| format!(" for `{subject}`"));
+            linted.warnings.push(
+                Diagnostic::warning(format!(
+                    "`{}` is allowed{scope}, but there is no such warning",
+                    allowance.code
+                ))
+                .code("unused-allowance")
+                .at(allowance.origin.clone(), "allows nothing")
+                .note("remove the `[[allow]]`: the warning it was for is gone"),
+            );
+        }
+    }
+    linted
 }
 
 fn coverage_warnings(
@@ -38,6 +89,8 @@ fn coverage_warnings(
         let entity = dataset.entity(id).expect("coverage lists known entities");
         warnings.push(
             Diagnostic::warning(format!("entity `{id}` is mentioned in no source"))
+.code("unmentioned-entity")
+.about(id)
                 .at(entity.origin.clone(), "no source uses its label or any alias")
                 .note("add the surface form the source uses as an alias, or check that the sources support this entity"),
         );
@@ -62,6 +115,8 @@ fn coverage_warnings(
                 "sentence mentions {} but backs no relation",
                 names.join(", ")
             ))
+.code("uncovered-sentence")
+.about(candidate.source.clone())
             .at(Origin::new(file, candidate.byte_start..candidate.byte_end), "no evidence quote overlaps this sentence")
             .note("record the relation it states, or add it to reviewed.toml as an `[[ignore]]` with a reason"),
         );
@@ -77,6 +132,8 @@ fn coverage_warnings(
                 "the evidence of `{}` mentions neither `{}` nor `{}`",
                 suspicious.relation, suspicious.from, suspicious.to
             ))
+            .code("suspicious-evidence")
+            .about(suspicious.relation.clone())
             .at(relation.origin.clone(), "suspicious evidence")
             .note(format!(
                 "quote, line {}: \"{}\"",
@@ -93,16 +150,34 @@ fn coverage_warnings(
 
 fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
     let dataset = graph.dataset();
+    // An entity whose only part is holding a view (`attributed_to`) is
+    // connected to the graph through the claims it makes.
+    let holders: std::collections::BTreeSet<&str> = dataset
+        .relations
+        .iter()
+        .flat_map(|relation| relation.attributed_to.iter().map(String::as_str))
+        .collect();
     for entity in &dataset.entities {
-        if graph.degree(&entity.id) == 0 {
+        if graph.degree(&entity.id) == 0 && !holders.contains(entity.id.as_str()) {
             warnings.push(
                 Diagnostic::warning(format!("entity `{}` has no relation", entity.id))
+                    .code("isolated-entity")
+                    .about(entity.id.clone())
                     .at(entity.origin.clone(), "isolated entity"),
             );
         }
     }
-    let mut seen: BTreeMap<(&str, &str, &str, crate::model::Modality), &crate::model::Relation> =
-        BTreeMap::new();
+    // Same endpoints, type and claim: a relation and its denial, or the
+    // author's fact and someone else's claim, are not duplicates.
+    type Claim<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        crate::model::Modality,
+        bool,
+        &'a [String],
+    );
+    let mut seen: BTreeMap<Claim<'_>, &crate::model::Relation> = BTreeMap::new();
     for relation in &dataset.relations {
         if relation.from == relation.to {
             warnings.push(
@@ -110,6 +185,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relation `{}` connects `{}` to itself",
                     relation.id, relation.from
                 ))
+                .code("self-loop")
+                .about(relation.id.clone())
                 .at(relation.origin.clone(), "self-loop"),
             );
         }
@@ -118,6 +195,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             relation.relation_type.as_str(),
             relation.to.as_str(),
             relation.modality,
+            relation.negated,
+            relation.attributed_to.as_slice(),
         );
         if let Some(first) = seen.get(&key) {
             warnings.push(
@@ -125,7 +204,12 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relations `{}` and `{}` state the same thing",
                     first.id, relation.id
                 ))
-                .at(relation.origin.clone(), "same from, type, to and modality")
+                .code("duplicate-relation")
+                .about(relation.id.clone())
+                .at(
+                    relation.origin.clone(),
+                    "same from, type, to, modality, negation and attribution",
+                )
                 .at(first.origin.clone(), "as this one")
                 .note("merge their evidence into one relation"),
             );
@@ -143,6 +227,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
             relation.relation_type.as_str(),
             relation.from.as_str(),
             relation.modality,
+            relation.negated,
+            relation.attributed_to.as_slice(),
         );
         if symmetric
             && relation.from < relation.to
@@ -153,6 +239,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "symmetric `{}` is stated in both directions between `{}` and `{}`",
                     relation.relation_type, relation.from, relation.to
                 ))
+                .code("symmetric-both-ways")
+                .about(relation.id.clone())
                 .at(other.origin.clone(), "the reverse")
                 .at(relation.origin.clone(), "this one")
                 .note("a symmetric relation reads both ways: keep one"),
@@ -167,6 +255,8 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
         {
             warnings.push(
                 Diagnostic::warning(format!("kind `{}` is used by no entity", kind.name))
+                    .code("unused-kind")
+                    .about(kind.name.clone())
                     .at(kind.origin.clone(), "unused kind"),
             );
         }
@@ -182,11 +272,50 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
                     "relation type `{}` is used by no relation",
                     ty.name
                 ))
+                .code("unused-relation-type")
+                .about(ty.name.clone())
                 .at(ty.origin.clone(), "unused relation type"),
             );
         }
     }
+    modality_in_type_names(dataset, warnings);
     alias_inside_alias(dataset, warnings);
+}
+
+/// Words that say how a relation holds, which the `modality` and `negated`
+/// fields carry: in a type name they repeat the modality (and contradict
+/// it, once the option is taken: `could_recognize` cannot say that the
+/// recognition happened).
+const MODALITY_PREFIXES: [&str; 6] = ["could_", "should_", "would_", "might_", "may_", "not_"];
+
+fn modality_in_type_names(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
+    for ty in &dataset.schema.relation_types {
+        let Some(prefix) = MODALITY_PREFIXES
+            .iter()
+            .find(|prefix| ty.name.starts_with(*prefix))
+        else {
+            continue;
+        };
+        let word = prefix.trim_end_matches('_');
+        let advice = if word == "not" {
+            "name what holds, and set `negated = true` on the relations that deny it".to_owned()
+        } else {
+            format!(
+                "name the relation with a neutral verb (`{}`), and let each relation's `modality` say `{word}`",
+                &ty.name[prefix.len()..]
+            )
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "relation type `{}` puts modality in its name",
+                ty.name
+            ))
+            .code("modality-in-type-name")
+            .about(ty.name.clone())
+            .at(ty.origin.clone(), format!("`{word}` is modality"))
+            .note(advice),
+        );
+    }
 }
 
 /// An alias of one entity found, as a whole word, inside a label or alias
@@ -218,6 +347,8 @@ fn alias_inside_alias(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
                             "`{form}` of `{}` contains `{found}`, an alias of `{}`",
                             entity.id, other.id
                         ))
+                        .code("alias-inside-name")
+                        .about(entity.id.clone())
                         .at(
                             entity.origin.clone(),
                             format!("in text, `{form}` is never read as `{}`", other.id),

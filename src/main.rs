@@ -17,12 +17,17 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::IoFailure) => ExitCode::from(2),
         Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) if cli::is_unexportable_data(&error) => {
-            eprintln!("error: {error:#}");
+            print_error(&error);
             ExitCode::from(1)
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            print_error(&error);
             ExitCode::from(2)
         }
     }
+}
+
+/// An error may quote the data (a path, a name): shown escaped, never raw.
+fn print_error(error: &anyhow::Error) {
+    eprintln!("error: {}", kgraph::terminal::safe(&format!("{error:#}")));
 }

@@ -95,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
     }
     let (dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (dataset, report),
+        Loaded::Valid(dataset, report) => (*dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     let counts = format!(

@@ -34,7 +34,7 @@ struct Document<'a> {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let dataset = match load(&args.data.data)? {
-        Loaded::Valid(dataset, _) => dataset,
+        Loaded::Valid(dataset, _) => *dataset,
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     if let Some(source) = &args.source
@@ -66,8 +66,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         ColorChoice::Never
     };
-    let mut out = StandardStream::stdout(choice);
+    // Sentences and labels come from the data: escaped, never raw.
+    let mut out = kgraph::terminal::SafeWriter::new(StandardStream::stdout(choice));
     print_text(&mut out, &dataset, &report)?;
+    out.flush()?;
     Ok(Outcome::Success)
 }
 

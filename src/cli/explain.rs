@@ -4,7 +4,7 @@ use kgraph::KnowledgeGraph;
 use kgraph::query::{Path, Step};
 
 use super::query::{PathOptions, answer_paths};
-use super::view::{arrow, clean, excerpt, location};
+use super::view::{arrow, clean, excerpt, location, standing};
 use super::{DataArgs, Outcome};
 
 /// How two entities are connected, hop by hop, with the evidence for each
@@ -79,7 +79,7 @@ fn statement(graph: &KnowledgeGraph, step: &Step) -> String {
     let mut line = format!(
         "{} ({}{date})",
         arrow(graph, relation, step.forward),
-        relation.modality
+        standing(graph, relation)
     );
     if let Some(evidence) = relation.evidence.first() {
         line.push_str(&format!(

@@ -2,13 +2,15 @@ use std::io::Write;
 
 use kgraph::{KnowledgeGraph, coverage, lint, load::display_path};
 
-use super::printer::{Loaded, load, plural, print_report};
+use super::printer::{
+    Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural, print_report,
+};
 use super::{DataArgs, Outcome};
 
 /// Warn about data that is valid but probably not what was meant
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg lint\n  kg lint --deny-warnings        exit 1 if there is any warning (for CI)\n\nWarnings: entities no source mentions, sentences mentioning two or more\nentities that back no relation, evidence that mentions neither endpoint,\nisolated entities, self-loops, duplicate relations, a symmetric relation\nstated both ways, unused kinds and relation types, and a label or alias\nthat contains another entity's name."
+    after_help = "Examples:\n  kg lint\n  kg lint --deny-warnings        exit 1 if there is any warning (for CI)\n  kg lint --format json          every warning with its code and spans\n\nA warning looked at can be allowed, with a reason, by `[[allow]]` in\nreviewed.toml (docs/diagnostics.md).\n\nWarnings: entities no source mentions, sentences mentioning two or more\nentities that back no relation, evidence that mentions neither endpoint,\nisolated entities, self-loops, duplicate relations, a symmetric relation\nstated both ways, unused kinds and relation types, and a label or alias\nthat contains another entity's name."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -16,33 +18,77 @@ pub struct Args {
     /// Fail (exit 1) when there is any warning
     #[arg(long)]
     deny_warnings: bool,
+    /// How to print the warnings
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
 }
 
-/// Lints a loaded dataset, adding the warnings to its report.
-pub fn lint_into(graph: &KnowledgeGraph, report: &mut kgraph::Report, data: &std::path::Path) {
+#[derive(serde::Serialize)]
+struct LintJson<'a> {
+    warnings: usize,
+    allowed: usize,
+    diagnostics: Vec<kgraph::diagnostic::DiagnosticRecord<'a>>,
+}
+
+/// Lints a loaded dataset, adding the warnings to its report; returns how
+/// many warnings `[[allow]]` entries allowed.
+pub fn lint_into(
+    graph: &KnowledgeGraph,
+    report: &mut kgraph::Report,
+    data: &std::path::Path,
+) -> usize {
     let coverage = coverage::analyze(graph.dataset(), None);
-    let warnings = lint::lint(graph, &coverage, &mut report.files, |path| {
+    let linted = lint::lint(graph, &coverage, &mut report.files, |path| {
         display_path(data, path)
     });
-    report.diagnostics.extend(warnings);
+    report.diagnostics.extend(linted.warnings);
+    linted.allowed
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.format == ReportFormat::Json {
+        let (dataset, mut report, outcome) = load_quietly(&args.data.data)?;
+        let allowed = match dataset {
+            Some(dataset) => lint_into(&KnowledgeGraph::new(dataset), &mut report, &args.data.data),
+            None => 0,
+        };
+        let document = LintJson {
+            warnings: report.warnings(),
+            allowed,
+            diagnostics: diagnostic_records(&report),
+        };
+        super::view::write_json(&mut std::io::stdout().lock(), &document)?;
+        return Ok(if outcome != Outcome::Success {
+            outcome
+        } else if args.deny_warnings && report.warnings() > 0 {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        });
+    }
     let (dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (dataset, report),
+        Loaded::Valid(dataset, report) => (*dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     let graph = KnowledgeGraph::new(dataset);
     // Validation warnings were printed while loading; print only the new.
     let already = report.diagnostics.len();
-    lint_into(&graph, &mut report, &args.data.data);
+    let allowed = lint_into(&graph, &mut report, &args.data.data);
     let new = kgraph::Report {
         files: std::mem::take(&mut report.files),
         diagnostics: report.diagnostics.split_off(already),
     };
     print_report(&new)?;
     let warnings = report.warnings() + new.warnings();
-    writeln!(std::io::stdout(), "{}", plural(warnings, "warning"))?;
+    if allowed > 0 {
+        writeln!(
+            std::io::stdout(),
+            "{} ({allowed} allowed in reviewed.toml)",
+            plural(warnings, "warning")
+        )?;
+    } else {
+        writeln!(std::io::stdout(), "{}", plural(warnings, "warning"))?;
+    }
     Ok(if args.deny_warnings && warnings > 0 {
         Outcome::Failure
     } else {

@@ -79,7 +79,7 @@ pub fn plural(count: usize, noun: &str) -> String {
 
 /// What loading the data came to, for a command to act on.
 pub enum Loaded {
-    Valid(Dataset, Report),
+    Valid(Box<Dataset>, Report),
     /// The diagnostics are printed; the command should exit with this code.
     Invalid(super::Outcome),
 }
@@ -90,7 +90,7 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
     match kgraph::load(data) {
         Ok((dataset, report)) => {
             print_report(&report)?;
-            Ok(Loaded::Valid(dataset, report))
+            Ok(Loaded::Valid(Box::new(dataset), report))
         }
         Err(LoadError::Invalid(report)) => {
             print_report(&report)?;
@@ -104,13 +104,52 @@ pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
     }
 }
 
+/// How a command prints its diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Like a compiler, on stderr
+    #[default]
+    Text,
+    /// One JSON document on stdout, with each diagnostic's code and spans
+    Json,
+}
+
+/// Loads and validates the data directory without printing anything: the
+/// dataset if it is valid, and the report either way, with the exit
+/// outcome for invalid data.
+pub fn load_quietly(
+    data: &std::path::Path,
+) -> anyhow::Result<(Option<Dataset>, Report, super::Outcome)> {
+    match kgraph::load(data) {
+        Ok((dataset, report)) => Ok((Some(dataset), report, super::Outcome::Success)),
+        Err(LoadError::Invalid(report)) => {
+            let outcome = if report.has_io_errors() {
+                super::Outcome::IoFailure
+            } else {
+                super::Outcome::Failure
+            };
+            Ok((None, report, outcome))
+        }
+        Err(error) => Err(error).context("cannot load the data"),
+    }
+}
+
+/// Every diagnostic of a report as data, for `--format json`.
+pub fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::DiagnosticRecord<'_>> {
+    report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| kgraph::diagnostic::DiagnosticRecord::new(&report.files, diagnostic))
+        .collect()
+}
+
 /// Loads the data and builds its graph. `Err(outcome)` if the data is
 /// invalid: the diagnostics are printed and the command should end so.
 pub fn load_graph(
     data: &std::path::Path,
 ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
     Ok(match load(data)? {
-        Loaded::Valid(dataset, _) => Ok(kgraph::KnowledgeGraph::new(dataset)),
+        Loaded::Valid(dataset, _) => Ok(kgraph::KnowledgeGraph::new(*dataset)),
         Loaded::Invalid(outcome) => Err(outcome),
     })
 }
@@ -118,6 +157,11 @@ pub fn load_graph(
 /// Reports a question about something the data does not have (an unknown
 /// entity, kind, type or source): one line on stderr, exit code 1.
 pub fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
-    writeln!(std::io::stderr().lock(), "error: {error}")?;
+    let message = error.to_string();
+    writeln!(
+        std::io::stderr().lock(),
+        "error: {}",
+        kgraph::terminal::safe(&message)
+    )?;
     Ok(super::Outcome::Failure)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::printer::{load_graph, plural, query_failed};
 use super::selection::{FilterArgs, parse_direction};
-use super::view::{self, EntityJson, RelationJson, arrow, entity_line};
+use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
 use super::{DataArgs, Outcome};
 
 /// Ask the graph: the neighbours of an entity, paths between two, an ego graph
@@ -144,7 +144,7 @@ fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<Outcome> {
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
-        view::write_json(&mut out, &NeighborhoodJson::new(&neighborhood))?;
+        view::write_json(&mut out, &NeighborhoodJson::new(&graph, &neighborhood))?;
     } else {
         write_neighborhood(&mut out, &graph, &neighborhood)?;
     }
@@ -186,7 +186,7 @@ fn write_neighborhood(
                 out,
                 "    {} ({})",
                 arrow(graph, relation, true),
-                relation.modality
+                standing(graph, relation)
             )?;
         }
     }
@@ -210,7 +210,7 @@ struct NeighborJson<'a> {
 }
 
 impl<'a> NeighborhoodJson<'a> {
-    fn new(neighborhood: &Neighborhood<'a>) -> NeighborhoodJson<'a> {
+    fn new(graph: &KnowledgeGraph, neighborhood: &Neighborhood<'a>) -> NeighborhoodJson<'a> {
         NeighborhoodJson {
             entity: EntityJson::new(neighborhood.center),
             depth: neighborhood.depth,
@@ -221,7 +221,11 @@ impl<'a> NeighborhoodJson<'a> {
                 .map(|neighbor| NeighborJson {
                     entity: EntityJson::new(neighbor.entity),
                     distance: neighbor.distance,
-                    relations: neighbor.via.iter().map(|r| RelationJson::new(r)).collect(),
+                    relations: neighbor
+                        .via
+                        .iter()
+                        .map(|r| RelationJson::new(graph, r))
+                        .collect(),
                 })
                 .collect(),
         }
@@ -248,7 +252,7 @@ fn run_path(args: PathArgs) -> anyhow::Result<Outcome> {
                         out,
                         "  {number} {} ({})",
                         arrow(graph, step.relation, step.forward),
-                        step.relation.modality
+                        standing(graph, step.relation)
                     )?;
                 }
             }
@@ -281,7 +285,10 @@ pub fn answer_paths(
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     if json {
-        view::write_json(&mut out, &PathsJson::new(&found, &query, with_evidence))?;
+        view::write_json(
+            &mut out,
+            &PathsJson::new(&graph, &found, &query, with_evidence),
+        )?;
     } else {
         write_paths_header(&mut out, &found, &query)?;
         for (number, path) in found.paths.iter().enumerate() {
@@ -353,7 +360,12 @@ struct HopJson<'a> {
 }
 
 impl<'a> PathsJson<'a> {
-    pub fn new(found: &Paths<'a>, query: &PathQuery, detailed: bool) -> PathsJson<'a> {
+    pub fn new(
+        graph: &KnowledgeGraph,
+        found: &Paths<'a>,
+        query: &PathQuery,
+        detailed: bool,
+    ) -> PathsJson<'a> {
         PathsJson {
             from: EntityJson::new(found.from),
             to: EntityJson::new(found.to),
@@ -375,7 +387,7 @@ impl<'a> PathsJson<'a> {
                             relations: hop
                                 .relations
                                 .iter()
-                                .map(|step| RelationJson::step(step, detailed))
+                                .map(|step| RelationJson::step(graph, step, detailed))
                                 .collect(),
                         })
                         .collect(),

@@ -4,6 +4,7 @@
 
 use kgraph::Modality;
 use kgraph::diagnostic::did_you_mean;
+use kgraph::model::PartialDate;
 use kgraph::query::{Direction, Focus, Selection};
 
 /// `--type`, `--modality`, `--kind`, `--source`: each may be repeated or
@@ -22,6 +23,21 @@ pub struct FilterArgs {
     /// Follow or keep only relations with evidence from this source
     #[arg(long = "source", value_name = "SOURCE", value_delimiter = ',')]
     pub sources: Vec<String>,
+    /// Keep only relations dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD); undated ones stay unless --dated-only
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<PartialDate>,
+    /// Keep only relations dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD); undated ones stay unless --dated-only
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<PartialDate>,
+    /// Keep only relations that have a date
+    #[arg(long)]
+    pub dated_only: bool,
+    /// Keep only relations attributed to this entity (an id, label or alias): its claims, proposals and demands
+    #[arg(long = "attributed-to", value_name = "ENTITY", value_delimiter = ',')]
+    pub attributed_to: Vec<String>,
+    /// Keep only relations in the source author's own voice (attributed to no one)
+    #[arg(long, conflicts_with = "attributed_to")]
+    pub unattributed: bool,
 }
 
 impl FilterArgs {
@@ -33,8 +49,17 @@ impl FilterArgs {
             relation_types: self.relation_types.iter().cloned().collect(),
             kinds: self.kinds.iter().cloned().collect(),
             sources: self.sources.iter().cloned().collect(),
+            since: self.since,
+            until: self.until,
+            dated_only: self.dated_only,
+            attributed_to: self.attributed_to.iter().cloned().collect(),
+            unattributed: self.unattributed,
         }
     }
+}
+
+pub fn parse_date(text: &str) -> Result<PartialDate, String> {
+    PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
 }
 
 pub fn parse_modality(name: &str) -> Result<Modality, String> {

@@ -1,21 +1,49 @@
 use std::io::Write;
 
-use super::printer::{Loaded, load, plural};
+use super::printer::{Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural};
 use super::{DataArgs, Outcome};
 
 /// Check the curated data and report every problem at once
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/valid/hostile\n\nEvery problem is reported with file:line:column, the line and a caret.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
+    after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/hostile\n  kg validate --format json | jq '.diagnostics[] | {code, message}'\n\nEvery problem is reported with file:line:column, the line and a caret, and a\nstable code (docs/diagnostics.md). With --format json, one document on stdout\nholds every diagnostic with its code, spans and notes.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
 )]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    /// How to print the result and the diagnostics
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+}
+
+#[derive(serde::Serialize)]
+struct ValidationJson<'a> {
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    entities: Option<usize>,
+    relations: Option<usize>,
+    sources: Option<usize>,
+    diagnostics: Vec<kgraph::diagnostic::DiagnosticRecord<'a>>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.format == ReportFormat::Json {
+        let (dataset, report, outcome) = load_quietly(&args.data.data)?;
+        let document = ValidationJson {
+            valid: dataset.is_some(),
+            errors: report.errors(),
+            warnings: report.warnings(),
+            entities: dataset.as_ref().map(|d| d.entities.len()),
+            relations: dataset.as_ref().map(|d| d.relations.len()),
+            sources: dataset.as_ref().map(|d| d.sources.len()),
+            diagnostics: diagnostic_records(&report),
+        };
+        super::view::write_json(&mut std::io::stdout().lock(), &document)?;
+        return Ok(outcome);
+    }
     let (dataset, report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (dataset, report),
+        Loaded::Valid(dataset, report) => (*dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
     writeln!(

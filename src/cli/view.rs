@@ -9,8 +9,9 @@ use kgraph::{Entity, KnowledgeGraph, Relation};
 use serde::Serialize;
 
 /// Curated text made safe for one terminal line: runs of whitespace
-/// (newlines too) become one space; other control characters and the
-/// invisible bidirectional overrides are shown as `\u{..}` escapes.
+/// (newlines too) become one space; control characters and the invisible
+/// bidirectional controls are shown as `\u{..}` escapes, by the one rule
+/// of [`kgraph::terminal`].
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
@@ -23,17 +24,9 @@ pub fn clean(text: &str) -> String {
             continue;
         }
         in_space = false;
-        if character.is_control() || is_bidi_control(character) {
-            out.push_str(&format!("\\u{{{:x}}}", character as u32));
-        } else {
-            out.push(character);
-        }
+        kgraph::terminal::escape_char(character, &mut out);
     }
     out
-}
-
-fn is_bidi_control(character: char) -> bool {
-    matches!(character, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `Label (id, kind)`.
@@ -51,16 +44,34 @@ pub fn label<'a>(graph: &'a KnowledgeGraph, id: &'a str) -> String {
     clean(graph.entity(id).map_or(id, |entity| entity.label.as_str()))
 }
 
-/// `Republic —seeks_membership→ Alliance`, or walked backwards
-/// `Alliance ←seeks_membership— Republic`.
+/// `Republic —seeks membership of→ Alliance` (the type's label, after
+/// `not: ` for a negated relation), or walked backwards
+/// `Alliance ←seeks membership of— Republic`.
 pub fn arrow(graph: &KnowledgeGraph, relation: &Relation, forward: bool) -> String {
     let (from, to) = (label(graph, &relation.from), label(graph, &relation.to));
-    let ty = clean(&relation.relation_type);
+    let ty = clean(&graph.dataset().schema.caption(relation));
     if forward {
         format!("{from} —{ty}→ {to}")
     } else {
         format!("{to} ←{ty}— {from}")
     }
+}
+
+/// How a relation holds, for the parentheses after its arrow: its
+/// modality, and whose view it is (`proposed, according to Russian
+/// experts`).
+pub fn standing(graph: &KnowledgeGraph, relation: &Relation) -> String {
+    let mut text = relation.modality.as_str().to_owned();
+    if !relation.attributed_to.is_empty() {
+        let holders: Vec<String> = relation
+            .attributed_to
+            .iter()
+            .map(|id| label(graph, id))
+            .collect();
+        text.push_str(", according to ");
+        text.push_str(&holders.join(", "));
+    }
+    text
 }
 
 /// A quote in curly quotes, with `…` where it starts or ends mid-sentence
@@ -140,8 +151,11 @@ pub struct RelationJson<'a> {
     pub from: &'a str,
     #[serde(rename = "type")]
     pub relation_type: &'a str,
+    pub type_label: String,
     pub to: &'a str,
     pub modality: &'static str,
+    pub negated: bool,
+    pub attributed_to: &'a [String],
     /// In a path: whether the path walks the relation from `from` to `to`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward: Option<bool>,
@@ -154,13 +168,16 @@ pub struct RelationJson<'a> {
 }
 
 impl<'a> RelationJson<'a> {
-    pub fn new(relation: &'a Relation) -> RelationJson<'a> {
+    pub fn new(graph: &KnowledgeGraph, relation: &'a Relation) -> RelationJson<'a> {
         RelationJson {
             id: &relation.id,
             from: &relation.from,
             relation_type: &relation.relation_type,
+            type_label: graph.dataset().schema.type_label(&relation.relation_type),
             to: &relation.to,
             modality: relation.modality.as_str(),
+            negated: relation.negated,
+            attributed_to: &relation.attributed_to,
             forward: None,
             note: None,
             date: None,
@@ -170,9 +187,9 @@ impl<'a> RelationJson<'a> {
 
     /// A relation taken in a path, with its note, date and evidence if
     /// `detailed`.
-    pub fn step(step: &Step<'a>, detailed: bool) -> RelationJson<'a> {
+    pub fn step(graph: &KnowledgeGraph, step: &Step<'a>, detailed: bool) -> RelationJson<'a> {
         let relation = step.relation;
-        let mut json = RelationJson::new(relation);
+        let mut json = RelationJson::new(graph, relation);
         json.forward = Some(step.forward);
         if detailed {
             json.note = Some(relation.note.as_deref());

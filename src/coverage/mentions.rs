@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::evidence::{Folded, fold, fold_quote};
 use crate::model::Entity;
@@ -33,12 +33,30 @@ impl Patterns {
         }
         let (patterns, owners): (Vec<String>, Vec<usize>) = forms.into_iter().unzip();
         let automaton = AhoCorasick::builder()
+            .kind(automaton_kind(&patterns))
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(ignore_case)
             .build(&patterns)
             .expect("surface forms are within the automaton's limits");
         Some(Patterns { automaton, owners })
     }
+}
+
+/// Patterns longer than this are matched with an NFA, not a DFA.
+///
+/// Building a DFA follows failure links for every state and every byte
+/// class, so its cost grows with the number of states times the length of
+/// the longest pattern: a 16,000-character label took 41 s, a 200,000 one
+/// did not finish. Real names are short, so for them the crate keeps its
+/// own choice (a DFA for a few patterns); beyond this length the contiguous
+/// NFA, built in time linear in the patterns, is used instead.
+const LONGEST_DFA_PATTERN: usize = 256;
+
+fn automaton_kind(patterns: &[String]) -> Option<AhoCorasickKind> {
+    patterns
+        .iter()
+        .any(|pattern| pattern.len() > LONGEST_DFA_PATTERN)
+        .then_some(AhoCorasickKind::ContiguousNFA)
 }
 
 /// Finds the mentions of a fixed set of entities in any number of texts.

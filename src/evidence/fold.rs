@@ -27,7 +27,7 @@ fn fold_char(character: char) -> char {
     }
 }
 
-/// Folds a text: [`fold_char`] on each character, and each run of whitespace
+/// Folds a text: `fold_char` on each character, and each run of whitespace
 /// (line breaks included) to one space. Nothing else changes, so a match in
 /// the folded text maps back to exactly one passage of the original.
 pub fn fold(original: &str) -> Folded {

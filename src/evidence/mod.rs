@@ -34,8 +34,9 @@ pub struct SourceIndex<'t> {
 pub enum Located {
     /// Found exactly once.
     Unique(TextSpan),
-    /// Found at least twice; the first two places are given.
-    Ambiguous(TextSpan, TextSpan),
+    /// Found at least twice: every place, in text order, up to
+    /// [`MAX_OCCURRENCES`].
+    Ambiguous(Vec<TextSpan>),
     /// Not found; the passage that resembles it most, if any does.
     NotFound(Option<Closest>),
     /// The quote is empty once whitespace is folded away.
@@ -51,6 +52,11 @@ pub struct Closest {
     /// How many characters of the quote, from its start or its end, match.
     pub matching_chars: usize,
 }
+
+/// How many places of one quote are kept: enough to pick any occurrence a
+/// curator would count by hand, bounded so that a one-letter quote in a
+/// large text does not hold a span per letter.
+pub const MAX_OCCURRENCES: usize = 1000;
 
 /// Texts too large for 32-bit offsets are refused rather than mis-indexed.
 pub const MAX_TEXT_BYTES: usize = u32::MAX as usize - 1;
@@ -107,8 +113,7 @@ impl<'t> SourceIndex<'t> {
                 .expect("patterns are non-empty strings within the automaton's limits");
             for found in automaton.find_overlapping_iter(&self.folded.text) {
                 let places = &mut hits[found.pattern().as_usize()];
-                // Two places are enough to call a quote ambiguous.
-                if places.len() < 2 {
+                if places.len() < MAX_OCCURRENCES {
                     places.push((found.start(), found.end()));
                 }
             }
@@ -126,9 +131,9 @@ impl<'t> SourceIndex<'t> {
                 match hits[pattern].as_slice() {
                     [] => Located::NotFound(self.closest(quote)),
                     [only] => Located::Unique(self.span_of(*only)),
-                    [first, second, ..] => {
-                        Located::Ambiguous(self.span_of(*first), self.span_of(*second))
-                    }
+                    places => Located::Ambiguous(
+                        places.iter().map(|&place| self.span_of(place)).collect(),
+                    ),
                 }
             })
             .collect()
@@ -263,7 +268,7 @@ mod tests {
         let index = SourceIndex::new("NATO said no. NATO said yes.");
         let results = index.locate_all(&["NATO said", "NATO said maybe", "   "]);
         assert!(
-            matches!(results[0], Located::Ambiguous(first, second) if first.byte_start == 0 && second.byte_start == 14)
+            matches!(&results[0], Located::Ambiguous(places) if places.len() == 2 && places[0].byte_start == 0 && places[1].byte_start == 14)
         );
         match &results[1] {
             Located::NotFound(Some(closest)) => {

@@ -35,7 +35,7 @@ use super::json::EvidenceInfo;
 use crate::graph::KnowledgeGraph;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
-pub const CYTOSCAPE_FORMAT_VERSION: u32 = 1;
+pub const CYTOSCAPE_FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -84,10 +84,13 @@ struct EdgeData<'a> {
     id: &'a str,
     source: &'a str,
     target: &'a str,
-    label: &'a str,
+    label: String,
     #[serde(rename = "type")]
     relation_type: &'a str,
+    type_label: String,
     modality: &'static str,
+    negated: bool,
+    attributed_to: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,6 +98,20 @@ struct EdgeData<'a> {
     evidence: Vec<EvidenceInfo<'a>>,
     /// networkx's `cytoscape_graph` keys parallel edges by `key`.
     key: &'a str,
+}
+
+/// Style classes of an edge: its modality and type, and `negated` or
+/// `attributed` where they apply, so that a stylesheet can draw a denial
+/// or someone else's claim apart from the author's facts.
+fn edge_classes(relation: &crate::model::Relation) -> String {
+    let mut classes = format!("{} {}", relation.modality, relation.relation_type);
+    if relation.negated {
+        classes.push_str(" negated");
+    }
+    if !relation.attributed_to.is_empty() {
+        classes.push_str(" attributed");
+    }
+    classes
 }
 
 /// Writes the graph as Cytoscape.js elements JSON, pretty-printed, ending
@@ -135,15 +152,18 @@ pub fn write_cytoscape(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Resul
                         id: &relation.id,
                         source: &relation.from,
                         target: &relation.to,
-                        label: &relation.relation_type,
+                        label: graph.dataset().schema.caption(relation),
                         relation_type: &relation.relation_type,
+                        type_label: graph.dataset().schema.type_label(&relation.relation_type),
                         modality: relation.modality.as_str(),
+                        negated: relation.negated,
+                        attributed_to: &relation.attributed_to,
                         note: relation.note.as_deref(),
                         date: relation.date.as_deref(),
                         evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
                         key: &relation.id,
                     },
-                    classes: format!("{} {}", relation.modality, relation.relation_type),
+                    classes: edge_classes(relation),
                 })
                 .collect(),
         },
@@ -164,7 +184,7 @@ mod tests {
         let document: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         let nodes = document["elements"]["nodes"].as_array().unwrap();
         let edges = document["elements"]["edges"].as_array().unwrap();
-        assert_eq!((nodes.len(), edges.len()), (3, 5));
+        assert_eq!((nodes.len(), edges.len()), (3, 6));
         assert_eq!(nodes[0]["data"]["id"], "a-b");
         assert_eq!(nodes[0]["data"]["label"], HOSTILE);
         assert_eq!(nodes[0]["data"]["aliases"][0], HOSTILE);
@@ -172,5 +192,12 @@ mod tests {
         assert_eq!(edges[0]["data"]["note"], HOSTILE);
         assert_eq!(edges[0]["data"]["evidence"][0]["quote"], HOSTILE);
         assert_eq!(edges[2]["classes"], "proposed mentions");
+        assert_eq!(edges[5]["classes"], "actual mentions negated attributed");
+        assert_eq!(edges[5]["data"]["label"], "not: mentions");
+        assert_eq!(edges[5]["data"]["negated"], true);
+        assert_eq!(
+            edges[5]["data"]["attributed_to"],
+            serde_json::json!(["end", "x1"])
+        );
     }
 }

@@ -72,6 +72,9 @@ pub fn dot_quote(text: &str) -> String {
                     _ => '\u{fffd}',
                 })
             }
+            // Outside XML's characters too; curated text cannot hold them,
+            // but a quote from a verbatim source can.
+            '\u{fffe}' | '\u{ffff}' => quoted.push('\u{fffd}'),
             other => quoted.push(other),
         }
     }
@@ -274,13 +277,23 @@ fn write_relation(
             .map_or(id, |entity| entity.label.as_str())
             .to_owned()
     };
+    let schema = &graph.dataset().schema;
+    let caption = schema.caption(relation);
     let mut tooltip = format!(
         "{} \u{2014}{}\u{2192} {} ({})",
         label_of(&relation.from),
-        relation.relation_type,
+        caption,
         label_of(&relation.to),
         relation.modality
     );
+    if !relation.attributed_to.is_empty() {
+        let holders: Vec<String> = relation
+            .attributed_to
+            .iter()
+            .map(|id| label_of(id))
+            .collect();
+        tooltip.push_str(&format!("\naccording to {}", holders.join(", ")));
+    }
     for evidence in &relation.evidence {
         tooltip.push_str(&format!(
             "\n\u{201c}{}\u{201d} ({}, line {})",
@@ -293,7 +306,7 @@ fn write_relation(
     }
     let mut attributes: Vec<(&str, &str)> = vec![("id", &relation.id)];
     if options.edge_labels {
-        attributes.push(("label", &relation.relation_type));
+        attributes.push(("label", &caption));
     }
     attributes.extend([
         ("tooltip", tooltip.as_str()),
@@ -302,21 +315,31 @@ fn write_relation(
         ("modality", relation.modality.as_str()),
         ("style", modality_style(relation.modality)),
     ]);
-    let type_style = graph
-        .dataset()
-        .schema
+    let attributed_to = relation.attributed_to.join(";");
+    if !attributed_to.is_empty() {
+        attributes.push(("attributed_to", &attributed_to));
+    }
+    if relation.negated {
+        attributes.push(("negated", "true"));
+    }
+    let type_style = schema
         .relation_type(&relation.relation_type)
         .map(|ty| ty.dot.clone())
         .unwrap_or_default();
     for (name, value) in &type_style {
         let greyed =
             relation.modality == Modality::Historical && (name == "color" || name == "fontcolor");
-        if !greyed {
+        // A negated relation's arrowhead is its own, whatever the type says.
+        let overridden = relation.negated && name == "arrowhead";
+        if !greyed && !overridden {
             attributes.push((name, value));
         }
     }
     if relation.modality == Modality::Historical {
         attributes.extend([("color", HISTORICAL_COLOR), ("fontcolor", HISTORICAL_COLOR)]);
+    }
+    if relation.negated {
+        attributes.push(("arrowhead", NEGATED_ARROWHEAD));
     }
     let subject = format!(
         "{} -> {}",
@@ -326,8 +349,12 @@ fn write_relation(
     statement.write("  ", &subject, &attributes)
 }
 
+/// The arrowhead of a negated relation: a bar across the line before a
+/// hollow head, so that a denial never looks like the fact it denies.
+const NEGATED_ARROWHEAD: &str = "teeonormal";
+
 /// The legend: one sample node per kind and one sample edge per modality
-/// present. Its ids start with `_`, which entity ids (slugs) never do.
+/// present, and one for negated relations if there are any. Its ids start with `_`, which entity ids (slugs) never do.
 fn write_legend(graph: &KnowledgeGraph, statement: &mut Statement<'_>) -> io::Result<()> {
     let kinds: BTreeSet<&str> = graph
         .entities()
@@ -391,6 +418,26 @@ fn write_legend(graph: &KnowledgeGraph, statement: &mut Statement<'_>) -> io::Re
         }
         statement.write("    ", &format!("{from} -> {to}"), &attributes)?;
     }
+    if graph.relations().iter().any(|relation| relation.negated) {
+        let from = dot_quote("_legend_negated_from");
+        let to = dot_quote("_legend_negated_to");
+        for point in [&from, &to] {
+            statement.write(
+                "    ",
+                point,
+                &[("shape", "point"), ("width", "0.05"), ("label", "")],
+            )?;
+        }
+        statement.write(
+            "    ",
+            &format!("{from} -> {to}"),
+            &[
+                ("label", "not: (negated)"),
+                ("tooltip", "the source says this relation does not hold"),
+                ("arrowhead", NEGATED_ARROWHEAD),
+            ],
+        )?;
+    }
     statement.out.write_all(b"  }\n")
 }
 
@@ -440,6 +487,8 @@ mod tests {
             dot_quote("del\u{7f} c1\u{85}"),
             "\"del\u{2421} c1\u{fffd}\""
         );
+        // Not XML characters: Graphviz's SVG would not be well-formed.
+        assert_eq!(dot_quote("a\u{fffe}b\u{ffff}"), "\"a\u{fffd}b\u{fffd}\"");
     }
 
     #[test]

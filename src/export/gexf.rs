@@ -9,10 +9,12 @@
 //! Choices:
 //!
 //! - Node ids are entity ids, edge ids relation ids; `label` is the
-//!   entity's label or the relation type. Every property of
+//!   entity's label or the relation's caption (its type's label, after
+//!   `not: ` when negated). Every property of
 //!   [`super::properties`] (but the node label, already the `label`
 //!   attribute) is declared in `<attributes>` with its GEXF type (`string`,
-//!   `integer`, `liststring`), plus `mentions` (integer) and `pagerank`
+//!   `integer`, `boolean`, `liststring`: `attributed_to` and `aliases`
+//!   are lists), plus `mentions` (integer) and `pagerank`
 //!   (double) on nodes. An absent value has no `<attvalue>`.
 //! - A `liststring` value is written `["a", "b"]`: a JSON array, which
 //!   graphology-gexf splits into a list and networkx hands over as that
@@ -23,7 +25,8 @@
 //!   shapes `disc`; unset `square`, as the pictures' default box); size:
 //!   10 plus 40 times the entity's PageRank over the largest.
 //! - Edge colour, thickness and line by modality ([`modality_look`]),
-//!   following the DOT export's line styles.
+//!   following the DOT export's line styles; a negated relation is red
+//!   ([`NEGATED_COLOUR`]).
 //! - Values go through the GraphML exporter's [`xml_text`], so tab, line
 //!   feed and carriage return come back exactly and a control character
 //!   XML cannot hold is shown as its control picture.
@@ -56,6 +59,11 @@ pub fn modality_look(modality: Modality) -> (Rgb, f64, &'static str) {
     }
 }
 
+/// A negated relation (the source says it does not hold) is drawn red, in
+/// its modality's thickness and line, and its label starts with `not: `,
+/// so that no picture shows it as a fact.
+pub const NEGATED_COLOUR: Rgb = Rgb(0xc0, 0x39, 0x2b);
+
 /// GEXF's node shape for a Graphviz shape name.
 fn node_shape(dot_shape: Option<&str>) -> &'static str {
     match dot_shape {
@@ -75,6 +83,7 @@ fn gexf_type(ty: Type) -> &'static str {
     match ty {
         Type::Text => "string",
         Type::Int => "integer",
+        Type::Bool => "boolean",
         Type::TextList => "liststring",
     }
 }
@@ -103,6 +112,7 @@ fn write_attvalue(writer: &mut XmlWriter<'_>, name: &str, value: &Value<'_>) -> 
         Value::Null => return Ok(()),
         Value::Text(text) => Cow::Borrowed(text.as_ref()),
         Value::Int(number) => Cow::Owned(number.to_string()),
+        Value::Bool(flag) => Cow::Borrowed(if *flag { "true" } else { "false" }),
         Value::TextList(list) => Cow::Owned(string_list_json(list)?),
     };
     writer
@@ -241,18 +251,23 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
             }
             Ok(())
         })?;
+    let schema = &graph.dataset().schema;
     writer
         .create_element("edges")
         .write_inner_content(|writer| {
             for relation in graph.relations() {
-                let values = properties::relation_values(relation)?;
-                let (colour, thickness, line) = modality_look(relation.modality);
+                let values = properties::relation_values(schema, relation)?;
+                let (mut colour, thickness, line) = modality_look(relation.modality);
+                if relation.negated {
+                    colour = NEGATED_COLOUR;
+                }
+                let caption = schema.caption(relation);
                 writer
                     .create_element("edge")
                     .with_attribute((b"id".as_slice(), xml_text(&relation.id).as_bytes()))
                     .with_attribute((b"source".as_slice(), xml_text(&relation.from).as_bytes()))
                     .with_attribute((b"target".as_slice(), xml_text(&relation.to).as_bytes()))
-                    .with_attribute(("label", relation.relation_type.as_str()))
+                    .with_attribute((b"label".as_slice(), xml_text(&caption).as_bytes()))
                     .write_inner_content(|writer| {
                         writer
                             .create_element("attvalues")

@@ -91,6 +91,7 @@ fn xml_type(ty: Type) -> &'static str {
         // A list is written as a JSON string.
         Type::Text | Type::TextList => "string",
         Type::Int => "int",
+        Type::Bool => "boolean",
     }
 }
 
@@ -120,6 +121,7 @@ fn write_data(
         Value::Null => return Ok(()),
         Value::Text(text) => Cow::Borrowed(text.as_ref()),
         Value::Int(number) => Cow::Owned(number.to_string()),
+        Value::Bool(flag) => Cow::Borrowed(if *flag { "true" } else { "false" }),
         Value::TextList(list) => Cow::Owned(string_list_json(list)?),
     };
     let escaped = xml_text(&text);
@@ -134,7 +136,7 @@ fn write_data(
 /// Writes the graph as GraphML.
 ///
 /// Fails with an [`io::ErrorKind::InvalidData`] error holding an
-/// [`ExportError`] if a value contains a character XML 1.0 cannot hold.
+/// [`ExportError`](super::ExportError) if a value contains a character XML 1.0 cannot hold.
 pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -190,7 +192,8 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
         let source = xml_text(&relation.from);
         let target = xml_text(&relation.to);
         let label = properties::relationship_type(&relation.relation_type)?;
-        let values = properties::relation_values(relation)?;
+        let schema = &graph.dataset().schema;
+        let values = properties::relation_values(schema, relation)?;
         writer
             .create_element("edge")
             .with_attribute((b"id".as_slice(), id.as_bytes()))
@@ -198,8 +201,10 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
             .with_attribute((b"target".as_slice(), target.as_bytes()))
             .with_attribute(("label", label.as_str()))
             .write_inner_content(|writer| {
-                let type_label = Value::Text(Cow::Borrowed(relation.relation_type.as_str()));
-                write_data(writer, "edge", "label", &type_label)?;
+                // What yEd and Gephi show on the edge: the words, and "not"
+                // for a denial, so that a picture cannot show it as a fact.
+                let caption = Value::Text(Cow::Owned(schema.caption(relation)));
+                write_data(writer, "edge", "label", &caption)?;
                 for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
                     write_data(writer, "edge", name, value)?;
                 }

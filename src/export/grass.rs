@@ -1,6 +1,6 @@
 //! A GraSS style sheet for Neo4j Browser: nodes coloured by kind as the
 //! pictures colour them, captioned with their label; relationships
-//! captioned with their type, in their type's colour when the schema gives
+//! captioned with their type's label, in its colour when the schema gives
 //! one.
 //!
 //! Load it by dragging `graph.grass` onto Neo4j Browser (or `:style`, then
@@ -60,7 +60,7 @@ pub fn write_grass(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()
             ("padding", "3px".to_owned()),
             ("text-color-external", "#000000".to_owned()),
             ("text-color-internal", "#ffffff".to_owned()),
-            ("caption", "\"<type>\"".to_owned()),
+            ("caption", "\"{type_label}\"".to_owned()),
         ],
     )?;
     let mut types: Vec<_> = schema.relation_types.iter().collect();
@@ -109,10 +109,8 @@ mod tests {
             "node.Thing {\n  color: #dbe9f6;\n  border-color: #4d4d4d;\n  text-color-internal: #000000;\n  caption: \"{label}\";\n}\n"
         ));
         assert!(grass.contains("relationship {\n  color: #4d4d4d;"));
-        // Braces balance: one rule per selector.
-        assert_eq!(
-            grass.matches('{').count() - grass.matches("{label}").count(),
-            3
-        );
+        assert!(grass.contains("  caption: \"{type_label}\";\n"));
+        // One rule per selector: node, its one kind, relationship.
+        assert_eq!(grass.lines().filter(|l| l.ends_with(" {")).count(), 3);
     }
 }

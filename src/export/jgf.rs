@@ -33,7 +33,7 @@ use crate::graph::KnowledgeGraph;
 
 /// Bumped whenever a field in `metadata` is renamed, removed or changes
 /// meaning.
-pub const JGF_METADATA_VERSION: u32 = 1;
+pub const JGF_METADATA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -71,13 +71,16 @@ struct Edge<'a> {
     target: &'a str,
     relation: &'a str,
     directed: bool,
-    label: &'a str,
+    label: String,
     metadata: EdgeMetadata<'a>,
 }
 
 #[derive(Serialize)]
 struct EdgeMetadata<'a> {
+    type_label: String,
     modality: &'static str,
+    negated: bool,
+    attributed_to: &'a [String],
     note: Option<&'a str>,
     date: Option<&'a str>,
     evidence: Vec<EvidenceInfo<'a>>,
@@ -117,9 +120,12 @@ pub fn write_jgf(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> 
                     target: &relation.to,
                     relation: &relation.relation_type,
                     directed: true,
-                    label: &relation.relation_type,
+                    label: graph.dataset().schema.caption(relation),
                     metadata: EdgeMetadata {
+                        type_label: graph.dataset().schema.type_label(&relation.relation_type),
                         modality: relation.modality.as_str(),
+                        negated: relation.negated,
+                        attributed_to: &relation.attributed_to,
                         note: relation.note.as_deref(),
                         date: relation.date.as_deref(),
                         evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),

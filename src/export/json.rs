@@ -10,8 +10,10 @@ use crate::graph::KnowledgeGraph;
 use crate::model::{Evidence, Modality};
 
 /// Bumped whenever a field is renamed, removed or changes meaning; adding a
-/// field does not bump it.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+/// field does not bump it, unless a reader that ignores it would misread
+/// the graph. Version 2 added `negated` (an edge may state that a relation
+/// does *not* hold) and `attributed_to` (whose view an edge is).
+pub const JSON_FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -37,6 +39,8 @@ struct SourceInfo<'a> {
     title: &'a str,
     author: &'a str,
     date: &'a str,
+    copy_date: Option<&'a str>,
+    copy_url: Option<&'a str>,
     publisher: &'a str,
     url: Option<&'a str>,
     notes: Option<&'a str>,
@@ -60,6 +64,7 @@ struct KindInfo<'a> {
 #[derive(Serialize)]
 struct TypeInfo<'a> {
     name: &'a str,
+    label: String,
     definition: &'a str,
     domain: &'a [String],
     range: &'a [String],
@@ -90,7 +95,10 @@ struct Edge<'a> {
     key: &'a str,
     #[serde(rename = "type")]
     relation_type: &'a str,
+    type_label: String,
     modality: &'static str,
+    negated: bool,
+    attributed_to: &'a [String],
     note: Option<&'a str>,
     date: Option<&'a str>,
     evidence: Vec<EvidenceInfo<'a>>,
@@ -166,7 +174,10 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
                 target: &relation.to,
                 key: &relation.id,
                 relation_type: &relation.relation_type,
+                type_label: dataset.schema.type_label(&relation.relation_type),
                 modality: relation.modality.as_str(),
+                negated: relation.negated,
+                attributed_to: &relation.attributed_to,
                 note: relation.note.as_deref(),
                 date: relation.date.as_deref(),
                 evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
@@ -197,6 +208,8 @@ pub(super) fn graph_info<'a>(
                 title: &source.title,
                 author: &source.author,
                 date: &source.date,
+                copy_date: source.copy_date.as_deref(),
+                copy_url: source.copy_url.as_deref(),
                 publisher: &source.publisher,
                 url: source.url.as_deref(),
                 notes: source.notes.as_deref(),
@@ -220,6 +233,7 @@ pub(super) fn graph_info<'a>(
                 .iter()
                 .map(|ty| TypeInfo {
                     name: &ty.name,
+                    label: ty.display_label(),
                     definition: &ty.definition,
                     domain: &ty.domain,
                     range: &ty.range,

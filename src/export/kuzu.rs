@@ -97,6 +97,7 @@ fn kuzu_type(ty: Type) -> &'static str {
     match ty {
         Type::Text => "STRING",
         Type::Int => "INT64",
+        Type::Bool => "BOOLEAN",
         Type::TextList => "STRING[]",
     }
 }
@@ -105,6 +106,7 @@ fn literal(value: &Value<'_>) -> String {
     match value {
         Value::Text(text) => kuzu_string(text),
         Value::Int(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
         Value::TextList(list) => {
             let items: Vec<String> = list.iter().map(|item| kuzu_string(item)).collect();
             format!("[{}]", items.join(", "))
@@ -188,7 +190,7 @@ pub fn write_kuzu_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Res
             assignments(
                 "r",
                 &RELATION_PROPERTIES,
-                &properties::relation_values(relation)?
+                &properties::relation_values(&graph.dataset().schema, relation)?
             ),
         )?;
     }

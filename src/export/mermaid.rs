@@ -86,6 +86,20 @@ pub fn mermaid_label(text: &str) -> String {
     escaped
 }
 
+/// A link's text, which Mermaid reads unquoted between `|`s: as
+/// [`mermaid_label`], and `(`, `)`, `[`, `]` as entity codes too, since
+/// there they open and close node shapes (`says (so)` broke the parser).
+fn mermaid_link_label(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in mermaid_label(text).chars() {
+        match character {
+            '(' | ')' | '[' | ']' => escaped.push_str(&format!("#{};", u32::from(character))),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
 /// The Mermaid id of an entity, made only of `[a-z0-9_]`: `n_` and the
 /// slug with `-` as `_` (`harbour-accord` is `n_harbour_accord`). An id
 /// that is not a slug (possible only for a dataset built by hand) becomes
@@ -152,7 +166,7 @@ pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
         env!("CARGO_PKG_VERSION")
     )?;
     out.write_all(
-        b"%% Links: solid actual, grey historical, dotted proposed, finely dotted hypothetical, thick recommended.\n",
+        b"%% Links: solid actual, grey historical, dotted proposed, finely dotted hypothetical, thick recommended; red and `not:` negated.\n",
     )?;
     out.write_all(b"flowchart LR\n")?;
     for entity in graph.entities() {
@@ -163,20 +177,16 @@ pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
             mermaid_label(&entity.label)
         )?;
     }
-    let mut by_modality: BTreeMap<Modality, Vec<String>> = BTreeMap::new();
-    for (index, relation) in graph.relations().iter().enumerate() {
+    let schema = &graph.dataset().schema;
+    for relation in graph.relations() {
         writeln!(
             out,
             "    {} {}|{}| {}",
             mermaid_node_id(&relation.from),
             link_arrow(relation.modality),
-            mermaid_label(&relation.relation_type),
+            mermaid_link_label(&link_text(graph, relation)),
             mermaid_node_id(&relation.to)
         )?;
-        by_modality
-            .entry(relation.modality)
-            .or_default()
-            .push(index.to_string());
     }
 
     let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -186,7 +196,6 @@ pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
             .or_default()
             .push(mermaid_node_id(&entity.id));
     }
-    let schema = &graph.dataset().schema;
     for (kind, nodes) in &members {
         let fill = schema
             .kind(kind)
@@ -200,19 +209,52 @@ pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
         )?;
         writeln!(out, "    class {} {class}", nodes.join(","))?;
     }
-    // linkStyle counts links from 0 in the order they were written.
-    for (modality, style) in [
-        (
-            Modality::Historical,
-            format!("stroke:{HISTORICAL_COLOR},color:{HISTORICAL_COLOR}"),
-        ),
-        (Modality::Hypothetical, "stroke-dasharray:2 4".to_owned()),
-    ] {
-        if let Some(links) = by_modality.get(&modality) {
-            writeln!(out, "    linkStyle {} {style}", links.join(","))?;
+    // linkStyle counts links from 0 in the order they were written. A later
+    // linkStyle replaces an earlier one for the same link, so each link gets
+    // one style: its modality's, in red when negated.
+    let mut by_style: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (index, relation) in graph.relations().iter().enumerate() {
+        let mut parts = Vec::new();
+        if relation.negated {
+            parts.push(format!("stroke:{NEGATED_COLOR},color:{NEGATED_COLOR}"));
+        } else if relation.modality == Modality::Historical {
+            parts.push(format!(
+                "stroke:{HISTORICAL_COLOR},color:{HISTORICAL_COLOR}"
+            ));
+        }
+        if relation.modality == Modality::Hypothetical {
+            parts.push("stroke-dasharray:2 4".to_owned());
+        }
+        if !parts.is_empty() {
+            by_style
+                .entry(parts.join(","))
+                .or_default()
+                .push(index.to_string());
         }
     }
+    for (style, links) in &by_style {
+        writeln!(out, "    linkStyle {} {style}", links.join(","))?;
+    }
     Ok(())
+}
+
+/// The red of negated links: a Mermaid link has no arrowhead of its own to
+/// vary, so colour and the `not:` in its text carry the negation.
+const NEGATED_COLOR: &str = "#b2182b";
+
+/// A link's text: the type's label (`not: ` first when negated), and whose
+/// view it is, since a flowchart has no tooltip to carry it.
+fn link_text(graph: &KnowledgeGraph, relation: &crate::model::Relation) -> String {
+    let caption = graph.dataset().schema.caption(relation);
+    if relation.attributed_to.is_empty() {
+        return caption;
+    }
+    let holders: Vec<&str> = relation
+        .attributed_to
+        .iter()
+        .map(|id| graph.entity(id).map_or(id.as_str(), |e| e.label.as_str()))
+        .collect();
+    format!("{caption} (according to {})", holders.join(", "))
 }
 
 /// Writes the Mermaid flowchart of some entities and every relation between
@@ -325,6 +367,16 @@ mod tests {
             text.contains("    linkStyle 3 stroke-dasharray:2 4\n"),
             "{text}"
         );
+        // The negated, attributed relation says both in its text, and is
+        // red after every modality style.
+        assert!(
+            text.contains("    n_x1 -->|not#58; mentions #40;according to end, x1#41;| n_end\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    linkStyle 5 stroke:#b2182b,color:#b2182b\n"),
+            "{text}"
+        );
         assert!(
             text.contains("    classDef k_thing fill:#dbe9f6,"),
             "{text}"
@@ -343,5 +395,6 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains("n_end"), "{text}");
         assert_eq!(text.matches("|mentions|").count(), 2, "{text}");
+        assert!(!text.contains("not#58;"), "{text}");
     }
 }

@@ -27,7 +27,7 @@ mod turtle;
 pub use cypher::{CypherDialect, cypher_string, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, dot_quote, write_dot};
-pub use gexf::{modality_look, write_gexf};
+pub use gexf::write_gexf;
 pub use graphml::{write_graphml, xml_text};
 pub use grass::write_grass;
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};

@@ -64,6 +64,7 @@ fn cell(value: &Value<'_>) -> String {
     match value {
         Value::Text(text) => neutralize_formula(text).into_owned(),
         Value::Int(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
         Value::TextList(list) => list
             .iter()
             .map(|item| {
@@ -80,6 +81,7 @@ fn header(name: &str, ty: Type) -> String {
     match ty {
         Type::Text => name.to_owned(),
         Type::Int => format!("{name}:int"),
+        Type::Bool => format!("{name}:boolean"),
         Type::TextList => format!("{name}:string[]"),
     }
 }
@@ -141,7 +143,11 @@ pub fn write_csv_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> i
         row.push(relation.to.clone());
         row.push(properties::relationship_type(&relation.relation_type)?);
         row.push(neutralize_formula(&relation.id).into_owned());
-        row.extend(properties::relation_values(relation)?.iter().map(cell));
+        row.extend(
+            properties::relation_values(&graph.dataset().schema, relation)?
+                .iter()
+                .map(cell),
+        );
         writer.write_record(&row).map_err(io_error)?;
     }
     writer.flush()

@@ -8,9 +8,9 @@
 //! | file | one row per | columns |
 //! |---|---|---|
 //! | `entities.parquet` | entity | `id`, `label`, `kind`, `aliases` (list of strings), `description`, `wikidata`, `mentions` |
-//! | `relations.parquet` | relation | `from_id`, `to_id`, `id`, `type`, `modality`, `note`, `date`, `date_start`, `date_end`, `evidence_count` |
+//! | `relations.parquet` | relation | `from_id`, `to_id`, `id`, `type`, `type_label`, `modality`, `negated` (boolean), `attributed_to` (list of entity ids), `note`, `date`, `date_start`, `date_end`, `evidence_count` |
 //! | `evidence.parquet` | quote | `relation_id`, `position` (1-based), `source`, `quote`, `byte_start`, `byte_end`, `char_start`, `char_end`, `line`, `column` |
-//! | `sources.parquet` | source | `id`, `title`, `author`, `publisher`, `date`, `date_start`, `date_end`, `url`, `notes`, `text_path`, `sha256` |
+//! | `sources.parquet` | source | `id`, `title`, `author`, `publisher`, `date`, `date_start`, `date_end`, `copy_date`, `copy_date_start`, `copy_date_end`, `copy_url`, `url`, `notes`, `text_path`, `sha256` |
 //!
 //! Types: text is `STRING` (UTF-8), counts and offsets `INT64` (Spark has
 //! no unsigned integers), lists are Parquet `LIST`s of non-null strings.
@@ -35,6 +35,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 
 use crate::graph::KnowledgeGraph;
+use crate::model::PartialDate;
 
 /// The tables, in the order they are written.
 pub const PARQUET_TABLES: [&str; 4] = [
@@ -74,7 +75,6 @@ fn integer(name: &str, values: impl Iterator<Item = usize>) -> Column {
     }
 }
 
-#[allow(dead_code)]
 fn boolean(name: &str, values: Vec<bool>) -> Column {
     Column {
         field: Field::new(name, DataType::Boolean, false),
@@ -104,77 +104,29 @@ fn text_list<'a>(name: &str, lists: impl Iterator<Item = &'a [String]>) -> Colum
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year as i32;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// The first and last day, as days since 1970-01-01, that a date written
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` covers; `None` for anything else.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` covers ([`PartialDate`]); `None` for
+/// anything else.
 pub fn date_range(text: &str) -> Option<(i32, i32)> {
-    let mut parts = text.split('-');
-    let year_text = parts.next()?;
-    if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = year_text.parse().ok()?;
-    let number = |part: Option<&str>, max: u32| -> Option<Option<u32>> {
-        match part {
-            None => Some(None),
-            Some(digits) if digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()) => {
-                let value: u32 = digits.parse().ok()?;
-                (1..=max).contains(&value).then_some(Some(value))
-            }
-            Some(_) => None,
-        }
+    let date = PartialDate::parse(text).ok()?;
+    let epoch_days = |day: jiff::civil::Date| {
+        day.since(jiff::civil::date(1970, 1, 1))
+            .ok()
+            .map(|span| span.get_days())
     };
-    let month = number(parts.next(), 12)?;
-    let day = match month {
-        Some(month) => number(parts.next(), days_in_month(year, month))?,
-        None => None,
-    };
-    if parts.next().is_some() {
-        return None;
-    }
-    Some(match (month, day) {
-        (None, _) => (days_from_civil(year, 1, 1), days_from_civil(year, 12, 31)),
-        (Some(month), None) => (
-            days_from_civil(year, month, 1),
-            days_from_civil(year, month, days_in_month(year, month)),
-        ),
-        (Some(month), Some(day)) => {
-            let days = days_from_civil(year, month, day);
-            (days, days)
-        }
-    })
+    Some((epoch_days(date.first_day())?, epoch_days(date.last_day())?))
 }
 
-/// `date_start` and `date_end` columns for optional dates.
-fn date_columns<'a>(dates: impl Iterator<Item = Option<&'a str>>) -> [Column; 2] {
+/// `{prefix}_start` and `{prefix}_end` columns for optional dates.
+fn date_columns<'a>(prefix: &str, dates: impl Iterator<Item = Option<&'a str>>) -> [Column; 2] {
     let ranges: Vec<Option<(i32, i32)>> = dates.map(|date| date.and_then(date_range)).collect();
     [
         date(
-            "date_start",
+            &format!("{prefix}_start"),
             ranges.iter().map(|r| r.map(|(start, _)| start)).collect(),
         ),
         date(
-            "date_end",
+            &format!("{prefix}_end"),
             ranges.iter().map(|r| r.map(|(_, end)| end)).collect(),
         ),
     ]
@@ -201,6 +153,11 @@ fn entities(graph: &KnowledgeGraph) -> Vec<Column> {
 
 fn relations(graph: &KnowledgeGraph) -> Vec<Column> {
     let relations = graph.relations();
+    let schema = &graph.dataset().schema;
+    let type_labels: Vec<String> = relations
+        .iter()
+        .map(|r| schema.type_label(&r.relation_type))
+        .collect();
     let mut columns = vec![
         // The endpoints first: Kùzu's `COPY` takes a relationship table's
         // FROM and TO from the first two columns.
@@ -215,8 +172,17 @@ fn relations(graph: &KnowledgeGraph) -> Vec<Column> {
             relations.iter().map(|r| r.relation_type.as_str()).collect(),
         ),
         text(
+            "type_label",
+            type_labels.iter().map(String::as_str).collect(),
+        ),
+        text(
             "modality",
             relations.iter().map(|r| r.modality.as_str()).collect(),
+        ),
+        boolean("negated", relations.iter().map(|r| r.negated).collect()),
+        text_list(
+            "attributed_to",
+            relations.iter().map(|r| r.attributed_to.as_slice()),
         ),
         optional_text(
             "note",
@@ -227,7 +193,10 @@ fn relations(graph: &KnowledgeGraph) -> Vec<Column> {
             relations.iter().map(|r| r.date.as_deref()).collect(),
         ),
     ];
-    columns.extend(date_columns(relations.iter().map(|r| r.date.as_deref())));
+    columns.extend(date_columns(
+        "date",
+        relations.iter().map(|r| r.date.as_deref()),
+    ));
     columns.push(integer(
         "evidence_count",
         relations.iter().map(|r| r.evidence.len()),
@@ -286,8 +255,23 @@ fn sources(graph: &KnowledgeGraph) -> Vec<Column> {
         ),
         text("date", sources.iter().map(|s| s.date.as_str()).collect()),
     ];
-    columns.extend(date_columns(sources.iter().map(|s| Some(s.date.as_str()))));
+    columns.extend(date_columns(
+        "date",
+        sources.iter().map(|s| Some(s.date.as_str())),
+    ));
+    columns.push(optional_text(
+        "copy_date",
+        sources.iter().map(|s| s.copy_date.as_deref()).collect(),
+    ));
+    columns.extend(date_columns(
+        "copy_date",
+        sources.iter().map(|s| s.copy_date.as_deref()),
+    ));
     columns.extend([
+        optional_text(
+            "copy_url",
+            sources.iter().map(|s| s.copy_url.as_deref()).collect(),
+        ),
         optional_text("url", sources.iter().map(|s| s.url.as_deref()).collect()),
         optional_text(
             "notes",

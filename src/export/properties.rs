@@ -12,11 +12,15 @@
 //! array (the objects of the JSON export), and the first one is also
 //! flattened into `quote`, `source` and its offsets, which are what a
 //! query usually wants.
+//!
+//! Every edge carries `negated` and `attributed_to` (a list property), so
+//! that a query for facts can leave out denials and other people's claims:
+//! `WHERE NOT r.negated AND size(r.attributed_to) = 0`.
 
 use std::borrow::Cow;
 use std::io;
 
-use crate::model::{Entity, Relation};
+use crate::model::{Entity, Relation, Schema};
 
 use super::ExportError;
 
@@ -25,7 +29,8 @@ use super::ExportError;
 pub enum Type {
     Text,
     Int,
-    /// A list of strings: aliases.
+    Bool,
+    /// A list of strings: aliases, the ids a claim is attributed to.
     TextList,
 }
 
@@ -34,6 +39,7 @@ pub enum Type {
 pub enum Value<'a> {
     Text(Cow<'a, str>),
     Int(usize),
+    Bool(bool),
     TextList(&'a [String]),
     Null,
 }
@@ -61,9 +67,12 @@ pub const ENTITY_PROPERTIES: [(&str, Type); 5] = [
 ];
 
 /// Edge properties after `id`, with their types.
-pub const RELATION_PROPERTIES: [(&str, Type); 13] = [
+pub const RELATION_PROPERTIES: [(&str, Type); 16] = [
     ("type", Type::Text),
+    ("type_label", Type::Text),
     ("modality", Type::Text),
+    ("negated", Type::Bool),
+    ("attributed_to", Type::TextList),
     ("note", Type::Text),
     ("date", Type::Text),
     ("quote", Type::Text),
@@ -88,15 +97,19 @@ pub fn entity_values(entity: &Entity) -> [Value<'_>; 5] {
     ]
 }
 
-/// The values of [`RELATION_PROPERTIES`] for one relation, in order.
-pub fn relation_values(relation: &Relation) -> io::Result<[Value<'_>; 13]> {
+/// The values of [`RELATION_PROPERTIES`] for one relation, in order; the
+/// schema gives the relation type's label.
+pub fn relation_values<'a>(schema: &Schema, relation: &'a Relation) -> io::Result<[Value<'a>; 16]> {
     let first = relation.evidence.first();
     let offset = |get: fn(&crate::model::TextSpan) -> usize| {
         first.map_or(Value::Null, |evidence| Value::Int(get(&evidence.location)))
     };
     Ok([
         Value::text(&relation.relation_type),
+        Value::Text(Cow::Owned(schema.type_label(&relation.relation_type))),
         Value::text(relation.modality.as_str()),
+        Value::Bool(relation.negated),
+        Value::TextList(&relation.attributed_to),
         Value::optional(relation.note.as_deref()),
         Value::optional(relation.date.as_deref()),
         Value::optional(first.map(|evidence| evidence.quote.as_str())),

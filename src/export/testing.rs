@@ -36,6 +36,8 @@ fn relation(id: &str, from: &str, to: &str, modality: Modality) -> Relation {
         relation_type: "mentions".to_owned(),
         to: to.to_owned(),
         modality,
+        attributed_to: Vec::new(),
+        negated: false,
         evidence: vec![Evidence {
             source: "memo".to_owned(),
             quote: HOSTILE.to_owned(),
@@ -66,6 +68,7 @@ pub fn hostile_graph() -> KnowledgeGraph {
         }],
         relation_types: vec![RelationType {
             name: "mentions".to_owned(),
+            label: None,
             definition: HOSTILE.to_owned(),
             domain: vec!["thing".to_owned()],
             range: vec!["thing".to_owned()],
@@ -88,7 +91,13 @@ pub fn hostile_graph() -> KnowledgeGraph {
             relation("r3", "x1", "a-b", Modality::Proposed),
             relation("r4", "a-b", "a-b", Modality::Hypothetical),
             relation("r5", "end", "a-b", Modality::Recommended),
+            Relation {
+                attributed_to: vec!["end".to_owned(), "x1".to_owned()],
+                negated: true,
+                ..relation("r6", "x1", "end", Modality::Actual)
+            },
         ],
         reviewed: Vec::new(),
+        allowed: Vec::new(),
     })
 }

@@ -25,13 +25,22 @@
 //!
 //! An entity is `a kg:Entity, kind:{kind}` with `kg:id`, `rdfs:label`,
 //! `skos:altLabel` per alias, `rdfs:comment` (its description) and
-//! `owl:sameAs <http://www.wikidata.org/entity/Q...>`. Each relation is
-//! written twice: as the direct triple `entity:a type:t entity:b`, which
-//! SPARQL users and reasoners expect, and as a reified resource (standard
-//! RDF reification: `rdf:subject`, `rdf:predicate`, `rdf:object`) that
-//! carries what a bare triple cannot: `kg:modality` (one of `kg:actual`,
-//! `kg:historical`, ...), `kg:note`, `kg:date` (typed `xsd:gYear`,
-//! `xsd:gYearMonth` or `xsd:date`) and `kg:evidence`. An evidence node has
+//! `owl:sameAs <http://www.wikidata.org/entity/Q...>`.
+//!
+//! Every relation is a reified resource (standard RDF reification:
+//! `rdf:subject`, `rdf:predicate`, `rdf:object`) that carries what a bare
+//! triple cannot: `kg:modality` (one of `kg:actual`, `kg:historical`, ...),
+//! `kg:negated` (`xsd:boolean`), `prov:wasAttributedTo` (once per entity
+//! whose claim it is), `kg:note`, `kg:date` (typed `xsd:gYear`,
+//! `xsd:gYearMonth` or `xsd:date`) and `kg:evidence`.
+//!
+//! Only a relation the source asserts as a fact in its author's own voice
+//! (actual or historical, not negated, attributed to no one: see
+//! [`Relation::is_asserted_fact`]) is *also* written as the direct triple
+//! `entity:a type:t entity:b` that SPARQL users and reasoners read as true.
+//! A proposal, a hypothesis, a denial or someone else's claim never is: a
+//! query over direct triples returns facts only, and a query over
+//! `kg:Relation` resources returns everything with its standing. An evidence node has
 //! `kg:quote`, `kg:source` (the source's IRI) and `kg:byteStart`,
 //! `kg:byteEnd`, `kg:charStart`, `kg:charEnd` (0-based, end-exclusive),
 //! `kg:line`, `kg:column` (1-based), all `xsd:integer`. Literals carry no
@@ -74,6 +83,7 @@ pub const DEFAULT_BASE_IRI: &str = "https://kgraph.example/";
 const OWL: &str = "http://www.w3.org/2002/07/owl#";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
+const PROV: &str = "http://www.w3.org/ns/prov#";
 const WIKIDATA_ENTITY: &str = "http://www.wikidata.org/entity/";
 
 /// Where the Turtle export puts its IRIs.
@@ -327,6 +337,7 @@ pub fn write_turtle(
         ("dcterms", DCTERMS.to_owned()),
         ("kg", iris.namespace("vocab/")),
         ("owl", OWL.to_owned()),
+        ("prov", PROV.to_owned()),
         (
             "rdf",
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#".to_owned(),
@@ -355,10 +366,11 @@ pub fn write_turtle(
     for source in &graph.dataset().sources {
         write_source(source, &iris, &mut writer)?;
     }
-    // Direct triples, grouped under their subject; a set, because the same
-    // statement may hold with two modalities and RDF has no duplicates.
+    // Direct triples, for asserted facts only, grouped under their subject;
+    // a set, because the same statement may be both actual and historical
+    // and RDF has no duplicates.
     let mut outgoing: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
-    for relation in graph.relations() {
+    for relation in graph.relations().iter().filter(|r| r.is_asserted_fact()) {
         outgoing
             .entry(&relation.from)
             .or_default()
@@ -404,7 +416,8 @@ fn write_vocabulary(
         if ty.symmetric {
             writer.triple(&subject, rdf::TYPE, external(OWL, "SymmetricProperty"))?;
         }
-        writer.triple(&subject, rdfs::LABEL, string(&ty.name))?;
+        writer.triple(&subject, iris.vocab("id"), string(&ty.name))?;
+        writer.triple(&subject, rdfs::LABEL, string(&ty.display_label()))?;
         writer.triple(&subject, rdfs::COMMENT, string(&ty.definition))?;
         // Not rdfs:domain/range: several classes there would mean their
         // intersection, while the schema means "any of these".
@@ -429,6 +442,16 @@ fn write_source(source: &Source, iris: &Iris, writer: &mut Writer<'_>) -> io::Re
         string(&source.author),
     )?;
     writer.triple(&subject, external(DCTERMS, "date"), date(&source.date))?;
+    if let Some(copy_date) = &source.copy_date {
+        writer.triple(&subject, iris.vocab("copyDate"), date(copy_date))?;
+    }
+    if let Some(copy_url) = &source.copy_url {
+        writer.triple(
+            &subject,
+            iris.vocab("copyUrl"),
+            Literal::new_typed_literal(copy_url.as_str(), xsd::ANY_URI),
+        )?;
+    }
     writer.triple(
         &subject,
         external(DCTERMS, "publisher"),
@@ -489,6 +512,18 @@ fn write_relation(relation: &Relation, iris: &Iris, writer: &mut Writer<'_>) -> 
         iris.vocab("modality"),
         iris.modality(relation.modality),
     )?;
+    writer.triple(
+        &subject,
+        iris.vocab("negated"),
+        Literal::from(relation.negated),
+    )?;
+    for holder in &relation.attributed_to {
+        writer.triple(
+            &subject,
+            external(PROV, "wasAttributedTo"),
+            iris.entity(holder),
+        )?;
+    }
     if let Some(note) = &relation.note {
         writer.triple(&subject, iris.vocab("note"), string(note))?;
     }

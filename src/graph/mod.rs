@@ -23,7 +23,7 @@ pub struct KnowledgeGraph {
 
 impl KnowledgeGraph {
     /// Builds the graph. The dataset must be valid: every relation endpoint
-    /// names an entity (as [`crate::load`] guarantees).
+    /// names an entity (as [`crate::load()`] guarantees).
     pub fn new(dataset: Dataset) -> KnowledgeGraph {
         let mut graph = DiGraph::with_capacity(dataset.entities.len(), dataset.relations.len());
         let mut node_of = HashMap::with_capacity(dataset.entities.len());
@@ -128,6 +128,7 @@ impl KnowledgeGraph {
                 .cloned()
                 .collect(),
             reviewed: self.dataset.reviewed.clone(),
+            allowed: self.dataset.allowed.clone(),
         };
         KnowledgeGraph::new(dataset)
     }
@@ -165,6 +166,8 @@ pub(crate) mod tests {
             relation_type: relation_type.to_owned(),
             to: to.to_owned(),
             modality,
+            attributed_to: Vec::new(),
+            negated: false,
             evidence: Vec::new(),
             note: None,
             date: None,
@@ -193,6 +196,7 @@ pub(crate) mod tests {
                 .into_iter()
                 .map(|name| RelationType {
                     name: name.to_owned(),
+                    label: None,
                     definition: String::new(),
                     domain: Vec::new(),
                     range: Vec::new(),

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use super::raw::{RawDataset, RawEntity, RawRelation, RawReviewed, S};
+use super::record::Spanned;
 use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
 use crate::evidence::{Located, SourceIndex, fold_quote};
 use crate::model::{
-    DotStyle, Entity, Evidence, Kind, Modality, Relation, RelationType, Reviewed, Schema, Source,
+    Allowance, DateError, DotStyle, Entity, Evidence, Kind, Modality, PartialDate, Relation,
+    RelationType, Reviewed, Schema, Source, TextSpan,
 };
 
 /// Graphviz attributes a kind may set. Others would be dropped silently by
@@ -76,25 +78,29 @@ pub fn is_qid(qid: &str) -> bool {
     })
 }
 
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and a real calendar date.
 pub fn is_iso_date(date: &str) -> bool {
-    let parts: Vec<&str> = date.split('-').collect();
-    let number = |part: &str, width: usize| {
-        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<u32>().ok())
-            .flatten()
-    };
-    match parts.as_slice() {
-        [year] => number(year, 4).is_some(),
-        [year, month] => {
-            number(year, 4).is_some() && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
+    PartialDate::parse(date).is_ok()
+}
+
+/// What a relation claims besides its endpoints and type: how it holds, and
+/// whose view it is. Part of a derived relation id, since the same words
+/// said as a fact and as someone's proposal are two relations.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub modality: Modality,
+    pub negated: bool,
+    pub attributed_to: &'a [&'a str],
+}
+
+impl Claim<'_> {
+    /// A plain claim: the author's own, not negated.
+    pub fn plain(modality: Modality) -> Claim<'static> {
+        Claim {
+            modality,
+            negated: false,
+            attributed_to: &[],
         }
-        [year, month, day] => {
-            number(year, 4).is_some()
-                && number(month, 2).is_some_and(|m| (1..=12).contains(&m))
-                && number(day, 2).is_some_and(|d| (1..=31).contains(&d))
-        }
-        _ => false,
     }
 }
 
@@ -107,13 +113,29 @@ pub fn derived_relation_id(
     from: &str,
     relation_type: &str,
     to: &str,
-    modality: Modality,
+    claim: Claim<'_>,
     evidence: &[(&str, &str)],
 ) -> String {
     let mut hasher = Sha256::new();
-    for part in [from, relation_type, to, modality.as_str()] {
+    for part in [from, relation_type, to, claim.modality.as_str()] {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
+    }
+    // Hashed only when set, so that the ids of relations written before
+    // attribution and negation existed do not change.
+    if claim.negated {
+        hasher.update(b"negated\x1f");
+    }
+    if !claim.attributed_to.is_empty() {
+        let mut holders: Vec<&str> = claim.attributed_to.to_vec();
+        holders.sort_unstable();
+        holders.dedup();
+        hasher.update(b"attributed_to");
+        for holder in holders {
+            hasher.update([0x1f]);
+            hasher.update(holder.as_bytes());
+        }
+        hasher.update([0x1e]);
     }
     let mut quotes: Vec<(String, String)> = evidence
         .iter()
@@ -151,6 +173,7 @@ fn style(
                     key.value,
                     did_you_mean(&key.value, allowed.iter().copied())
                 ))
+                .code("unsupported-dot-attribute")
                 .at(origin(file, key), "not allowed here")
                 .note(format!("allowed: {}", allowed.join(", "))),
             );
@@ -170,6 +193,7 @@ fn check_unique<'a>(
     if let Some(first) = seen.get(id) {
         diagnostics.push(
             Diagnostic::error(format!("duplicate {what} `{id}`"))
+                .code("duplicate-id")
                 .at(here, "defined again here")
                 .at(first.clone(), "first defined here"),
         );
@@ -184,6 +208,7 @@ fn check_not_empty(value: &S, file: FileId, what: &str, diagnostics: &mut Vec<Di
     if value.value.trim().is_empty() {
         diagnostics.push(
             Diagnostic::error(format!("empty {what}"))
+                .code("empty-value")
                 .at(origin(file, value), format!("{what} is empty")),
         );
     }
@@ -197,6 +222,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         if !is_name(&kind.name.value) {
             diagnostics.push(
                 Diagnostic::error(format!("invalid kind name `{}`", kind.name.value))
+                    .code("invalid-name")
                     .at(origin(file, &kind.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
@@ -227,8 +253,20 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         if !is_name(&ty.name.value) {
             diagnostics.push(
                 Diagnostic::error(format!("invalid relation type name `{}`", ty.name.value))
+                    .code("invalid-name")
                     .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
             );
+        }
+        if let Some(label) = &ty.label {
+            check_not_empty(label, file, "label", diagnostics);
+            if label.value.contains(['\n', '\r']) {
+                diagnostics.push(
+                    Diagnostic::error("relation type label spans several lines")
+                        .code("multiline-label")
+                        .at(origin(file, label), "a label is one line")
+                        .note("the label is drawn on edges and in legends"),
+                );
+            }
         }
         for kind in ty.domain.iter().chain(&ty.range) {
             if !kind_names.contains(&kind.value.as_str()) {
@@ -238,6 +276,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                         kind.value,
                         did_you_mean(&kind.value, kind_names.iter().copied())
                     ))
+                    .code("unknown-kind")
                     .at(origin(file, kind), "not a kind in the schema"),
                 );
             }
@@ -251,6 +290,7 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
         ) {
             relation_types.push(RelationType {
                 name: ty.name.value.clone(),
+                label: ty.label.as_ref().map(|label| label.value.clone()),
                 definition: ty.definition.value.clone(),
                 domain: ty.domain.iter().map(|kind| kind.value.clone()).collect(),
                 range: ty.range.iter().map(|kind| kind.value.clone()).collect(),
@@ -282,10 +322,14 @@ pub fn check_entities(
         let file = entity.file;
         let id = &entity.id.value;
         if !is_slug(id) {
-            diagnostics.push(Diagnostic::error(format!("invalid entity id `{id}`")).at(
-                origin(file, &entity.id),
-                "expected a lowercase slug such as `north-atlantic-council`",
-            ));
+            diagnostics.push(
+                Diagnostic::error(format!("invalid entity id `{id}`"))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, &entity.id),
+                        "expected a lowercase slug such as `north-atlantic-council`",
+                    ),
+            );
         }
         let unique = check_unique(
             &mut seen,
@@ -302,6 +346,7 @@ pub fn check_entities(
                     entity.kind.value,
                     did_you_mean(&entity.kind.value, kind_names.iter().copied())
                 ))
+                .code("unknown-kind")
                 .at(origin(file, &entity.kind), "not a kind in the schema"),
             );
         }
@@ -309,10 +354,12 @@ pub fn check_entities(
             && !is_qid(&qid.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value)).at(
-                    origin(file, qid),
-                    "expected `Q` followed by digits, such as `Q7184`",
-                ),
+                Diagnostic::error(format!("malformed Wikidata id `{}`", qid.value))
+                    .code("malformed-wikidata-id")
+                    .at(
+                        origin(file, qid),
+                        "expected `Q` followed by digits, such as `Q7184`",
+                    ),
             );
         }
         check_surface_forms(entity, &mut surface_forms, diagnostics);
@@ -354,7 +401,11 @@ fn check_surface_forms<'a>(
     {
         let here = origin(entity.file, form);
         if index > 0 && form.value.trim().is_empty() {
-            diagnostics.push(Diagnostic::error("empty alias").at(here, "alias is empty"));
+            diagnostics.push(
+                Diagnostic::error("empty alias")
+                    .code("empty-value")
+                    .at(here, "alias is empty"),
+            );
             continue;
         }
         let folded = fold_quote(&form.value);
@@ -367,6 +418,7 @@ fn check_surface_forms<'a>(
                     "alias `{}` is claimed by two entities, `{owner}` and `{}`",
                     form.value, entity.id.value
                 ))
+                .code("alias-claimed-twice")
                 .at(here, format!("claimed by `{}`", entity.id.value))
                 .at(first.clone(), format!("claimed by `{owner}`")),
             ),
@@ -375,6 +427,7 @@ fn check_surface_forms<'a>(
                     "`{}` is listed twice for `{}`",
                     form.value, entity.id.value
                 ))
+                .code("alias-repeated")
                 .at(here, "repeated here")
                 .at(first.clone(), "first here"),
             ),
@@ -391,10 +444,12 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         let file = source.file;
         if !is_slug(&source.id.value) {
             diagnostics.push(
-                Diagnostic::error(format!("invalid source id `{}`", source.id.value)).at(
-                    origin(file, &source.id),
-                    "expected a lowercase slug such as `kortunov-2022`",
-                ),
+                Diagnostic::error(format!("invalid source id `{}`", source.id.value))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, &source.id),
+                        "expected a lowercase slug such as `kortunov-2022`",
+                    ),
             );
         }
         check_unique(
@@ -406,26 +461,44 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
         );
         check_not_empty(&source.title, file, "title", diagnostics);
         check_date(&source.date, file, diagnostics);
-        if let Some(url) = &source.url
-            && (!url.value.contains("://") || url.value.chars().any(char::is_whitespace))
-        {
-            diagnostics.push(
-                Diagnostic::error(format!("malformed url `{}`", url.value)).at(
-                    origin(file, url),
-                    "expected an absolute URL such as `https://example.org/page`",
-                ),
-            );
+        if let Some(copy_date) = &source.copy_date {
+            check_date(copy_date, file, diagnostics);
+        }
+        for url in source.url.iter().chain(&source.copy_url) {
+            check_url(url, file, diagnostics);
         }
     }
 }
 
 fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-    if !is_iso_date(&date.value) {
+    match PartialDate::parse(&date.value) {
+        Ok(_) => {}
+        Err(DateError::Malformed) => diagnostics.push(
+            Diagnostic::error(format!("malformed date `{}`", date.value))
+                .code("malformed-date")
+                .at(
+                    origin(file, date),
+                    "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
+                ),
+        ),
+        Err(DateError::Impossible(why)) => diagnostics.push(
+            Diagnostic::error(format!("impossible date `{}`", date.value))
+                .code("impossible-date")
+                .at(origin(file, date), "not a date in the calendar")
+                .note(why),
+        ),
+    }
+}
+
+fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    if !url.value.contains("://") || url.value.chars().any(char::is_whitespace) {
         diagnostics.push(
-            Diagnostic::error(format!("malformed date `{}`", date.value)).at(
-                origin(file, date),
-                "expected `YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
-            ),
+            Diagnostic::error(format!("malformed url `{}`", url.value))
+                .code("malformed-url")
+                .at(
+                    origin(file, url),
+                    "expected an absolute URL such as `https://example.org/page`",
+                ),
         );
     }
 }
@@ -475,7 +548,23 @@ pub fn check_relations(
     for relation in &raw.relations {
         let file = relation.file;
         let mut ok = true;
-        for endpoint in [&relation.from, &relation.to] {
+        let mut holders = HashSet::new();
+        for holder in &relation.attributed_to {
+            if !holders.insert(holder.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`{}` is listed twice in `attributed_to`",
+                        holder.value
+                    ))
+                    .code("attribution-repeated")
+                    .at(origin(file, holder), "listed again here"),
+                );
+            }
+        }
+        for endpoint in [&relation.from, &relation.to]
+            .into_iter()
+            .chain(&relation.attributed_to)
+        {
             if !kind_of.contains_key(endpoint.value.as_str()) {
                 ok = false;
                 if !raw.entities_complete {
@@ -487,6 +576,7 @@ pub fn check_relations(
                 };
                 diagnostics.push(
                     Diagnostic::error(format!("unknown entity `{}`{suggestion}", endpoint.value))
+                        .code("unknown-entity")
                         .at(origin(file, endpoint), "no entity has this id"),
                 );
             }
@@ -502,6 +592,7 @@ pub fn check_relations(
                     relation.relation_type.value,
                     did_you_mean(&relation.relation_type.value, type_names.iter().copied())
                 ))
+                .code("unknown-relation-type")
                 .at(
                     origin(file, &relation.relation_type),
                     "not a relation type in the schema",
@@ -520,6 +611,7 @@ pub fn check_relations(
                         Modality::ALL.iter().map(|m| m.as_str())
                     )
                 ))
+                .code("unknown-modality")
                 .at(origin(file, &relation.modality), "not a modality")
                 .note("modalities: actual, historical, proposed, hypothetical, recommended"),
             );
@@ -539,6 +631,7 @@ pub fn check_relations(
                             "`{}` is of kind `{kind}`, outside the {role} of `{}`",
                             endpoint.value, ty.name
                         ))
+                        .code("domain-range-violation")
                         .at(origin(file, endpoint), format!("of kind `{kind}`"))
                         .at(ty.origin.clone(), format!("`{}` is defined here", ty.name))
                         .note(format!(
@@ -567,6 +660,7 @@ pub fn check_relations(
                             sources.iter().map(|source| source.id.as_str())
                         )
                     ))
+                    .code("unknown-source")
                     .at(origin(file, &evidence.source), "no source has this id"),
                 );
             }
@@ -578,10 +672,12 @@ pub fn check_relations(
             && !is_relation_id(&id.value)
         {
             diagnostics.push(
-                Diagnostic::error(format!("invalid relation id `{}`", id.value)).at(
-                    origin(file, id),
-                    "expected lowercase letters, digits, `.`, `_` or `-`",
-                ),
+                Diagnostic::error(format!("invalid relation id `{}`", id.value))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, id),
+                        "expected lowercase letters, digits, `.`, `_` or `-`",
+                    ),
             );
         }
         pending.push(Pending {
@@ -609,11 +705,21 @@ pub fn check_relations(
                     .iter()
                     .map(|e| (e.source.value.as_str(), e.quote.value.as_str()))
                     .collect();
+                let holders: Vec<&str> = raw
+                    .attributed_to
+                    .iter()
+                    .map(|holder| holder.value.as_str())
+                    .collect();
+                let claim = Claim {
+                    modality,
+                    negated: raw.negated,
+                    attributed_to: &holders,
+                };
                 let id = derived_relation_id(
                     &raw.from.value,
                     &raw.relation_type.value,
                     &raw.to.value,
-                    modality,
+                    claim,
                     &quotes,
                 );
                 (id, raw.head.clone())
@@ -622,11 +728,13 @@ pub fn check_relations(
         if let Some(first) = seen.get(&id) {
             let mut diagnostic = if kind_of.contains_key(id.as_str()) {
                 Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                    .code("id-collision")
                     .at(id_origin, "this relation")
                     .at(first.clone(), "the entity")
                     .note("relation and entity ids share one namespace: every export names both")
             } else {
                 Diagnostic::error(format!("duplicate relation id `{id}`"))
+                    .code("duplicate-id")
                     .at(id_origin, "this relation")
                     .at(first.clone(), "first used here")
             };
@@ -645,6 +753,12 @@ pub fn check_relations(
             relation_type: raw.relation_type.value.clone(),
             to: raw.to.value.clone(),
             modality,
+            attributed_to: raw
+                .attributed_to
+                .iter()
+                .map(|holder| holder.value.clone())
+                .collect(),
+            negated: raw.negated,
             evidence,
             note: raw.note.as_ref().map(|n| n.value.clone()),
             date: raw.date.as_ref().map(|d| d.value.clone()),
@@ -707,16 +821,26 @@ fn locate_evidence(
     for ((source, places), found) in jobs.iter().zip(located) {
         for (&(r, e), located) in places.iter().zip(found) {
             let raw = &pending[r].raw;
-            let here = origin(raw.file, &raw.evidence[e].quote);
-            match located {
-                Located::Unique(span) => {
+            let evidence = &raw.evidence[e];
+            let here = origin(raw.file, &evidence.quote);
+            let chosen = match &evidence.occurrence {
+                Some(occurrence) => {
+                    choose_occurrence(located, occurrence, &source.id, raw.file, here)
+                }
+                None => match located {
+                    Located::Unique(span) => Ok(span),
+                    other => Err(quote_problem(other, &source.id, here, true)),
+                },
+            };
+            match chosen {
+                Ok(span) => {
                     results[r][e] = Some(Evidence {
                         source: source.id.clone(),
                         quote: source.text[span.byte_start..span.byte_end].to_owned(),
                         location: span,
                     });
                 }
-                other => diagnostics.push(quote_problem(other, &source.id, here)),
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
     }
@@ -724,6 +848,73 @@ fn locate_evidence(
         .into_iter()
         .map(|evidence| evidence.into_iter().collect::<Option<Vec<_>>>())
         .collect()
+}
+
+/// Checks `[[allow]]` entries: a known lint, and a subject that names
+/// something in the dataset.
+pub fn check_allowances(
+    raw: &RawDataset,
+    schema: &Schema,
+    entities: &[Entity],
+    relations: &[Relation],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Allowance> {
+    let codes = || crate::diagnostic::LINTS.iter().map(|(code, _)| *code);
+    let mut allowed = Vec::new();
+    for item in &raw.allowed {
+        check_not_empty(&item.reason, item.file, "reason", diagnostics);
+        if !codes().any(|code| code == item.lint.value) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "unknown lint `{}`{}",
+                    item.lint.value,
+                    did_you_mean(&item.lint.value, codes())
+                ))
+                .code("unknown-lint")
+                .at(origin(item.file, &item.lint), "not a lint of `kg lint`")
+                .note(format!("lints: {}", codes().collect::<Vec<_>>().join(", "))),
+            );
+            continue;
+        }
+        if let Some(subject) = &item.subject {
+            let known = entities.iter().any(|e| e.id == subject.value)
+                || relations.iter().any(|r| r.id == subject.value)
+                || schema.relation_type(&subject.value).is_some()
+                || schema.kind(&subject.value).is_some()
+                || sources.iter().any(|s| s.id == subject.value);
+            // Unknown only when every file it could name was read.
+            if !known && raw.entities_complete && raw.schema_complete && raw.sources_complete {
+                let names = entities
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .chain(relations.iter().map(|r| r.id.as_str()))
+                    .chain(schema.relation_types.iter().map(|t| t.name.as_str()))
+                    .chain(schema.kinds.iter().map(|k| k.name.as_str()))
+                    .chain(sources.iter().map(|s| s.id.as_str()));
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unknown subject `{}`{}",
+                        subject.value,
+                        did_you_mean(&subject.value, names)
+                    ))
+                    .code("unknown-subject")
+                    .at(
+                        origin(item.file, subject),
+                        "no entity, relation, relation type, kind or source has this id",
+                    ),
+                );
+                continue;
+            }
+        }
+        allowed.push(Allowance {
+            code: item.lint.value.clone(),
+            subject: item.subject.as_ref().map(|s| s.value.clone()),
+            reason: item.reason.value.clone(),
+            origin: item.head.clone(),
+        });
+    }
+    allowed
 }
 
 /// Locates the quotes of reviewed passages, as evidence quotes are located.
@@ -752,6 +943,7 @@ pub fn check_reviewed(
                     "unknown source `{id}`{}",
                     did_you_mean(id, sources.iter().map(|source| source.id.as_str()))
                 ))
+                .code("unknown-source")
                 .at(origin(item.file, &item.source), "no source has this id"),
             );
         }
@@ -774,7 +966,7 @@ pub fn check_reviewed(
                     reason: item.reason.value.clone(),
                     origin: item.head.clone(),
                 }),
-                other => diagnostics.push(quote_problem(other, source_id, here)),
+                other => diagnostics.push(quote_problem(other, source_id, here, false)),
             }
         }
     }
@@ -784,22 +976,92 @@ pub fn check_reviewed(
     reviewed
 }
 
-/// The diagnostic for a quote that was not found exactly once.
-fn quote_problem(located: Located, source_id: &str, here: Origin) -> Diagnostic {
+/// The place an `occurrence = N` picks among a quote's matches, or why it
+/// picks none.
+fn choose_occurrence(
+    located: Located,
+    occurrence: &Spanned<i64>,
+    source_id: &str,
+    file: FileId,
+    here: Origin,
+) -> Result<TextSpan, Diagnostic> {
+    let at = Origin::new(file, occurrence.span.clone());
     match located {
-        Located::Ambiguous(first, second) => Diagnostic::error(format!(
-            "quote found more than once in source `{source_id}`"
+        Located::Ambiguous(places) => usize::try_from(occurrence.value)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|index| places.get(index).copied())
+            .ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "`occurrence = {}` is out of range: the quote occurs {} times in source `{source_id}`",
+                    occurrence.value,
+                    places.len()
+                ))
+.code("occurrence-out-of-range")
+                .at(at, format!("expected 1 to {}", places.len()))
+                .at(here, "this quote")
+                .note(list_places(&places))
+            }),
+        Located::Unique(span) => Err(Diagnostic::error(format!(
+            "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
         ))
-        .at(
-            here,
-            "ambiguous: make the quote longer so that it is unique",
-        )
-        .note(format!(
-            "found at line {}, column {} and at line {}, column {}",
-            first.line, first.column, second.line, second.column
-        )),
+.code("occurrence-on-unique-quote")
+        .at(at, "remove this field")
+        .at(here, "found once")
+        .note(format!("found at line {}, column {}", span.line, span.column))),
+        other => Err(quote_problem(other, source_id, here, false)),
+    }
+}
+
+/// Every place of a quote, for a note: `line:column` each, in text order.
+fn list_places(places: &[TextSpan]) -> String {
+    const SHOWN: usize = 10;
+    let mut listed: Vec<String> = places
+        .iter()
+        .take(SHOWN)
+        .enumerate()
+        .map(|(index, span)| format!("{}: line {}, column {}", index + 1, span.line, span.column))
+        .collect();
+    if places.len() > SHOWN {
+        listed.push(format!("and {} more", places.len() - SHOWN));
+    }
+    format!("occurrences: {}", listed.join("; "))
+}
+
+/// The diagnostic for a quote that was not found exactly once. Evidence
+/// can pick one occurrence of a repeated quote, so for evidence the
+/// ambiguous case suggests the field.
+fn quote_problem(
+    located: Located,
+    source_id: &str,
+    here: Origin,
+    can_pick_occurrence: bool,
+) -> Diagnostic {
+    match located {
+        Located::Ambiguous(places) => {
+            let advice = if can_pick_occurrence {
+                "ambiguous: make the quote longer, or add `occurrence = N`"
+            } else {
+                "ambiguous: make the quote longer so that it is unique"
+            };
+            let diagnostic = Diagnostic::error(format!(
+                "quote found {} times in source `{source_id}`",
+                places.len()
+            ))
+            .code("quote-ambiguous")
+            .at(here, advice)
+            .note(list_places(&places));
+            if can_pick_occurrence {
+                diagnostic.note(
+                    "`occurrence = 1` picks the first, `occurrence = 2` the second, and so on",
+                )
+            } else {
+                diagnostic
+            }
+        }
         Located::NotFound(closest) => {
             let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                .code("quote-not-found")
                 .at(here, "not in the source text");
             match closest {
                 Some(closest) => diagnostic.note(format!(
@@ -810,9 +1072,9 @@ fn quote_problem(located: Located, source_id: &str, here: Origin) -> Diagnostic 
                 None => diagnostic.note("no passage of the source resembles this quote"),
             }
         }
-        Located::Empty | Located::Unique(_) => {
-            Diagnostic::error("empty quote").at(here, "quote is empty")
-        }
+        Located::Empty | Located::Unique(_) => Diagnostic::error("empty quote")
+            .code("empty-quote")
+            .at(here, "quote is empty"),
     }
 }
 
@@ -849,21 +1111,21 @@ mod tests {
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Actual,
+            Claim::plain(Modality::Actual),
             &[("s", "\u{201c}join NATO\u{201d}")],
         );
         let b = derived_relation_id(
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Actual,
+            Claim::plain(Modality::Actual),
             &[("s", "\"join  NATO\"")],
         );
         let c = derived_relation_id(
             "ukraine",
             "seeks_membership",
             "nato",
-            Modality::Proposed,
+            Claim::plain(Modality::Proposed),
             &[("s", "\"join NATO\"")],
         );
         assert_eq!(a, b);

@@ -4,6 +4,7 @@
 //! returned only when there is none.
 
 mod check;
+mod files;
 mod raw;
 mod record;
 pub mod tree;
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
 use crate::evidence::MAX_TEXT_BYTES;
 use crate::model::{Dataset, Source};
+use files::Refusal;
 use raw::{Document, RawDataset};
 use tree::Syntax;
 
@@ -59,13 +61,48 @@ pub enum LoadError {
     Invalid(Report),
 }
 
+/// How much a data directory may hold: a corpus from a stranger must not
+/// exhaust the memory of the machine that checks it. Set in `kgraph.toml`'s
+/// `[limits]` table; see docs/data-format.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest schema, entities, relations, reviewed or source
+    /// metadata file, in bytes.
+    pub data_file_bytes: u64,
+    /// The largest source text, in bytes.
+    pub source_text_bytes: u64,
+}
+
+impl Limits {
+    /// 1 GiB: a million relations in JSON take about 400 MB.
+    pub const DEFAULT_DATA_FILE_BYTES: u64 = 1 << 30;
+    /// 256 MiB: a long book is 5 MB of text.
+    pub const DEFAULT_SOURCE_TEXT_BYTES: u64 = 256 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            data_file_bytes: Limits::DEFAULT_DATA_FILE_BYTES,
+            source_text_bytes: Limits::DEFAULT_SOURCE_TEXT_BYTES,
+        }
+    }
+}
+
+/// Reads and validates the dataset in `data_dir`, with the default
+/// [`Limits`].
+pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
+    load_with_limits(data_dir, Limits::default())
+}
+
 /// Reads and validates the dataset in `data_dir`.
 ///
 /// Files read: `schema.{toml,json}` (required), `entities.{toml,json}`
 /// (required), `relations.{toml,json}`, `reviewed.{toml,json}` and every
 /// `*.toml` or `*.json` file in `sources/`, one source each. Where both extensions of one name exist,
-/// both are read.
-pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
+/// both are read. Every file must be a regular file that resolves inside
+/// `data_dir` and is no larger than `limits` allow.
+pub fn load_with_limits(data_dir: &Path, limits: Limits) -> Result<(Dataset, Report), LoadError> {
     let metadata = std::fs::metadata(data_dir).map_err(|source| LoadError::DataDir {
         path: data_dir.to_owned(),
         source,
@@ -77,6 +114,8 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
     }
     let mut loader = Loader {
         data_dir,
+        root: files::resolved_root(data_dir),
+        limits,
         report: Report::default(),
     };
     let dataset = loader.run();
@@ -90,6 +129,10 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
 
 struct Loader<'a> {
     data_dir: &'a Path,
+    /// `data_dir` with symbolic links resolved: every file read must lie
+    /// under it once its own links are resolved.
+    root: PathBuf,
+    limits: Limits,
     report: Report,
 }
 
@@ -144,6 +187,14 @@ impl Loader<'_> {
             &mut self.report.diagnostics,
         );
         let reviewed = check::check_reviewed(&raw, &sources, &mut self.report.diagnostics);
+        let allowed = check::check_allowances(
+            &raw,
+            &schema,
+            &entities,
+            &relations,
+            &sources,
+            &mut self.report.diagnostics,
+        );
         if schema_missing || entities_missing {
             return None;
         }
@@ -153,6 +204,7 @@ impl Loader<'_> {
             entities,
             relations,
             reviewed,
+            allowed,
         };
         if self.report.errors() == 0 {
             crate::coverage::count_mentions(&mut dataset);
@@ -194,8 +246,9 @@ impl Loader<'_> {
         let mut found = false;
         for (extension, syntax) in Syntax::EXTENSIONS {
             let relative = format!("{name}.{extension}");
-            let path = self.data_dir.join(&relative);
-            if !path.exists() {
+            // A link that leads nowhere exists too: reading it says why
+            // it fails, where "no such file" would mislead.
+            if std::fs::symlink_metadata(self.data_dir.join(&relative)).is_err() {
                 continue;
             }
             found = true;
@@ -209,6 +262,7 @@ impl Loader<'_> {
                     "no {name} file in `{}`: expected `{name}.toml` or `{name}.json`",
                     self.data_dir.display()
                 ))
+                .code("missing-data-file")
                 .io(),
             );
         }
@@ -217,16 +271,31 @@ impl Loader<'_> {
 
     fn parse_sources(&mut self) -> Vec<Parsed> {
         let directory = self.data_dir.join("sources");
-        let Ok(entries) = std::fs::read_dir(&directory) else {
-            return Vec::new();
+        let entries = match std::fs::read_dir(&directory) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+            Err(error) => {
+                self.report.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "cannot read directory `{}`: {error}",
+                        self.display("sources")
+                    ))
+                    .code("unreadable-directory")
+                    .io(),
+                );
+                return Vec::new();
+            }
         };
+        // Every entry named like a data file is read, whatever its type:
+        // a symbolic link or a pipe is reported by `parse_file`, not
+        // skipped in silence.
         let mut names: Vec<(String, Syntax)> = entries
             .filter_map(|entry| entry.ok())
             .filter_map(|entry| {
                 let name = entry.file_name().into_string().ok()?;
                 let extension = Path::new(&name).extension()?.to_str()?;
                 let syntax = Syntax::from_extension(extension)?;
-                entry.file_type().ok()?.is_file().then_some((name, syntax))
+                Some((name, syntax))
             })
             .collect();
         // Directory order differs between machines; sorted order does not.
@@ -237,35 +306,77 @@ impl Loader<'_> {
             .collect()
     }
 
+    /// Reads a file of the data directory, or says why not as a diagnostic
+    /// (pointing at `origin` when given). `what` names the file in
+    /// messages, such as "`data/entities.toml`" or "source text `...`".
+    fn read_file(
+        &mut self,
+        relative: &str,
+        what: &str,
+        limit: u64,
+        origin: Option<Origin>,
+    ) -> Option<Vec<u8>> {
+        let path = self.data_dir.join(relative);
+        let refusal = match files::read_inside(&self.root, &path, limit) {
+            Ok(bytes) => return Some(bytes),
+            Err(refusal) => refusal,
+        };
+        let diagnostic = match refusal {
+            Refusal::Outside => Diagnostic::error(format!("{what} leads out of the data directory"))
+.code("file-outside-data-dir")
+                .note("it is a symbolic link, or lies under one, whose target is outside the data directory: every data file and source text must resolve inside it"),
+            Refusal::NotRegular(kind) => Diagnostic::error(format!(
+                "cannot read {what}: it is {kind}, not a regular file"
+            ))
+.code("not-a-regular-file")
+            .io(),
+            Refusal::TooLarge { size, limit } => Diagnostic::error(format!(
+                "{what} is larger than the limit of {}",
+                byte_size(limit)
+            ))
+.code("file-too-large")
+            .note(format!(
+                "it holds at least {size} bytes; a larger limit can be set in `kgraph.toml` (see docs/data-format.md)"
+            )),
+            Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
+.code("unreadable-file").io(),
+        };
+        let diagnostic = match origin {
+            Some(origin) => diagnostic.at(origin, "this file"),
+            None => diagnostic,
+        };
+        self.report.diagnostics.push(diagnostic);
+        None
+    }
+
     /// Reads and parses one data file, registering it for diagnostics.
     fn parse_file(&mut self, relative: &str, syntax: Syntax) -> Option<Parsed> {
         let name = self.display(relative);
-        let bytes = match std::fs::read(self.data_dir.join(relative)) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                self.report
-                    .diagnostics
-                    .push(Diagnostic::error(format!("cannot read `{name}`: {error}")).io());
-                return None;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let (line, column) =
-                    line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
-                self.report.diagnostics.push(Diagnostic::error(format!(
+        let bytes = self.read_file(
+            relative,
+            &format!("`{name}`"),
+            self.limits.data_file_bytes,
+            None,
+        )?;
+        let text =
+            match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(error) => {
+                    let (line, column) =
+                        line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
+                    self.report.diagnostics.push(Diagnostic::error(format!(
                     "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
-                )));
-                return None;
-            }
-        };
+                ))
+.code("invalid-utf8"));
+                    return None;
+                }
+            };
         let is_blank = text.trim().is_empty();
         let file = self.report.files.add(name.clone(), text);
         if is_blank {
             self.report
                 .diagnostics
-                .push(Diagnostic::error(format!("`{name}` is empty")));
+                .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
             return None;
         }
         let text = self.report.files.get(file).expect("just added").source();
@@ -278,6 +389,7 @@ impl Loader<'_> {
                         syntax_name(syntax),
                         error.message
                     ))
+                    .code("syntax-error")
                     .at(Origin::new(file, error.span), "syntax error"),
                 );
                 None
@@ -298,35 +410,21 @@ impl Loader<'_> {
                         "source text path `{}` leaves the data directory",
                         source.text.value
                     ))
+.code("source-text-outside-data-dir")
                     .at(text_origin, "must be a relative path inside the data directory")
                     .note("write the path relative to the data directory, such as `sources/article.txt`"),
                 );
                 continue;
             };
-            let path = self.data_dir.join(&relative);
             let shown = self.display(&relative);
-            // A symlink could still lead out of the data directory.
-            let escapes = match (path.canonicalize(), self.data_dir.canonicalize()) {
-                (Ok(target), Ok(root)) => !target.starts_with(root),
-                _ => false,
-            };
-            if escapes {
-                self.report.diagnostics.push(
-                    Diagnostic::error(format!("source text `{shown}` leaves the data directory"))
-                        .at(text_origin, "links outside the data directory"),
-                );
+            let limit = self.limits.source_text_bytes.min(MAX_TEXT_BYTES as u64);
+            let Some(bytes) = self.read_file(
+                &relative,
+                &format!("source text `{shown}`"),
+                limit,
+                Some(text_origin.clone()),
+            ) else {
                 continue;
-            }
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    self.report.diagnostics.push(
-                        Diagnostic::error(format!("cannot read source text `{shown}`: {error}"))
-                            .io()
-                            .at(text_origin, "this file"),
-                    );
-                    continue;
-                }
             };
             let actual: String = Sha256::digest(&bytes)
                 .iter()
@@ -335,16 +433,10 @@ impl Loader<'_> {
             if actual != source.sha256.value.to_ascii_lowercase() {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
+.code("hash-mismatch")
                         .at(at(&source.sha256.span), "recorded hash")
                         .note(format!("the file's SHA-256 is {actual}"))
                         .note("if the text changed on purpose, check every quote from it, then record the new hash"),
-                );
-                continue;
-            }
-            if bytes.len() > MAX_TEXT_BYTES {
-                self.report.diagnostics.push(
-                    Diagnostic::error(format!("source text `{shown}` is larger than 4 GiB"))
-                        .at(text_origin, "split this text into several sources"),
                 );
                 continue;
             }
@@ -354,6 +446,7 @@ impl Loader<'_> {
                     let offset = error.utf8_error().valid_up_to();
                     self.report.diagnostics.push(
                         Diagnostic::error(format!("source text `{shown}` is not valid UTF-8 (first invalid byte at offset {offset})"))
+.code("invalid-utf8")
                             .at(text_origin, "this file"),
                     );
                     continue;
@@ -364,6 +457,8 @@ impl Loader<'_> {
                 title: source.title.value.clone(),
                 author: source.author.value.clone(),
                 date: source.date.value.clone(),
+                copy_date: source.copy_date.as_ref().map(|d| d.value.clone()),
+                copy_url: source.copy_url.as_ref().map(|u| u.value.clone()),
                 publisher: source.publisher.value.clone(),
                 url: source.url.as_ref().map(|u| u.value.clone()),
                 notes: source.notes.as_ref().map(|n| n.value.clone()),
@@ -376,6 +471,19 @@ impl Loader<'_> {
         sources.sort_by(|a, b| a.id.cmp(&b.id));
         sources.dedup_by(|a, b| a.id == b.id);
         sources
+    }
+}
+
+/// `256 MiB`, `1 GiB`, or a number of bytes when neither fits exactly.
+fn byte_size(bytes: u64) -> String {
+    const GIB: u64 = 1 << 30;
+    const MIB: u64 = 1 << 20;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -18,6 +18,7 @@ pub struct RawKind {
 #[derive(Debug)]
 pub struct RawRelationType {
     pub name: S,
+    pub label: Option<S>,
     pub definition: S,
     pub domain: Vec<S>,
     pub range: Vec<S>,
@@ -33,6 +34,8 @@ pub struct RawSource {
     pub title: S,
     pub author: S,
     pub date: S,
+    pub copy_date: Option<S>,
+    pub copy_url: Option<S>,
     pub publisher: S,
     pub url: Option<S>,
     pub notes: Option<S>,
@@ -61,6 +64,8 @@ pub struct RawRelation {
     pub relation_type: S,
     pub to: S,
     pub modality: S,
+    pub attributed_to: Vec<S>,
+    pub negated: bool,
     pub evidence: Vec<RawEvidence>,
     pub note: Option<S>,
     pub date: Option<S>,
@@ -71,6 +76,8 @@ pub struct RawRelation {
 pub struct RawEvidence {
     pub source: S,
     pub quote: S,
+    /// Which match of a quote that occurs more than once (1-based).
+    pub occurrence: Option<Spanned<i64>>,
 }
 
 #[derive(Debug)]
@@ -78,6 +85,15 @@ pub struct RawReviewed {
     pub file: FileId,
     pub source: S,
     pub quote: S,
+    pub reason: S,
+    pub head: Origin,
+}
+
+#[derive(Debug)]
+pub struct RawAllowance {
+    pub file: FileId,
+    pub lint: S,
+    pub subject: Option<S>,
     pub reason: S,
     pub head: Origin,
 }
@@ -97,6 +113,7 @@ pub struct RawDataset {
     pub entities: Vec<RawEntity>,
     pub relations: Vec<RawRelation>,
     pub reviewed: Vec<RawReviewed>,
+    pub allowed: Vec<RawAllowance>,
 }
 
 /// A parsed file's name and text, for positions; its tree is passed beside
@@ -152,6 +169,7 @@ fn section_what(section: &str) -> &'static str {
         "entity" => "entity",
         "relation" => "relation",
         "ignore" => "reviewed passage",
+        "allow" => "lint allowance",
         _ => "table",
     }
 }
@@ -183,6 +201,7 @@ pub fn read_schema(
                 record.finish(diagnostics);
             } else {
                 let name = record.required_str("name", diagnostics);
+                let label = record.optional_str("label", diagnostics);
                 let definition = record.required_str("definition", diagnostics);
                 let domain = record.str_list("domain", diagnostics);
                 let range = record.str_list("range", diagnostics);
@@ -197,6 +216,7 @@ pub fn read_schema(
                             Diagnostic::error(format!(
                                 "relation type needs a non-empty `{key}`: the kinds it may connect"
                             ))
+                            .code("empty-domain-or-range")
                             .at(head.clone(), format!("no `{key}` kinds")),
                         );
                     }
@@ -204,6 +224,7 @@ pub fn read_schema(
                 if let (Some(name), Some(definition)) = (name, definition) {
                     raw.relation_types.push(RawRelationType {
                         name,
+                        label,
                         definition,
                         domain,
                         range,
@@ -231,6 +252,8 @@ pub fn read_source(
     let title = record.required_str("title", diagnostics);
     let author = record.required_str("author", diagnostics);
     let date = record.required_str("date", diagnostics);
+    let copy_date = record.optional_str("copy_date", diagnostics);
+    let copy_url = record.optional_str("copy_url", diagnostics);
     let publisher = record.required_str("publisher", diagnostics);
     let url = record.optional_str("url", diagnostics);
     let notes = record.optional_str("notes", diagnostics);
@@ -252,6 +275,8 @@ pub fn read_source(
             title,
             author,
             date,
+            copy_date,
+            copy_url,
             publisher,
             url,
             notes,
@@ -315,6 +340,10 @@ pub fn read_relations(
             let relation_type = record.required_str("type", diagnostics);
             let to = record.required_str("to", diagnostics);
             let modality = record.required_str("modality", diagnostics);
+            let attributed_to = record.str_list("attributed_to", diagnostics);
+            let negated = record
+                .optional_bool("negated", diagnostics)
+                .unwrap_or(false);
             let note = record.optional_str("note", diagnostics);
             let date = record.optional_str("date", diagnostics);
             let head = record.head_origin();
@@ -329,8 +358,13 @@ pub fn read_relations(
                         };
                         let source = quote_record.required_str("source", diagnostics);
                         let quote = quote_record.required_str("quote", diagnostics);
+                        let occurrence = quote_record.optional_integer("occurrence", diagnostics);
                         if let (Some(source), Some(quote)) = (source, quote) {
-                            evidence.push(RawEvidence { source, quote });
+                            evidence.push(RawEvidence {
+                                source,
+                                quote,
+                                occurrence,
+                            });
                         }
                         quote_record.finish(diagnostics);
                     }
@@ -339,6 +373,7 @@ pub fn read_relations(
                     Diagnostic::error(
                         "relation has no evidence: every relation needs at least one quote",
                     )
+                    .code("missing-evidence")
                     .at(head.clone(), "no `evidence`")
                     .note("add `[[relation.evidence]]` with `source` and `quote`"),
                 ),
@@ -353,6 +388,8 @@ pub fn read_relations(
                     relation_type,
                     to,
                     modality,
+                    attributed_to,
+                    negated,
                     evidence,
                     note,
                     date,
@@ -373,9 +410,25 @@ pub fn read_reviewed(
     document.sections(
         root,
         "the reviewed file",
-        &["ignore"],
+        &["ignore", "allow"],
         diagnostics,
-        |_, mut record, diagnostics| {
+        |section, mut record, diagnostics| {
+            if section == "allow" {
+                let lint = record.required_str("lint", diagnostics);
+                let subject = record.optional_str("subject", diagnostics);
+                let reason = record.required_str("reason", diagnostics);
+                if let (Some(lint), Some(reason)) = (lint, reason) {
+                    raw.allowed.push(RawAllowance {
+                        file: document.file,
+                        lint,
+                        subject,
+                        reason,
+                        head: record.head_origin(),
+                    });
+                }
+                record.finish(diagnostics);
+                return;
+            }
             let source = record.required_str("source", diagnostics);
             let quote = record.required_str("quote", diagnostics);
             let reason = record.required_str("reason", diagnostics);

@@ -58,6 +58,7 @@ impl<'a> Record<'a> {
                         "expected {what} to be a table, found {}",
                         other.type_name()
                     ))
+                    .code("not-a-table")
                     .at(Origin::new(file, span), "not a table"),
                 );
                 None
@@ -89,10 +90,12 @@ impl<'a> Record<'a> {
 
     fn missing(&self, key: &str, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.push(
-            Diagnostic::error(format!("{} is missing the field `{key}`", self.what)).at(
-                self.head_origin(),
-                format!("this {} has no `{key}`", self.what),
-            ),
+            Diagnostic::error(format!("{} is missing the field `{key}`", self.what))
+                .code("missing-field")
+                .at(
+                    self.head_origin(),
+                    format!("this {} has no `{key}`", self.what),
+                ),
         );
     }
 
@@ -108,6 +111,7 @@ impl<'a> Record<'a> {
                 "field `{key}` must be {expected}, found {}",
                 node.value.type_name()
             ))
+            .code("wrong-type")
             .at(
                 self.origin(node.span.clone()),
                 format!("expected {expected}"),
@@ -116,8 +120,12 @@ impl<'a> Record<'a> {
     }
 
     /// Control characters other than tab and line breaks cannot be written
-    /// to XML (GraphML, SVG) or shown by most consumers: refused in curated
-    /// text, so that every export can carry every curated string exactly.
+    /// to XML (GraphML, SVG) or shown by most consumers, and Unicode
+    /// noncharacters (U+FFFE, U+FFFF, U+FDD0 to U+FDEF and the last two
+    /// code points of every plane) are not for interchange: XML refuses
+    /// U+FFFE and U+FFFF, and GraphML and SVG would have to change them.
+    /// Both are refused in curated text, so that every export can carry
+    /// every curated string exactly.
     fn check_characters(
         &self,
         span: &Range<usize>,
@@ -129,19 +137,30 @@ impl<'a> Record<'a> {
         if key == "quote" {
             return;
         }
-        if let Some(bad) = text
+        let Some(bad) = text
             .chars()
-            .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "field `{key}` contains the control character U+{:04X}",
-                    u32::from(bad)
-                ))
-                .at(self.origin(span.clone()), "not allowed in curated text")
-                .note("only tab, line feed and carriage return are allowed: XML exports cannot carry the others"),
-            );
-        }
+            .find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c))
+        else {
+            return;
+        };
+        let diagnostic = if is_noncharacter(bad) {
+            Diagnostic::error(format!(
+                "field `{key}` contains the noncharacter U+{:04X}",
+                u32::from(bad)
+            ))
+.code("noncharacter")
+            .at(self.origin(span.clone()), "not allowed in curated text")
+            .note("Unicode noncharacters are for a program's internal use, not for text: XML exports cannot carry U+FFFE and U+FFFF")
+        } else {
+            Diagnostic::error(format!(
+                "field `{key}` contains the control character U+{:04X}",
+                u32::from(bad)
+            ))
+.code("control-character")
+            .at(self.origin(span.clone()), "not allowed in curated text")
+            .note("only tab, line feed and carriage return are allowed: XML exports cannot carry the others")
+        };
+        diagnostics.push(diagnostic);
     }
 
     pub fn optional_str(
@@ -191,6 +210,24 @@ impl<'a> Record<'a> {
             Value::Boolean(value) => Some(value),
             _ => {
                 self.wrong_type(&node, key, "a boolean", diagnostics);
+                None
+            }
+        }
+    }
+
+    pub fn optional_integer(
+        &mut self,
+        key: &'static str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Spanned<i64>> {
+        let node = self.take(key)?;
+        match node.value {
+            Value::Integer(value) => Some(Spanned {
+                value,
+                span: node.span,
+            }),
+            _ => {
+                self.wrong_type(&node, key, "an integer", diagnostics);
                 None
             }
         }
@@ -294,6 +331,7 @@ impl<'a> Record<'a> {
                         self.what,
                         did_you_mean(&field.key, self.known.iter().copied())
                     ))
+                    .code("unknown-field")
                     .at(self.origin(field.key_span.clone()), "unknown field")
                     .note(format!(
                         "{} fields: {}",
@@ -304,6 +342,13 @@ impl<'a> Record<'a> {
             }
         }
     }
+}
+
+/// The 66 Unicode noncharacters: U+FDD0 to U+FDEF, and the last two code
+/// points of each of the 17 planes (U+FFFE, U+FFFF, U+1FFFE...).
+pub fn is_noncharacter(character: char) -> bool {
+    let code = u32::from(character);
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
 fn quoted_list(names: &[&str]) -> String {

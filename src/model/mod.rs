@@ -2,10 +2,12 @@
 //! evidence, as they stand after validation.
 //!
 //! Everything here is plain data. Loading and checking it is the job of
-//! [`crate::load`]; building a graph from it is the job of [`crate::graph`].
+//! [`crate::load()`]; building a graph from it is the job of [`crate::graph`].
 
+mod date;
 mod modality;
 
+pub use date::{DateError, PartialDate};
 pub use modality::Modality;
 
 use std::collections::BTreeMap;
@@ -30,6 +32,28 @@ impl Schema {
     pub fn relation_type(&self, name: &str) -> Option<&RelationType> {
         self.relation_types.iter().find(|ty| ty.name == name)
     }
+
+    /// The words a reader sees for a relation type: its `label`, or its
+    /// name with underscores turned into spaces (also for a type the schema
+    /// does not define, so that callers never have to special-case it).
+    pub fn type_label(&self, name: &str) -> String {
+        match self.relation_type(name) {
+            Some(ty) => ty.display_label(),
+            None => name.replace('_', " "),
+        }
+    }
+
+    /// What pictures and viewers print on a relation's edge: its type's
+    /// label, after `not: ` when the relation is negated, so that no
+    /// picture shows a denial as a fact.
+    pub fn caption(&self, relation: &Relation) -> String {
+        let label = self.type_label(&relation.relation_type);
+        if relation.negated {
+            format!("not: {label}")
+        } else {
+            label
+        }
+    }
 }
 
 /// A kind of entity, such as `state` or `treaty`.
@@ -45,6 +69,9 @@ pub struct Kind {
 #[derive(Debug, Clone)]
 pub struct RelationType {
     pub name: String,
+    /// The words shown to readers, such as `seeks membership of`; the name
+    /// stays the identifier in every export.
+    pub label: Option<String>,
     pub definition: String,
     pub domain: Vec<String>,
     pub range: Vec<String>,
@@ -55,13 +82,29 @@ pub struct RelationType {
     pub origin: Origin,
 }
 
+impl RelationType {
+    /// The label, or the name with underscores turned into spaces.
+    pub fn display_label(&self) -> String {
+        match &self.label {
+            Some(label) => label.clone(),
+            None => self.name.replace('_', " "),
+        }
+    }
+}
+
 /// A source document with its verbatim text.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub id: String,
     pub title: String,
     pub author: String,
+    /// When the text was first published: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub date: String,
+    /// The date shown on the copy that was kept, when it differs from the
+    /// first publication (a republication, an archived page).
+    pub copy_date: Option<String>,
+    /// Where the kept copy came from, when it is not `url`.
+    pub copy_url: Option<String>,
     pub publisher: String,
     pub url: Option<String>,
     pub notes: Option<String>,
@@ -96,10 +139,27 @@ pub struct Relation {
     pub relation_type: String,
     pub to: String,
     pub modality: Modality,
+    /// The entities whose claim, proposal, demand or belief this is, when
+    /// the source reports it as someone else's view; empty when the source
+    /// states it in its author's own voice.
+    pub attributed_to: Vec<String>,
+    /// The source says this relation does *not* hold.
+    pub negated: bool,
     pub evidence: Vec<Evidence>,
     pub note: Option<String>,
     pub date: Option<String>,
     pub origin: Origin,
+}
+
+impl Relation {
+    /// True when the source asserts the relation as a fact in its own voice:
+    /// actual or historical, not negated, attributed to no one. Exports that
+    /// write plain facts (RDF's direct triples) write only these.
+    pub fn is_asserted_fact(&self) -> bool {
+        matches!(self.modality, Modality::Actual | Modality::Historical)
+            && !self.negated
+            && self.attributed_to.is_empty()
+    }
 }
 
 /// A verbatim quote from a source, resolved to its exact place in the text.
@@ -135,6 +195,20 @@ pub struct Reviewed {
     pub origin: Origin,
 }
 
+/// A lint warning a curator has looked at and allowed, with the reason:
+/// `kg lint` no longer reports it, so `--deny-warnings` can guard a real
+/// corpus.
+#[derive(Debug, Clone)]
+pub struct Allowance {
+    /// The lint's code, such as `alias-inside-name`.
+    pub code: String,
+    /// The entity, relation, relation type, kind or source it is allowed
+    /// for; `None` allows the lint everywhere.
+    pub subject: Option<String>,
+    pub reason: String,
+    pub origin: Origin,
+}
+
 /// A validated dataset. Every list is sorted by id (reviewed passages by
 /// source and position).
 #[derive(Debug, Clone, Default)]
@@ -144,6 +218,8 @@ pub struct Dataset {
     pub entities: Vec<Entity>,
     pub relations: Vec<Relation>,
     pub reviewed: Vec<Reviewed>,
+    /// Lint warnings allowed in `reviewed.toml`, in file order.
+    pub allowed: Vec<Allowance>,
 }
 
 impl Dataset {

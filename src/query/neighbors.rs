@@ -150,6 +150,7 @@ mod tests {
         .clone();
         dataset.schema.relation_types = vec![RelationType {
             name: "peer".into(),
+            label: None,
             definition: String::new(),
             domain: Vec::new(),
             range: Vec::new(),

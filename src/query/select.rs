@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{Entity, Modality, Relation};
+use crate::model::{Entity, Modality, PartialDate, Relation};
 
 use super::QueryError;
 use super::neighbors::neighbors;
@@ -85,6 +85,22 @@ pub struct Selection {
     pub kinds: BTreeSet<String>,
     /// Source ids: a relation is kept if any of its evidence is from one.
     pub sources: BTreeSet<String>,
+    /// Relations dated on or after this date: a relation's date and this
+    /// one each stand for the days they name (`2022` is all of 2022), and a
+    /// relation is kept when its days reach this date's first day.
+    pub since: Option<PartialDate>,
+    /// Relations dated on or before this date: kept when their first day
+    /// is no later than this date's last day.
+    pub until: Option<PartialDate>,
+    /// Drop relations without a date (which the date bounds keep, since
+    /// nothing says they fall outside).
+    pub dated_only: bool,
+    /// Entities (ids, labels or aliases): a relation is kept if it is
+    /// attributed to any of them.
+    pub attributed_to: BTreeSet<String>,
+    /// Keep relations attributed to no one: the source's author's own
+    /// voice. Together with `attributed_to`, either kind is kept.
+    pub unattributed: bool,
 }
 
 impl Selection {
@@ -105,12 +121,22 @@ impl Selection {
         self.focus.is_none() && self.kinds.is_empty() && !self.filters_relations()
     }
 
-    /// True if relations are filtered by modality, type or source.
+    /// True if relations are filtered by modality, type, source, date or
+    /// attribution.
     pub fn filters_relations(&self) -> bool {
-        !(self.modalities.is_empty() && self.relation_types.is_empty() && self.sources.is_empty())
+        !(self.modalities.is_empty()
+            && self.relation_types.is_empty()
+            && self.sources.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && !self.dated_only
+            && self.attributed_to.is_empty()
+            && !self.unattributed)
     }
 
-    /// Whether a relation passes the modality, type and source filters.
+    /// Whether a relation passes the modality, type, source, date and
+    /// attribution filters. Attribution names must be entity ids here
+    /// ([`Selection::apply`] resolves labels and aliases first).
     pub fn admits_relation(&self, relation: &Relation) -> bool {
         (self.modalities.is_empty() || self.modalities.contains(&relation.modality))
             && (self.relation_types.is_empty()
@@ -120,6 +146,34 @@ impl Selection {
                     .evidence
                     .iter()
                     .any(|evidence| self.sources.contains(&evidence.source)))
+            && self.admits_date(relation)
+            && self.admits_attribution(relation)
+    }
+
+    fn admits_date(&self, relation: &Relation) -> bool {
+        let Some(date) = relation
+            .date
+            .as_deref()
+            .and_then(|text| PartialDate::parse(text).ok())
+        else {
+            return !self.dated_only;
+        };
+        self.since
+            .is_none_or(|since| date.last_day() >= since.first_day())
+            && self
+                .until
+                .is_none_or(|until| date.first_day() <= until.last_day())
+    }
+
+    fn admits_attribution(&self, relation: &Relation) -> bool {
+        if self.attributed_to.is_empty() && !self.unattributed {
+            return true;
+        }
+        (self.unattributed && relation.attributed_to.is_empty())
+            || relation
+                .attributed_to
+                .iter()
+                .any(|holder| self.attributed_to.contains(holder))
     }
 
     /// Whether an entity passes the kind filter.
@@ -177,6 +231,31 @@ impl Selection {
     /// An unknown focus, kind, relation type or source.
     pub fn apply(&self, graph: &KnowledgeGraph) -> Result<KnowledgeGraph, QueryError> {
         self.check(graph)?;
+        let resolved;
+        let this = if self.attributed_to.is_empty() {
+            self
+        } else {
+            resolved = self.with_attribution_resolved(graph)?;
+            &resolved
+        };
+        this.apply_checked(graph)
+    }
+
+    /// The same selection with each `attributed_to` name turned into the
+    /// id of the entity it names.
+    fn with_attribution_resolved(&self, graph: &KnowledgeGraph) -> Result<Selection, QueryError> {
+        let attributed_to = self
+            .attributed_to
+            .iter()
+            .map(|name| resolve(graph, name).map(|entity| entity.id.clone()))
+            .collect::<Result<_, _>>()?;
+        Ok(Selection {
+            attributed_to,
+            ..self.clone()
+        })
+    }
+
+    fn apply_checked(&self, graph: &KnowledgeGraph) -> Result<KnowledgeGraph, QueryError> {
         let (center, mut entities): (Option<&str>, BTreeSet<&str>) = match &self.focus {
             Some(focus) => {
                 let neighborhood = neighbors(graph, focus, self)?;

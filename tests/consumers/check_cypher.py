@@ -18,13 +18,15 @@ OFFSETS = ["byte_start", "byte_end", "char_start", "char_end", "line", "column"]
 
 
 def literal(node):
-    """The value of a literal expression: str, int, None or a list of str."""
+    """The value of a literal expression: str, int, bool, None or a list of str."""
     for child in node.dfs():
         kind = type(child).__name__
         if kind == "ListValueConstructorByEnumeration":
             return [item.value for item in child.dfs() if type(item).__name__ == "CharacterStringLiteral"]
         if kind == "NullLiteral":
             return None
+        if kind == "BooleanLiteral":
+            return child.value
         if kind in ("CharacterStringLiteral", "UnsignedNumericLiteral"):
             return child.value
     raise AssertionError(f"no literal in {node!r}")
@@ -97,7 +99,10 @@ def main() -> None:
         first = edge["evidence"][0]
         expected = {
             "type": edge["type"],
+            "type_label": edge["type_label"],
             "modality": edge["modality"],
+            "negated": edge["negated"],
+            "attributed_to": edge["attributed_to"],
             "note": edge["note"],
             "date": edge["date"],
             "quote": first["quote"],

@@ -35,7 +35,11 @@ for (const edge of graph.edges) {
   const element = cy.getElementById(edge.key);
   check(element.nonempty() && element.isEdge(), edge.key);
   check(element.source().id() === edge.source && element.target().id() === edge.target, edge.key);
-  check(element.data("label") === edge.type && element.data("modality") === edge.modality, edge.key);
+  const shownLabel = (edge.negated ? "not: " : "") + edge.type_label;
+  check(element.data("label") === shownLabel && element.data("modality") === edge.modality, edge.key);
+  check(element.data("negated") === edge.negated && element.hasClass("negated") === edge.negated, edge.key);
+  check(JSON.stringify(element.data("attributed_to")) === JSON.stringify(edge.attributed_to), edge.key);
+  check(element.hasClass("attributed") === edge.attributed_to.length > 0, edge.key);
   check((element.data("note") ?? null) === edge.note, edge.key);
   check(
     JSON.stringify(element.data("evidence").map((e) => e.quote)) ===
@@ -48,4 +52,6 @@ for (const edge of graph.edges) {
 const count = (predicate) => graph.edges.filter(predicate).length;
 check(cy.edges(".proposed").length === count((e) => e.modality === "proposed"));
 check(cy.edges("[note]").length === count((e) => e.note !== null));
+check(cy.edges(".negated").length === count((e) => e.negated));
+check(cy.edges("[?negated]").length === count((e) => e.negated));
 console.log(`ok: ${cy.nodes().length} nodes, ${cy.edges().length} edges, cytoscape ${cytoscape.version}`);

@@ -31,11 +31,21 @@ def main() -> None:
 
     relations = tomllib.loads((data_dir / "relations.toml").read_text(encoding="utf-8")).get("relation", [])
     assert graph.number_of_edges() == len(relations)
-    curated = sorted((r["from"], r["type"], r["to"], r["modality"], r.get("note")) for r in relations)
+    curated = sorted(
+        (
+            (r["from"], r["type"], r["to"], r["modality"], r.get("negated", False), r.get("attributed_to", []),
+             r.get("note"))
+            for r in relations
+        ),
+        key=repr,
+    )
     loaded = sorted(
-        (source, edge["type"], target, edge["modality"], edge.get("note"))
-        for source, target, key, edge in graph.edges(keys=True, data=True)
-        if key == edge["id"]
+        (
+            (source, edge["type"], target, edge["modality"], edge["negated"], edge["attributed_to"], edge.get("note"))
+            for source, target, key, edge in graph.edges(keys=True, data=True)
+            if key == edge["id"]
+        ),
+        key=repr,
     )
     assert curated == loaded, (curated, loaded)
     print(f"ok: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, networkx {nx.__version__}")

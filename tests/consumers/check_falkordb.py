@@ -75,7 +75,10 @@ def expected_edge(edge):
     properties = {
         "id": edge["key"],
         "type": edge["type"],
+        "type_label": edge["type_label"],
         "modality": edge["modality"],
+        "negated": edge["negated"],
+        "attributed_to": edge["attributed_to"],
         "note": edge["note"],
         "date": edge["date"],
         "quote": first["quote"],

@@ -55,8 +55,12 @@ for (const edge of document.edges) {
   check(graph.source(edge.key) === edge.source && graph.target(edge.key) === edge.target, edge.key);
   const attributes = graph.getEdgeAttributes(edge.key);
   const first = edge.evidence[0];
-  check(attributes.label === edge.type, edge.key);
+  // A denial says so on the edge itself.
+  check(attributes.label === (edge.negated ? "not: " : "") + edge.type_label, edge.key, attributes.label);
   check(attributes.type === edge.type && attributes.modality === edge.modality, edge.key);
+  check(attributes.type_label === edge.type_label, edge.key);
+  check(attributes.negated === edge.negated, edge.key, attributes.negated);
+  check(same(attributes.attributed_to, edge.attributed_to), edge.key, JSON.stringify(attributes.attributed_to));
   check((attributes.note ?? null) === edge.note, edge.key, JSON.stringify(attributes.note));
   check((attributes.date ?? null) === edge.date, edge.key);
   check(attributes.quote === first.quote, edge.key, JSON.stringify(attributes.quote));
@@ -65,8 +69,9 @@ for (const edge of document.edges) {
   check(same(JSON.parse(attributes.evidence), edge.evidence), edge.key);
   const look = `${attributes.color} ${attributes.thickness} ${attributes.shape}`;
   check(attributes.color && attributes.thickness > 0 && attributes.shape, edge.key, look);
-  if (!looks.has(edge.modality)) looks.set(edge.modality, look);
-  check(looks.get(edge.modality) === look, edge.modality, look);
+  const drawn = `${edge.modality} ${edge.negated}`;
+  if (!looks.has(drawn)) looks.set(drawn, look);
+  check(looks.get(drawn) === look, drawn, look);
 }
 check(new Set(looks.values()).size === looks.size, JSON.stringify([...looks]));
 

@@ -3,7 +3,7 @@ against kgraph's JSON export and the dataset's schema: every node and edge
 with every property exactly (lists are JSON strings, as documented), nodes
 coloured by their kind's fillcolor and sized by a PageRank that agrees with
 networkx's own, edges drawn by modality (one look per modality, different
-looks for different modalities).
+looks for different modalities), a denial red.
 
 usage: check_gexf.py GRAPH_GEXF GRAPH_JSON SCHEMA_TOML
 """
@@ -22,6 +22,7 @@ OFFSETS = ["byte_start", "byte_end", "char_start", "char_end", "line", "column"]
 VIZ = "{http://gexf.net/1.3/viz}"
 GEXF = "{http://gexf.net/1.3}"
 DEFAULT_FILL = (0xF2, 0xF2, 0xF2)
+NEGATED = (0xC0, 0x39, 0x2B)
 
 
 def kind_fills(schema_path):
@@ -84,12 +85,17 @@ def main() -> None:
         first = edge["evidence"][0]
         evidence = json.loads(data.pop("evidence"))
         assert evidence == edge["evidence"], (evidence, edge["evidence"])
+        attributed_to = json.loads(data.pop("attributed_to"))
+        assert attributed_to == edge["attributed_to"], (attributed_to, edge["attributed_to"])
         expected = present(
             {
                 "id": edge["key"],
-                "label": edge["type"],
+                # A denial says so on the edge itself.
+                "label": ("not: " if edge["negated"] else "") + edge["type_label"],
                 "type": edge["type"],
+                "type_label": edge["type_label"],
                 "modality": edge["modality"],
+                "negated": edge["negated"],
                 "note": edge["note"],
                 "date": edge["date"],
                 "quote": first["quote"],
@@ -103,9 +109,8 @@ def main() -> None:
     # attribute, not GEXF 1.3's `value`): read the edges' looks from the XML.
     looks = {}
     for element in ElementTree.parse(gexf_path).iter(f"{GEXF}edge"):
-        modality = next(
-            a.get("value") for a in element.iter(f"{GEXF}attvalue") if a.get("for") == "modality"
-        )
+        values = {a.get("for"): a.get("value") for a in element.iter(f"{GEXF}attvalue")}
+        modality = (values["modality"], values["negated"])
         colour = element.find(f"{VIZ}color")
         look = (
             tuple(int(colour.get(c)) for c in "rgb"),
@@ -114,6 +119,9 @@ def main() -> None:
         )
         assert looks.setdefault(modality, look) == look, (modality, look)
     assert len(set(looks.values())) == len(looks), looks
+    for (modality, negated), look in looks.items():
+        # A denial is red whatever its modality; nothing else is.
+        assert (look[0] == NEGATED) == (negated == "true"), (modality, negated, look)
     full_looks = looks
 
     print(

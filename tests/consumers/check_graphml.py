@@ -43,9 +43,14 @@ def main() -> None:
     assert graph.number_of_edges() == len(edges), (graph.number_of_edges(), len(edges))
     for edge in edges:
         data = graph.edges[edge["source"], edge["target"], edge["key"]]
-        assert data["label"] == edge["type"]
+        # The label a viewer shows says "not:" for a denial.
+        shown = ("not: " if edge["negated"] else "") + edge["type_label"]
+        assert data["label"] == shown, (data["label"], shown)
         assert data["type"] == edge["type"]
+        assert data["type_label"] == edge["type_label"], (data["type_label"], edge["type_label"])
         assert data["modality"] == edge["modality"]
+        assert data["negated"] is edge["negated"], (data["negated"], edge["negated"])
+        assert json.loads(data["attributed_to"]) == edge["attributed_to"], data["attributed_to"]
         assert data.get("note") == edge["note"], (data.get("note"), edge["note"])
         assert data.get("date") == edge["date"]
         evidence = json.loads(data["evidence"])

@@ -59,21 +59,29 @@ def main() -> None:
     for edge in edges:
         assert edge["source"] in nodes and edge["target"] in nodes, edge
         assert edge["directed"] is True
-        assert edge["label"] == edge["relation"]
+        shown = ("not: " if edge["metadata"]["negated"] else "") + edge["metadata"]["type_label"]
+        assert edge["label"] == shown, (edge["label"], shown)
         for evidence in edge["metadata"]["evidence"]:
             text = texts[evidence["source"]]
             raw = text.encode("utf-8")
             assert raw[evidence["byte_start"] : evidence["byte_end"]].decode("utf-8") == evidence["quote"]
             assert text[evidence["char_start"] : evidence["char_end"]] == evidence["quote"]
+    schema = tomllib.loads((data_dir / "schema.toml").read_text(encoding="utf-8"))
+    labels = {t["name"]: t.get("label", t["name"].replace("_", " ")) for t in schema["relation_type"]}
     curated = sorted(
-        (r["from"], r["type"], r["to"], r["modality"], r.get("note"), len(r.get("evidence", []))) for r in relations
+        (r["from"], r["type"], labels[r["type"]], r["to"], r["modality"], r.get("negated", False),
+         r.get("attributed_to", []), r.get("note"), len(r.get("evidence", [])))
+        for r in relations
     )
     loaded = sorted(
         (
             e["source"],
             e["relation"],
+            e["metadata"]["type_label"],
             e["target"],
             e["metadata"]["modality"],
+            e["metadata"]["negated"],
+            e["metadata"]["attributed_to"],
             e["metadata"]["note"],
             len(e["metadata"]["evidence"]),
         )

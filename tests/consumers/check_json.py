@@ -51,9 +51,19 @@ def main() -> None:
             assert text[evidence["char_start"]:evidence["char_end"]] == evidence["quote"]
             line = text.split("\n")[evidence["line"] - 1]
             assert line[evidence["column"] - 1:].startswith(evidence["quote"].split("\n")[0])
-    curated = sorted((r["from"], r["type"], r["to"], r["modality"], r.get("note")) for r in relations)
-    loaded = sorted((s, e["type"], t, e["modality"], e["note"]) for s, t, e in graph.edges(data=True))
+    schema = tomllib.loads((data_dir / "schema.toml").read_text(encoding="utf-8"))
+    labels = {t["name"]: t.get("label", t["name"].replace("_", " ")) for t in schema["relation_type"]}
+    curated = sorted(
+        (r["from"], r["type"], labels[r["type"]], r["to"], r["modality"], r.get("negated", False),
+         r.get("attributed_to", []), r.get("note"))
+        for r in relations
+    )
+    loaded = sorted(
+        (s, e["type"], e["type_label"], t, e["modality"], e["negated"], e["attributed_to"], e["note"])
+        for s, t, e in graph.edges(data=True)
+    )
     assert curated == loaded, (curated, loaded)
+    assert all(type(e["negated"]) is bool for _, _, e in graph.edges(data=True))
     print(f"ok: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, networkx {nx.__version__}")
 
 

@@ -26,7 +26,8 @@ NODE_TABLE = (
 )
 REL_TABLE = (
     "CREATE REL TABLE Relation(FROM Entity TO Entity, neo4j_type STRING, id STRING, `type` STRING, "
-    "modality STRING, note STRING, `date` STRING, quote STRING, source STRING, "
+    "type_label STRING, modality STRING, negated BOOLEAN, attributed_to STRING, "
+    "note STRING, `date` STRING, quote STRING, source STRING, "
     + ", ".join(f"`{name}` INT64" for name in OFFSETS)
     + ", evidence STRING)"
 )
@@ -79,16 +80,22 @@ def main() -> None:
             assert labels == "Entity;" + camel(node["kind"])
 
         relations = {row[0]: row[1:] for row in rows(
-            "MATCH (a)-[r:Relation]->(b) RETURN r.id, a.id, b.id, r.neo4j_type, r.`type`, r.modality, "
+            "MATCH (a)-[r:Relation]->(b) RETURN r.id, a.id, b.id, r.neo4j_type, r.`type`, r.type_label, "
+            "r.modality, r.negated, r.attributed_to, "
             "r.note, r.`date`, r.quote, r.source, r.evidence, "
             + ", ".join(f"r.`{name}`" for name in OFFSETS))}
         assert len(relations) == len(document["edges"])
         for edge in document["edges"]:
-            source, target, neo4j_type, rel_type, modality, note, date, quote, origin, evidence, *offsets = relations[edge["key"]]
+            (source, target, neo4j_type, rel_type, type_label, modality, negated, attributed_to,
+             note, date, quote, origin, evidence, *offsets) = relations[edge["key"]]
             first = edge["evidence"][0]
             assert (source, target) == (edge["source"], edge["target"])
             assert neo4j_type == edge["type"].upper() and rel_type == edge["type"]
+            assert type_label == neutral(edge["type_label"]), (type_label, edge["type_label"])
             assert modality == edge["modality"]
+            assert negated is edge["negated"], (negated, edge["negated"])
+            # Ids are slugs: the ;-joined array needs no stand-in.
+            assert attributed_to == (";".join(edge["attributed_to"]) or None), attributed_to
             assert note == neutral(edge["note"]), (note, edge["note"])
             assert date == edge["date"]
             assert quote == neutral(first["quote"]), (quote, first["quote"])

@@ -60,17 +60,22 @@ def main() -> None:
             assert wikidata == node["wikidata"]
 
         relations = {}
-        for row in rows(conn, "MATCH (a)-[r]->(b) RETURN r.id, a.id, b.id, label(r), r.type, r.modality, "
+        for row in rows(conn, "MATCH (a)-[r]->(b) RETURN r.id, a.id, b.id, label(r), r.type, r.type_label, "
+                              "r.modality, r.negated, r.attributed_to, "
                               "r.note, r.date, r.quote, r.source, r.evidence, "
                               + ", ".join(f"r.`{name}`" for name in OFFSETS)):
             assert row[0] not in relations, row[0]
             relations[row[0]] = row[1:]
         for edge in document["edges"]:
-            source, target, table, rel_type, modality, note, date, quote, origin, evidence, *offsets = relations[edge["key"]]
+            (source, target, table, rel_type, type_label, modality, negated, attributed_to,
+             note, date, quote, origin, evidence, *offsets) = relations[edge["key"]]
             first_evidence = edge["evidence"][0]
             assert (source, target) == (edge["source"], edge["target"])
             assert table == edge["type"].upper() and rel_type == edge["type"]
+            assert type_label == edge["type_label"], (type_label, edge["type_label"])
             assert modality == edge["modality"]
+            assert negated is edge["negated"], (negated, edge["negated"])
+            assert attributed_to == edge["attributed_to"], (attributed_to, edge["attributed_to"])
             assert note == edge["note"], (note, edge["note"])
             assert date == edge["date"]
             assert quote == first_evidence["quote"], (quote, first_evidence["quote"])

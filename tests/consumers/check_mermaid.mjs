@@ -67,10 +67,17 @@ graph.edges.forEach((expected, index) => {
   check(edge.start === nodeIds.get(expected.source), edge.start, expected.source);
   check(edge.end === nodeIds.get(expected.target), edge.end, expected.target);
   check(edge.type === "arrow_point", edge.type);
-  check(shown(edge.text) === expected.type, edge.text, expected.type);
+  // The type's label, "not: " first for a denial, and whose claim it is.
+  const labelOf = new Map(graph.nodes.map((node) => [node.id, node.label]));
+  let text = (expected.negated ? "not: " : "") + expected.type_label;
+  if (expected.attributed_to.length > 0) {
+    text += ` (according to ${expected.attributed_to.map((id) => labelOf.get(id)).join(", ")})`;
+  }
+  check(shown(edge.text) === text.replace(/\r\n?/g, "\n"), edge.text, text);
   check(edge.stroke === strokes[expected.modality], expected.key, edge.stroke);
   const style = (edge.style ?? []).join(";");
-  check(style.includes("stroke:#9a9a9a") === (expected.modality === "historical"), expected.key, style);
+  check(style.includes("stroke:#9a9a9a") === (expected.modality === "historical" && !expected.negated), expected.key, style);
   check(style.includes("stroke-dasharray") === (expected.modality === "hypothetical"), expected.key, style);
+  check(style.includes("stroke:#b2182b") === expected.negated, expected.key, style);
 });
 console.log(`ok: ${vertices.size} nodes, ${edges.length} links, mermaid ${version}`);

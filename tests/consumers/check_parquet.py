@@ -52,7 +52,10 @@ def expected_relations(document):
             edge["source"],
             edge["target"],
             edge["type"],
+            edge["type_label"],
             edge["modality"],
+            edge["negated"],
+            edge["attributed_to"],
             edge["note"],
             edge["date"],
             *date_range(edge["date"]),
@@ -96,7 +99,8 @@ def check_duckdb(directory, document, answer):
     relations = {
         row[2]: (row[0], row[1], *row[3:])
         for row in duckdb.sql(
-            "SELECT from_id, to_id, id, type, modality, note, date, date_start, date_end, evidence_count "
+            "SELECT from_id, to_id, id, type, type_label, modality, negated, attributed_to, note, date, "
+            "date_start, date_end, evidence_count "
             f"FROM '{tables['relations']}'"
         ).fetchall()
     }
@@ -115,8 +119,16 @@ def check_duckdb(directory, document, answer):
     ).fetchall()
     assert orphans == 0, orphans
 
-    sources = duckdb.sql(f"SELECT id FROM '{tables['sources']}' ORDER BY id").fetchall()
-    assert [row[0] for row in sources] == sorted(s["id"] for s in document["graph"]["sources"]), sources
+    sources = duckdb.sql(
+        "SELECT id, title, author, publisher, date, date_start, date_end, copy_date, copy_date_start, "
+        f"copy_date_end, copy_url, url, notes, text_path, sha256 FROM '{tables['sources']}' ORDER BY id"
+    ).fetchall()
+    expected_sources = [
+        (s["id"], s["title"], s["author"], s["publisher"], s["date"], *date_range(s["date"]), s["copy_date"],
+         *date_range(s["copy_date"]), s["copy_url"], s["url"], s["notes"], s["text_path"], s["sha256"])
+        for s in sorted(document["graph"]["sources"], key=lambda s: s["id"])
+    ]
+    assert sources == expected_sources, (sources, expected_sources)
 
     center = answer["entity"]["id"]
     rows = duckdb.execute(
@@ -145,8 +157,9 @@ def check_kuzu(directory, document, answer):
             "description STRING, wikidata STRING, mentions INT64, PRIMARY KEY(id))"
         )
         connection.execute(
-            "CREATE REL TABLE Relation(FROM Entity TO Entity, id STRING, `type` STRING, modality STRING, "
-            "note STRING, `date` STRING, date_start DATE, date_end DATE, evidence_count INT64)"
+            "CREATE REL TABLE Relation(FROM Entity TO Entity, id STRING, `type` STRING, type_label STRING, "
+            "modality STRING, negated BOOLEAN, attributed_to STRING[], note STRING, `date` STRING, "
+            "date_start DATE, date_end DATE, evidence_count INT64)"
         )
         connection.execute(f"COPY Entity FROM '{directory / 'entities.parquet'}'")
         connection.execute(f"COPY Relation FROM '{directory / 'relations.parquet'}'")
@@ -166,8 +179,9 @@ def check_kuzu(directory, document, answer):
         relations = {
             row[2]: (row[0], row[1], *row[3:])
             for row in rows(
-                "MATCH (a:Entity)-[r:Relation]->(b:Entity) RETURN a.id, b.id, r.id, r.`type`, r.modality, "
-                "r.note, r.`date`, r.date_start, r.date_end, r.evidence_count"
+                "MATCH (a:Entity)-[r:Relation]->(b:Entity) RETURN a.id, b.id, r.id, r.`type`, r.type_label, "
+                "r.modality, r.negated, r.attributed_to, r.note, r.`date`, r.date_start, r.date_end, "
+                "r.evidence_count"
             )
         }
         assert relations == expected_relations(document), "Kùzu relations differ"

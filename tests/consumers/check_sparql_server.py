@@ -1,17 +1,19 @@
 """Serves kgraph's graph.ttl with the Oxigraph server (PyPI `oxigraph`, the
 CLI: `oxigraph load`, then `oxigraph serve-read-only` on 127.0.0.1) and
-asks it, over HTTP with the SPARQL 1.1 Protocol, every query of a Markdown
-cookbook (each ```sparql block). Each answer must equal rdflib's answer to
-the same query on the same file, and the cookbook's queries must not all be
-empty. The server is stopped before the script exits, whatever happens.
+asks it, over HTTP with the SPARQL 1.1 Protocol, every query of the docs'
+SPARQL cookbook (each `.rq` file of docs/sparql/: facts only, everything
+attributed to an entity, all proposals). `attributed-to.rq` is asked once
+for every entity the graph attributes a claim to. Each answer must equal
+rdflib's answer to the same query on the same file, and the cookbook must
+not answer nothing at all. The server is stopped before the script exits,
+whatever happens.
 
-usage: check_sparql_server.py GRAPH_TTL COOKBOOK_MD
+usage: check_sparql_server.py GRAPH_TTL COOKBOOK_DIR
 """
 
 import importlib.metadata
 import json
 import pathlib
-import re
 import socket
 import subprocess
 import sys
@@ -27,14 +29,29 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STARTUP_SECONDS = 30
 
 
-def cookbook_queries(markdown):
-    """The ```sparql blocks of a Markdown file, with the heading above each."""
-    queries, heading = [], None
-    for match in re.finditer(r"^(#+ [^\n]*)$|^```sparql\n(.*?)^```$", markdown, re.M | re.S):
-        if match.group(1):
-            heading = match.group(1).lstrip("# ").strip()
+# The entity `attributed-to.rq` names, replaced by each holder in turn.
+COOKBOOK_HOLDER = '"russian-experts"'
+
+
+def cookbook_queries(directory, reference):
+    """(name, query) for each recipe; the attribution recipe once per holder."""
+    holders = sorted(
+        str(row[0])
+        for row in reference.query(
+            "SELECT DISTINCT ?id WHERE { ?r <http://www.w3.org/ns/prov#wasAttributedTo> ?e . "
+            "?e <https://kgraph.example/vocab/id> ?id }"
+        )
+    )
+    queries = []
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        if COOKBOOK_HOLDER in text:
+            queries.extend(
+                (f"{path.name} ({holder})", text.replace(COOKBOOK_HOLDER, json.dumps(holder)))
+                for holder in holders or ["russian-experts"]
+            )
         else:
-            queries.append((heading, match.group(2)))
+            queries.append((path.name, text))
     return queries
 
 
@@ -119,11 +136,10 @@ def wait_until_up(server, port):
 
 def main() -> None:
     turtle_path, cookbook_path = map(pathlib.Path, sys.argv[1:3])
-    queries = cookbook_queries(cookbook_path.read_text(encoding="utf-8"))
-    assert queries, f"no ```sparql block in {cookbook_path}"
-
     reference = rdflib.Graph()
     reference.parse(turtle_path, format="turtle")
+    queries = cookbook_queries(cookbook_path, reference)
+    assert len(queries) >= 3, f"the cookbook in {cookbook_path} has fewer than three recipes"
 
     oxigraph = oxigraph_program()
     with tempfile.TemporaryDirectory() as store:
@@ -160,7 +176,7 @@ def main() -> None:
 
     version = importlib.metadata.version("oxigraph")
     print(
-        f"ok: {len(queries)} cookbook queries over HTTP, {answered} with answers, "
+        f"ok: {len(queries)} cookbook queries ({', '.join(name for name, _ in queries)}) over HTTP, {answered} with answers, "
         f"same as rdflib {rdflib.__version__}; {len(reference)} triples; oxigraph server {version}"
     )
 

@@ -4,6 +4,10 @@ each other and to the curated data, exactly.
 
 usage: check_turtle.py GRAPH_TTL DATA_DIR BASE_IRI FROM TYPE TO
 
+Also runs the SPARQL cookbook of docs/sparql/ (facts only, everything
+attributed to an entity, all proposals) on both engines and checks each
+answer against the curated files.
+
 Prints "ok: ..." then, on its last line, the JSON list of the evidence quotes
 of the relation FROM --TYPE--> TO, as SPARQL returned them.
 """
@@ -56,6 +60,7 @@ class Engines:
                 ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
                 ("owl", "http://www.w3.org/2002/07/owl#"),
                 ("skos", "http://www.w3.org/2004/02/skos/core#"),
+                ("prov", "http://www.w3.org/ns/prov#"),
                 ("kg", base + "vocab/"),
                 ("entity", base + "entity/"),
                 ("type", base + "type/"),
@@ -131,11 +136,10 @@ def main() -> None:
     )
     assert rows == expected, (rows, expected)
 
-    # Relations, reified: endpoints, type, modality, note; each also as a
-    # direct triple.
+    # Relations, reified: endpoints, type, modality, negation, note.
     rows = engines.select(
-        "SELECT ?s ?p ?o ?modality ?note WHERE { ?r a rdf:Statement , kg:Relation ; rdf:subject ?s ;"
-        " rdf:predicate ?p ; rdf:object ?o ; kg:modality ?m . ?m rdfs:label ?modality ."
+        "SELECT ?s ?p ?o ?modality ?negated ?note WHERE { ?r a rdf:Statement , kg:Relation ; rdf:subject ?s ;"
+        " rdf:predicate ?p ; rdf:object ?o ; kg:modality ?m ; kg:negated ?negated . ?m rdfs:label ?modality ."
         " OPTIONAL { ?r kg:note ?note } }"
     )
     expected = sorted(
@@ -145,6 +149,7 @@ def main() -> None:
                 ("iri", base + "type/" + r["type"]),
                 entity(r["to"]),
                 literal(r["modality"]),
+                literal("true" if r.get("negated") else "false", "boolean"),
                 literal(r["note"]) if "note" in r else None,
             )
             for r in relations
@@ -152,11 +157,66 @@ def main() -> None:
         key=repr,
     )
     assert rows == expected, (rows, expected)
-    missing = engines.select(
-        "SELECT ?r WHERE { ?r a kg:Relation ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ."
-        " FILTER NOT EXISTS { ?s ?p ?o } }"
+
+    # Attribution: prov:wasAttributedTo once per entity, on the reified
+    # statement only.
+    rows = engines.select(
+        "SELECT ?s ?p ?o ?holder WHERE { ?r a kg:Relation ; rdf:subject ?s ; rdf:predicate ?p ;"
+        " rdf:object ?o ; prov:wasAttributedTo ?holder }"
     )
-    assert missing == [], missing
+    expected = sorted(
+        (
+            (entity(r["from"]), ("iri", base + "type/" + r["type"]), entity(r["to"]), entity(holder))
+            for r in relations
+            for holder in r.get("attributed_to", [])
+        ),
+        key=repr,
+    )
+    assert rows == expected, (rows, expected)
+
+    # A direct triple exists exactly for what a source asserts as fact:
+    # never for a denial, a proposal or someone else's claim.
+    def asserted(r):
+        return r["modality"] in ("actual", "historical") and not r.get("negated") and not r.get("attributed_to")
+
+    facts = sorted({(r["from"], r["type"], r["to"]) for r in relations if asserted(r)})
+    cookbook = pathlib.Path(__file__).resolve().parents[2] / "docs" / "sparql"
+
+    def recipe(name, **replace):
+        text = (cookbook / name).read_text(encoding="utf-8").replace("https://kgraph.example/", base)
+        for old, new in replace.items():
+            text = text.replace(old, new)
+        return text
+
+    rows = engines.select(recipe("facts.rq"))
+    assert [tuple(cell[1] for cell in row) for row in rows] == facts, (rows, facts)
+    direct = engines.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?s a kg:Entity . ?o a kg:Entity }")
+    assert len(direct) == len(facts), (direct, facts)
+
+    holders = sorted({h for r in relations for h in r.get("attributed_to", [])})
+    for holder in holders:
+        rows = engines.select(recipe("attributed-to.rq", **{'"russian-experts"': json.dumps(holder)}))
+        expected = sorted(
+            (r["from"], r["type"], r["to"], r["modality"], "true" if r.get("negated") else "false")
+            for r in relations
+            if holder in r.get("attributed_to", [])
+        )
+        assert sorted(tuple(cell[1] for cell in row[1:]) for row in rows) == expected, (holder, rows, expected)
+
+    rows = engines.select(recipe("proposals.rq"))
+    answered = sorted(
+        ((row[1][1], row[2][1], row[3][1], row[4][1] if row[4] else None) for row in rows), key=repr
+    )
+    expected = sorted(
+        (
+            (r["from"], r["type"], r["to"], holder)
+            for r in relations
+            if r["modality"] == "proposed"
+            for holder in (r.get("attributed_to") or [None])
+        ),
+        key=repr,
+    )
+    assert answered == expected, (answered, expected)
 
     rows = engines.select("SELECT ?s ?date WHERE { ?r a kg:Relation ; rdf:subject ?s ; kg:date ?date }")
     assert sorted(row[1][1] for row in rows) == sorted(r["date"] for r in relations if "date" in r), rows
@@ -185,6 +245,7 @@ def main() -> None:
     quotes = sorted(row[0][1] for row in rows)
     print(
         f"ok: {len(entities)} entities, {len(relations)} relations, {len(engines.graph)} triples,"
+        f" {len(facts)} facts, {len(holders)} attributed voices,"
         f" rdflib {rdflib.__version__}, pyoxigraph {pyoxigraph.__version__}"
     )
     print(json.dumps(quotes, ensure_ascii=False))

@@ -14,7 +14,7 @@ fn build_fixture(fixture: &str) -> Workdir {
 
 #[test]
 fn valid_fixtures_build_their_golden_files_in_every_format() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = build_fixture(fixture);
         // Parquet is binary: its readers (DuckDB, Kùzu, Spark) check what it
         // holds, and tests/integration/determinism.rs its stable bytes.

@@ -63,12 +63,50 @@ pub fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
+        let file_type = entry.file_type().unwrap();
+        if file_type.is_symlink() {
+            // Fixtures about links keep them links, pointing where they did.
+            let _ = std::fs::remove_file(&target);
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else if file_type.is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// Runs `command` to its end, or kills it after `limit` and returns `None`:
+/// a test of something that used to hang fails instead of hanging.
+pub fn output_within(mut command: Command, limit: std::time::Duration) -> Option<Output> {
+    use std::io::Read;
+    use std::process::Stdio;
+    use wait_timeout::ChildExt;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kg runs");
+    // Drained while waiting, so a long output cannot fill a pipe and stall.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let Some(status) = child.wait_timeout(limit).unwrap() else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    };
+    Some(Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    })
 }
 
 pub fn stdout(output: &Output) -> String {

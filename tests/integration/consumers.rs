@@ -64,7 +64,7 @@ fn node_id(vertex: &Vertex) -> String {
 #[test]
 fn dot_renders_with_graphviz_without_warnings() {
     let Some(dot) = dot() else { return };
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = Command::new(&dot)
             .args(["-Tsvg", "output/graph.dot", "-o", "graph.svg"])
@@ -201,7 +201,7 @@ fn hostile_strings_survive_json_read_back_with_serde() {
 
 #[test]
 fn json_is_valid_against_the_published_schema_and_loads_in_networkx() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let graph = workdir.path().join("output/graph.json");
         let schema = repo().join("docs/graph-json.schema.json");

@@ -2,9 +2,11 @@
 //! networkx reads the GraphML, Kùzu runs the Kùzu Cypher script (twice) and
 //! bulk-loads the Neo4j CSV files. Neo4j itself has no Python package, so
 //! graphglot's Neo4j grammar parses the Neo4j script and decodes its
-//! literals. Each consumer compares what it loaded with kgraph's JSON
-//! export; hostile strings must come back exactly, or changed exactly as
-//! documented.
+//! literals. A real FalkorDB server runs its dialect twice; the Oxigraph
+//! server answers the SPARQL cookbook over HTTP; networkx and graphology
+//! read the GEXF; DuckDB, Kùzu and Spark read the Parquet tables. Each
+//! consumer compares what it loaded with kgraph's JSON export; hostile
+//! strings must come back exactly, or changed exactly as documented.
 
 use std::path::Path;
 
@@ -94,7 +96,7 @@ fn check(script: &str, args: &[&Path]) {
 
 #[test]
 fn graphml_reads_back_in_networkx_exactly() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -106,7 +108,7 @@ fn graphml_reads_back_in_networkx_exactly() {
 
 #[test]
 fn kuzu_cypher_runs_twice_in_kuzu_with_the_same_counts_and_exact_strings() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -125,7 +127,7 @@ fn kuzu_cypher_runs_twice_in_kuzu_with_the_same_counts_and_exact_strings() {
 
 #[test]
 fn neo4j_csv_loads_into_kuzu_with_only_the_documented_changes() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -209,7 +211,7 @@ fn a_relation_type_that_clashes_with_kuzus_node_table_is_refused() {
 
 #[test]
 fn neo4j_cypher_parses_with_a_neo4j_grammar_and_decodes_to_the_exact_strings() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         check(
@@ -242,7 +244,7 @@ fn neo4j_cypher_is_one_idempotent_statement_per_line() {
         assert!(!statement.contains("CREATE "), "{statement}");
     }
     assert!(script.contains("SET n:`Thing`;"));
-    assert!(script.contains("[r:`GRAPH` {`id`: 'node.graph.quotes.dd689ef4'}]"));
+    assert!(script.contains("[r:`GRAPH` {`id`: 'node.graph.quotes.34a57178'}]"));
     assert!(script.contains(r"`label`: 'Line one\nLine two\r\nLine three'"));
 }
 
@@ -300,6 +302,7 @@ fn falkordb_runs_its_cypher_twice_reads_back_every_property_and_finds_kgs_paths(
     for (fixture, from, to) in [
         ("base", "kingdom", "republic"),
         ("hostile", "markup", "lines"),
+        ("claims", "kingdom", "republic"),
     ] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
@@ -365,7 +368,7 @@ fn dialect_option_picks_the_cypher_database_and_refuses_other_formats() {
 
 #[test]
 fn gexf_reads_back_in_networkx_and_graphology_with_its_viz() {
-    for fixture in ["base", "hostile"] {
+    for fixture in ["base", "hostile", "claims"] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         let (gexf, json) = (output.join("graph.gexf"), output.join("graph.json"));
@@ -390,7 +393,11 @@ fn answer(workdir: &Workdir, args: &[&str], name: &str) -> std::path::PathBuf {
 
 #[test]
 fn parquet_reads_back_in_duckdb_and_kuzu_and_answers_kgs_neighbors() {
-    for (fixture, center) in [("base", "alliance"), ("hostile", "unicode")] {
+    for (fixture, center) in [
+        ("base", "alliance"),
+        ("hostile", "unicode"),
+        ("claims", "republic"),
+    ] {
         let workdir = built(fixture);
         let output = workdir.path().join("output");
         let neighbors = answer(
@@ -422,7 +429,10 @@ fn parquet_reads_back_in_duckdb_and_kuzu_and_answers_kgs_neighbors() {
 #[test]
 fn spark_computes_kgs_degrees_and_components_from_the_parquet_tables() {
     let mut arguments = Vec::new();
-    let workdirs: Vec<Workdir> = ["base", "hostile"].into_iter().map(built).collect();
+    let workdirs: Vec<Workdir> = ["base", "hostile", "claims"]
+        .into_iter()
+        .map(built)
+        .collect();
     for workdir in &workdirs {
         arguments.push(workdir.path().join("output/parquet"));
         arguments.push(answer(workdir, &["stats", "--json"], "stats.json"));
@@ -453,4 +463,16 @@ fn parquet_needs_a_directory_and_is_written_whole() {
     // A `.parquet` name alone does not say which table: the format must be named.
     let ambiguous = workdir.kg(&["export", "-o", "x.parquet"]);
     assert_eq!(ambiguous.status.code(), Some(2));
+}
+
+#[test]
+fn the_oxigraph_server_answers_the_sparql_cookbook_over_http_as_rdflib_does() {
+    let cookbook = crate::common::repo().join("docs/sparql");
+    for fixture in ["base", "hostile", "claims"] {
+        let workdir = built(fixture);
+        check(
+            "check_sparql_server.py",
+            &[&workdir.path().join("output/graph.ttl"), &cookbook],
+        );
+    }
 }

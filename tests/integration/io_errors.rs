@@ -112,3 +112,19 @@ fn a_closed_pipe_ends_kg_quietly() {
         assert_eq!(status.code(), Some(0), "{args:?}: {errors}");
     }
 }
+
+#[test]
+fn a_symbolic_link_that_stays_inside_the_data_directory_is_followed() {
+    let workdir = Workdir::with_data("base");
+    let data = workdir.path().join("data");
+    std::fs::rename(
+        data.join("entities.toml"),
+        data.join("curated-entities.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("curated-entities.toml", data.join("entities.toml")).unwrap();
+    std::fs::rename(data.join("sources/memo.txt"), data.join("memo.txt")).unwrap();
+    std::os::unix::fs::symlink("../memo.txt", data.join("sources/memo.txt")).unwrap();
+    let output = workdir.kg(&["validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

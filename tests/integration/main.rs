@@ -4,13 +4,17 @@
 mod common;
 
 mod build;
+mod claims;
 mod consumers;
 mod coverage;
 mod determinism;
 mod exports_db;
 mod exports_rdf;
 mod io_errors;
+mod linear_time;
+mod lint_allow;
 mod query;
 mod readme;
 mod render;
+mod terminal;
 mod validate;

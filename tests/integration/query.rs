@@ -65,7 +65,7 @@ fn neighbors_at_depth_1_and_2() {
 Republic (republic, state): 2 entities within 1 relation
 distance 1
   Alliance (alliance, organization)
-    Republic —seeks_membership→ Alliance (actual)
+    Republic —seeks membership of→ Alliance (actual)
   Harbour Accord (harbour-accord, agreement)
     Republic —signed→ Harbour Accord (historical)
 "
@@ -76,13 +76,13 @@ distance 1
 Republic (republic, state): 3 entities within 2 relations
 distance 1
   Alliance (alliance, organization)
-    Republic —seeks_membership→ Alliance (actual)
+    Republic —seeks membership of→ Alliance (actual)
   Harbour Accord (harbour-accord, agreement)
     Republic —signed→ Harbour Accord (historical)
 distance 2
   Kingdom (kingdom, state)
-    Kingdom —could_leave→ Alliance (hypothetical)
-    Kingdom —could_leave→ Harbour Accord (proposed)
+    Kingdom —withdraws from→ Alliance (hypothetical)
+    Kingdom —withdraws from→ Harbour Accord (proposed)
 "
     );
     let json = ask(
@@ -94,7 +94,7 @@ distance 2
 
 #[test]
 fn neighbors_follow_only_the_relations_the_filters_admit() {
-    // Out of the kingdom: both could_leave relations.
+    // Out of the kingdom: both withdraws_from relations.
     assert_eq!(
         reached(&ask_json(
             "base",
@@ -251,8 +251,8 @@ fn a_shortest_path_reads_relations_either_way_unless_directed() {
         ask("base", &["query", "path", "kingdom", "republic"]),
         "\
 Kingdom (kingdom, state) to Republic (republic, state): 2 relations
-  1. Kingdom —could_leave→ Alliance (hypothetical)
-  2. Alliance ←seeks_membership— Republic (actual)
+  1. Kingdom —withdraws from→ Alliance (hypothetical)
+  2. Alliance ←seeks membership of— Republic (actual)
 "
     );
     // Nothing leads to the republic; from it, the alliance is one step.
@@ -348,8 +348,8 @@ fn explain_gives_each_hop_with_modality_quote_and_line() {
         ask("base", &["explain", "Kingdom", "the Republic"]),
         "\
 Kingdom (kingdom, state) to Republic (republic, state): 2 relations
-1. Kingdom —could_leave→ Alliance (hypothetical): “The Kingdom could leave the Alliance too.” (memo, line 4)
-2. Alliance ←seeks_membership— Republic (actual): “The Republic wants to join the Alliance — or so its ministers say…” (memo, line 2)
+1. Kingdom —withdraws from→ Alliance (hypothetical): “The Kingdom could leave the Alliance too.” (memo, line 4)
+2. Alliance ←seeks membership of— Republic (actual): “The Republic wants to join the Alliance — or so its ministers say…” (memo, line 2)
    note: According to its ministers
 "
     );
@@ -401,7 +401,7 @@ fn a_subgraph_is_the_selection_written_by_an_exporter() {
         [
             "alliance.signed.harbour-accord.df454954",
             "kingdom-could-leave-alliance",
-            "kingdom.could_leave.harbour-accord.a062ba5f"
+            "kingdom.withdraws_from.harbour-accord.fae1c2d7"
         ]
     );
     let dot = ask(
@@ -532,12 +532,14 @@ fn text_answers_keep_hostile_labels_on_one_line() {
     assert_eq!(
         text,
         "\
-🚀 Rocket مرحبا עברית (unicode, thing): 2 entities within 1 relation
+🚀 Rocket مرحبا עברית (unicode, thing): 3 entities within 1 relation
 distance 1
   <b>&amp;</b> {x}; =SUM(A1) (markup, node)
-    <b>&amp;</b> {x}; =SUM(A1) —mentions→ 🚀 Rocket مرحبا עברית (proposed)
+    <b>&amp;</b> {x}; =SUM(A1) —says \"no\" <b>&amp;</b> \\N {x} | %% --> `t` $y→ 🚀 Rocket مرحبا עברית (proposed, according to Say \"Hi\" \\N \\\\ end, %% not a comment --> [x] (y) {z} | #35; &lt; <br> `tick`)
   node (node, node)
     🚀 Rocket مرحبا עברית —graph→ node (recommended)
+  Say \"Hi\" \\N \\\\ end (quotes, thing)
+    🚀 Rocket مرحبا עברית —not: says \"no\" <b>&amp;</b> \\N {x} | %% --> `t` $y→ Say \"Hi\" \\N \\\\ end (actual)
 "
     );
     let lines = ask("hostile", &["explain", "lines", "quotes"]);

@@ -217,7 +217,7 @@ fn focus_and_filters_draw_the_known_part_of_the_graph() {
         (ids(&["alliance", "harbour-accord", "republic"]), 2)
     );
     assert_eq!(
-        rendered(&["--type", "could_leave"]),
+        rendered(&["--type", "withdraws_from"]),
         (ids(&["alliance", "harbour-accord", "kingdom"]), 2)
     );
     assert_eq!(

@@ -1,17 +1,36 @@
 //! Golden tests for validation: each case under `tests/fixtures/invalid`
 //! overlays files on the valid `base` fixture (a `remove` file lists files
 //! to delete), runs `kg validate`, and compares stderr and the exit status
-//! with `expected.stderr`.
+//! with `expected.stderr`. A case may also hold `outside/`, copied beside
+//! `data/` (for links that lead out of it), and a `fifos` file listing paths
+//! to replace with named pipes (which git cannot store).
 
 use std::path::Path;
+use std::time::Duration;
 
-use crate::common::{Workdir, assert_golden, copy_dir, fixtures, stderr, stdout};
+use crate::common::{
+    Workdir, assert_golden, copy_dir, fixtures, kg_command, output_within, stderr, stdout,
+};
 
-fn run_case(case: &Path) -> String {
+/// The base fixture with a case's overlay, outside files, FIFOs and
+/// removals applied.
+fn prepare_case(case: &Path) -> Workdir {
     let workdir = Workdir::with_data("base");
     let overlay = case.join("data");
     if overlay.exists() {
         copy_dir(&overlay, &workdir.path().join("data"));
+    }
+    let outside = case.join("outside");
+    if outside.exists() {
+        copy_dir(&outside, workdir.path());
+    }
+    if let Ok(fifos) = std::fs::read_to_string(case.join("fifos")) {
+        for line in fifos.lines().filter(|line| !line.trim().is_empty()) {
+            let path = workdir.path().join(line.trim());
+            let _ = std::fs::remove_file(&path);
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.is_ok_and(|status| status.success()), "mkfifo {line}");
+        }
     }
     if let Ok(removals) = std::fs::read_to_string(case.join("remove")) {
         for line in removals.lines().filter(|line| !line.trim().is_empty()) {
@@ -23,7 +42,17 @@ fn run_case(case: &Path) -> String {
             }
         }
     }
-    let output = workdir.kg(&["validate"]);
+    workdir
+}
+
+fn run_case(case: &Path) -> String {
+    let workdir = prepare_case(case);
+    let Some(output) = output_within(
+        kg_command(workdir.path(), &["validate"]),
+        Duration::from_secs(60),
+    ) else {
+        return "kg validate did not finish within 60 s\n".to_owned();
+    };
     assert!(
         stdout(&output).is_empty(),
         "invalid data printed to stdout: {}",
@@ -136,11 +165,59 @@ mod never_panics {
             let piece: String = chars[start..(start + length).min(chars.len())].iter().collect();
             for quote in [random, format!("{piece}{tail}"), format!("{tail}{piece}")] {
             let relations = format!(
-                "[[relation]]\nfrom = \"kingdom\"\ntype = \"could_leave\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
+                "[[relation]]\nfrom = \"kingdom\"\ntype = \"withdraws_from\"\nto = \"alliance\"\nmodality = \"proposed\"\n[[relation.evidence]]\nsource = \"memo\"\nquote = {}\n",
                 serde_json::to_string(&quote).unwrap()
             );
             load_with("relations.toml", relations.as_bytes());
             }
         }
     }
+}
+
+/// `kg validate --format json` on every invalid fixture: one JSON document
+/// on stdout, every diagnostic with a code and a primary span, the same
+/// exit status as the text output.
+#[test]
+fn json_diagnostics_carry_a_code_and_a_span_for_every_invalid_fixture() {
+    let root = fixtures().join("invalid");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.is_dir() {
+            continue;
+        }
+        let workdir = prepare_case(&case);
+        let run = |args: &[&str]| {
+            output_within(kg_command(workdir.path(), args), Duration::from_secs(60))
+                .expect("kg validate finishes")
+        };
+        let text = run(&["validate"]);
+        let json = run(&["validate", "--format", "json"]);
+        assert_eq!(json.status.code(), text.status.code(), "{}", case.display());
+        let Ok(document) = serde_json::from_str::<serde_json::Value>(&stdout(&json)) else {
+            // A data directory that cannot be read at all is an I/O error
+            // before any diagnostic, reported on stderr.
+            assert_eq!(json.status.code(), Some(2), "{}", case.display());
+            continue;
+        };
+        assert_eq!(document["valid"], false, "{}", case.display());
+        let diagnostics = document["diagnostics"].as_array().unwrap();
+        assert!(!diagnostics.is_empty(), "{}", case.display());
+        for diagnostic in diagnostics {
+            assert!(
+                diagnostic["code"].is_string(),
+                "{}: {diagnostic}",
+                case.display()
+            );
+            if let Some(primary) = diagnostic["labels"].as_array().unwrap().first() {
+                assert!(primary["line"].as_u64().unwrap() >= 1, "{diagnostic}");
+                assert!(
+                    primary["file"].as_str().unwrap().starts_with("data"),
+                    "{diagnostic}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 25, "{checked}");
 }
