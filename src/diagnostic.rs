@@ -16,7 +16,7 @@ pub type Files = SimpleFiles<String, String>;
 pub type FileId = usize;
 
 /// A byte range in one of the [`Files`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: FileId,
     pub span: Range<usize>,

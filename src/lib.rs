@@ -18,17 +18,21 @@
 //!
 //! The library never prints and never exits; the `kg` binary does both.
 
+pub mod canonical;
 pub mod coverage;
 pub mod diagnostic;
+pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod query;
 pub mod render;
+pub mod snapshot;
 pub mod terminal;
 
 pub use diagnostic::{Diagnostic, Files};

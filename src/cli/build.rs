@@ -1,17 +1,19 @@
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kgraph::output::{self, Artifact};
+use kgraph::output;
+use kgraph::snapshot::{self, Fingerprint};
 use kgraph::{Format, KnowledgeGraph};
 
 use super::printer::{Loaded, load, plural};
+use super::progress::{Phase, note};
 use super::{DataArgs, Outcome};
 
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nFiles are written atomically (temporary file, then rename); invalid data writes nothing."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -22,6 +24,9 @@ pub struct Args {
     /// Write nothing; exit 1 if any file in the output directory differs from what would be written
     #[arg(long)]
     check: bool,
+    /// Run the lint checks for the warning count even on sources larger than 4 MB in all
+    #[arg(long)]
+    lint: bool,
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
     formats: Vec<Format>,
@@ -44,6 +49,11 @@ struct BuildSettings {
 }
 
 const PROJECT_FILE: &str = "kgraph.toml";
+
+/// Up to this much source text, `kg build` runs the lint checks to count
+/// their warnings in its summary (a coverage analysis of every text: about
+/// a second per 10 MB); beyond it only with `--lint`.
+const LINT_BUDGET_BYTES: usize = 4 << 20;
 
 /// The formats to build: the flag, else the project file, else all.
 fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
@@ -71,33 +81,38 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-/// The files `kg build` produces for a graph: one per format, several for
-/// a directory format such as Parquet.
-pub fn artifacts(graph: &KnowledgeGraph, formats: &[Format]) -> anyhow::Result<Vec<Artifact>> {
-    let mut artifacts = Vec::new();
-    for &format in formats {
-        let files = format
-            .files(graph)
-            .with_context(|| format!("cannot write {}", format.name()))?;
-        artifacts.extend(
-            files
-                .into_iter()
-                .map(|(path, bytes)| Artifact { path, bytes }),
-        );
-    }
-    Ok(artifacts)
-}
-
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.out.as_os_str() == "-" {
         anyhow::bail!(
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"
         );
     }
-    let (dataset, mut report) = match load(&args.data.data)? {
+    let formats = formats(&args.formats)?;
+    // Before loading: an edit made meanwhile then makes the snapshot stale.
+    let fingerprint = if args.check {
+        None
+    } else {
+        let _phase = Phase::start("fingerprint inputs");
+        match Fingerprint::take(&args.data.data) {
+            Ok(fingerprint) => Some(fingerprint),
+            Err(error) => {
+                note(format!("no snapshot for questions this time: {error}"));
+                None
+            }
+        }
+    };
+    let phase = Phase::start("load and validate");
+    let (mut dataset, mut report) = match load(&args.data.data)? {
         Loaded::Valid(dataset, report) => (*dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
+    drop(phase);
+    let mentions_counted = formats.iter().any(|format| format.shows_mentions());
+    if mentions_counted {
+        let _phase = Phase::start("count mentions");
+        kgraph::coverage::count_mentions(&mut dataset);
+    }
+    let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
     let counts = format!(
         "{}, {}, {}",
         plural(dataset.entities.len(), "entity"),
@@ -105,48 +120,124 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
     );
     let graph = KnowledgeGraph::new(dataset);
-    super::lint::lint_into(&graph, &mut report, &args.data.data);
-    let artifacts = artifacts(&graph, &formats(&args.formats)?)?;
-    let mut stdout = std::io::stdout().lock();
+    // One entry per file: a directory format (Parquet) has several.
+    let parts: Vec<(Format, usize, String)> = formats
+        .iter()
+        .flat_map(|&format| {
+            format
+                .file_names()
+                .into_iter()
+                .enumerate()
+                .map(move |(part, path)| (format, part, path))
+        })
+        .collect();
+    let mut paths: Vec<&str> = parts.iter().map(|(_, _, path)| path.as_str()).collect();
+    let write = |index: usize, out: &mut dyn Write| match parts.get(index) {
+        Some((format, part, _)) => format.write_part(&graph, *part, out),
+        None => match &fingerprint {
+            Some(fingerprint) => {
+                snapshot::write(out, graph.dataset(), fingerprint, mentions_counted)
+            }
+            None => Ok(()),
+        },
+    };
     if args.check {
-        let stale = output::stale(&args.out, &artifacts);
-        if stale.is_empty() {
-            writeln!(
-                stdout,
-                "up to date: {} in `{}`",
-                plural(artifacts.len(), "file"),
-                args.out.display()
-            )?;
-            return Ok(Outcome::Success);
-        }
-        drop(stdout);
+        return check(&args.out, &paths, write);
+    }
+    // The lint warnings only make a count in the summary: not worth a
+    // coverage analysis of a large corpus unless asked for.
+    let linted = args.lint || text_bytes <= LINT_BUDGET_BYTES;
+    if linted {
+        let _phase = Phase::start("lint");
+        super::lint::lint_into(&graph, &mut report, &args.data.data);
+    }
+    // The snapshot is replaced with the exports, as one set.
+    if fingerprint.is_some() {
+        paths.push(snapshot::SNAPSHOT_PATH);
+    }
+    let phase = Phase::start("write");
+    let tidied = output::write_set(&args.out, &paths, write)?;
+    drop(phase);
+    if tidied.finished_commit || !tidied.removed.is_empty() {
         let mut stderr = std::io::stderr().lock();
-        for artifact in stale {
+        if tidied.finished_commit {
             writeln!(
                 stderr,
-                "stale: `{}` differs from what `kg build` would write",
-                args.out.join(&artifact.path).display()
+                "note: finished the renames of a build interrupted during its commit in `{}`",
+                args.out.display()
             )?;
         }
-        writeln!(
-            stderr,
-            "error: output is out of date; run `kg build` and commit the result"
-        )?;
-        return Ok(Outcome::Failure);
+        if !tidied.removed.is_empty() {
+            writeln!(
+                stderr,
+                "note: removed {} left by interrupted builds",
+                plural(tidied.removed.len(), "temporary file")
+            )?;
+        }
     }
-    output::write_atomic(&args.out, &artifacts)?;
-    let written: Vec<String> = artifacts
+    let written: Vec<String> = paths[..parts.len()]
         .iter()
-        .map(|artifact| args.out.join(&artifact.path).display().to_string())
+        .map(|path| args.out.join(path).display().to_string())
         .collect();
     writeln!(
-        stdout,
+        std::io::stdout().lock(),
         "built {counts}{} -> {}",
-        match report.warnings() {
-            0 => String::new(),
-            n => format!(" ({}: run `kg lint`)", plural(n, "warning")),
+        match (report.warnings(), linted) {
+            (0, true) => String::new(),
+            (n, true) => format!(" ({}: run `kg lint`)", plural(n, "warning")),
+            (n, false) => format!(
+                " ({} from validation; lint not run on {} MB of source text: run `kg lint`)",
+                plural(n, "warning"),
+                text_bytes.div_ceil(1_000_000)
+            ),
         },
         written.join(", ")
     )?;
     Ok(Outcome::Success)
+}
+
+/// `kg build --check`: compares without writing, and fails on leftovers of
+/// interrupted builds too, so that CI never commits them.
+fn check(
+    out: &Path,
+    paths: &[&str],
+    write: impl Fn(usize, &mut dyn Write) -> std::io::Result<()> + Sync,
+) -> anyhow::Result<Outcome> {
+    let report = output::check_set(out, paths, write)?;
+    if report.is_clean() {
+        writeln!(
+            std::io::stdout().lock(),
+            "up to date: {} in `{}`",
+            plural(paths.len(), "file"),
+            out.display()
+        )?;
+        return Ok(Outcome::Success);
+    }
+    let mut stderr = std::io::stderr().lock();
+    for path in &report.stale {
+        writeln!(
+            stderr,
+            "stale: `{}` differs from what `kg build` would write",
+            out.join(path).display()
+        )?;
+    }
+    for leftover in &report.leftovers {
+        writeln!(
+            stderr,
+            "leftover: `{}` is a temporary file of an interrupted build (`kg build` removes it)",
+            leftover.display()
+        )?;
+    }
+    if report.interrupted_commit {
+        writeln!(
+            stderr,
+            "interrupted: `{}` names renames a build did not finish (`kg build` finishes them)",
+            out.join(output::JOURNAL).display()
+        )?;
+    }
+    writeln!(
+        stderr,
+        "error: output is out of date; run `kg build` and commit the result"
+    )?;
+    Ok(Outcome::Failure)
 }

@@ -4,13 +4,13 @@ use kgraph::coverage::{self, CoverageReport};
 use serde::Serialize;
 use termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
 
-use super::printer::{Loaded, load};
+use super::printer::{Loaded, load, plural};
 use super::{DataArgs, Outcome};
 
 /// Show what the sources say that the graph does not
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg coverage\n  kg coverage --source kortunov-2022\n  kg coverage --format json | jq '.candidates[].sentence'\n\nReports entities no source mentions, sentences that mention two or more\nentities but back no relation (candidate relations), relations whose quotes\nmention neither endpoint, and coverage figures. A sentence listed in\nreviewed.toml as an [[ignore]] is no longer reported."
+    after_help = "Examples:\n  kg coverage\n  kg coverage --source kortunov-2022\n  kg coverage --format json | jq '.unaccounted[].sentence'\n  kg coverage --strict            exit 1 while any sentence is unaccounted for (for CI)\n\nReports entities no source mentions; every sentence that no evidence quote\noverlaps and reviewed.toml does not record (unaccounted sentences), those\nthat mention two or more entities also as candidate relations; relations\nwhose quotes mention neither endpoint; and coverage figures. A sentence\nlisted in reviewed.toml as an [[ignore]] is no longer reported."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -21,6 +21,9 @@ pub struct Args {
     /// Output format: text for people, json for scripts
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     format: String,
+    /// Fail (exit 1) while any sentence is unaccounted for
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The JSON document, versioned like the graph JSON.
@@ -58,18 +61,28 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             },
         )?;
         writeln!(stdout)?;
-        return Ok(Outcome::Success);
-    }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    let choice = if !no_color && std::io::stdout().is_terminal() {
-        ColorChoice::Auto
     } else {
-        ColorChoice::Never
-    };
-    // Sentences and labels come from the data: escaped, never raw.
-    let mut out = kgraph::terminal::SafeWriter::new(StandardStream::stdout(choice));
-    print_text(&mut out, &dataset, &report)?;
-    out.flush()?;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        let choice = if !no_color && std::io::stdout().is_terminal() {
+            ColorChoice::Auto
+        } else {
+            ColorChoice::Never
+        };
+        // Sentences and labels come from the data: escaped, never raw.
+        let mut out = kgraph::terminal::SafeWriter::new(StandardStream::stdout(choice));
+        print_text(&mut out, &dataset, &report)?;
+        out.flush()?;
+    }
+    if args.strict && !report.unaccounted.is_empty() {
+        // The report went to stdout, possibly into a pipe: the verdict goes
+        // to stderr so that a CI log shows it either way.
+        writeln!(
+            std::io::stderr().lock(),
+            "error: {} unaccounted for: quote each in a relation's evidence or record it in reviewed.toml with a reason",
+            plural(report.unaccounted.len(), "sentence")
+        )?;
+        return Ok(Outcome::Failure);
+    }
     Ok(Outcome::Success)
 }
 
@@ -97,13 +110,14 @@ fn print_text(
     for figures in &report.sources {
         writeln!(
             out,
-            "{}: {} sentences, {} with mentions, {} covered by evidence ({:.0}%), {} reviewed, {} mentions",
+            "{}: {} sentences, {} with mentions, {} covered by evidence ({:.0}%), {} reviewed, {} unaccounted, {} mentions",
             figures.source,
             figures.sentences,
             figures.sentences_with_mentions,
             figures.sentences_covered,
             figures.coverage * 100.0,
             figures.sentences_reviewed,
+            figures.sentences_unaccounted,
             figures.mentions
         )?;
     }
@@ -137,6 +151,25 @@ fn print_text(
         dim(
             out,
             &format!("    \u{201c}{}\u{201d}\n", one_line(&candidate.sentence)),
+        )?;
+    }
+    heading(
+        out,
+        &format!(
+            "Unaccounted sentences: in no evidence quote and not reviewed ({})",
+            report.unaccounted.len()
+        ),
+    )?;
+    for sentence in &report.unaccounted {
+        write!(out, "  {}:{}", sentence.source, sentence.line)?;
+        if sentence.entities.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "  {}", sentence.entities.join(", "))?;
+        }
+        dim(
+            out,
+            &format!("    \u{201c}{}\u{201d}\n", one_line(&sentence.sentence)),
         )?;
     }
     heading(

@@ -3,9 +3,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use kgraph::Format;
-use kgraph::export::{CypherDialect, TurtleOptions, write_turtle};
-use kgraph::output::{self, Artifact};
+use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
+use kgraph::output;
 
+use super::printer::Mentions;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -83,7 +84,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.base_iri.is_some() && format != Format::Turtle {
         anyhow::bail!("--base-iri applies only to --format turtle");
     }
-    let graph = match args.select.load(&args.data.data)? {
+    let graph = match args
+        .select
+        .load(&args.data.data, Mentions::for_format(format))?
+    {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -94,34 +98,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 format.name()
             );
         }
-        let artifacts: Vec<Artifact> = format
-            .files(&graph)?
-            .into_iter()
-            .map(|(path, bytes)| {
-                // Inside the directory the user named, not under the
-                // format's own directory name.
-                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
-                Artifact { path: name, bytes }
-            })
-            .collect();
-        output::write_atomic(&args.output, &artifacts)?;
+        // Inside the directory the user named, as one set.
+        output::write_set(&args.output, &PARQUET_TABLES, |part, out| {
+            format.write_part(&graph, part, out)
+        })?;
         return Ok(Outcome::Success);
     }
-    let mut bytes = Vec::new();
-    match &args.base_iri {
-        Some(options) => write_turtle(&graph, options, &mut bytes)?,
-        None => format.write(&graph, &mut bytes)?,
-    }
+    // Checked first: a pipe cannot take back half an export.
+    format
+        .check_representable(&graph)
+        .map_err(std::io::Error::from)?;
+    let write = |out: &mut dyn Write| match &args.base_iri {
+        Some(options) => write_turtle(&graph, options, out),
+        None => format.write(&graph, out),
+    };
     if to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&bytes)?;
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut stdout)?;
         stdout.flush()?;
     } else {
-        let (directory, name) = match (args.output.parent(), args.output.file_name()) {
-            (Some(parent), Some(name)) => (parent.to_owned(), name.to_string_lossy().into_owned()),
-            _ => anyhow::bail!("`{}` is not a file path", args.output.display()),
-        };
-        output::write_atomic(&directory, &[Artifact { path: name, bytes }])?;
+        output::write_file(&args.output, write)?;
     }
     Ok(Outcome::Success)
 }

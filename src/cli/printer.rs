@@ -7,6 +7,8 @@ use anyhow::Context;
 use kgraph::{Dataset, LoadError, Report};
 use termcolor::{ColorChoice, StandardStream, WriteColor};
 
+use super::progress::{Phase, detail, note};
+
 /// True if the error, or any error under it, is a write to a closed pipe.
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
@@ -143,15 +145,74 @@ pub fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::Diagnostic
         .collect()
 }
 
-/// Loads the data and builds its graph. `Err(outcome)` if the data is
-/// invalid: the diagnostics are printed and the command should end so.
+/// Whether a command shows how often the sources mention each entity (DOT
+/// and JSON exports, drawings): counting scans every source text, so only
+/// those commands pay for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mentions {
+    Count,
+    Skip,
+}
+
+impl Mentions {
+    pub fn for_format(format: kgraph::Format) -> Mentions {
+        if format.shows_mentions() {
+            Mentions::Count
+        } else {
+            Mentions::Skip
+        }
+    }
+}
+
+/// The snapshot `kg build` writes for questions, under the default output
+/// directory.
+pub fn snapshot_path() -> std::path::PathBuf {
+    std::path::Path::new("output").join(kgraph::snapshot::SNAPSHOT_PATH)
+}
+
+/// The graph of the data: from the snapshot of the last `kg build` when it
+/// is fresh, else loaded and validated (saying why, when a snapshot was
+/// there but stale). `Err(outcome)` if the data is invalid: the
+/// diagnostics are printed and the command should end so.
 pub fn load_graph(
     data: &std::path::Path,
+    mentions: Mentions,
 ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-    Ok(match load(data)? {
-        Loaded::Valid(dataset, _) => Ok(kgraph::KnowledgeGraph::new(*dataset)),
-        Loaded::Invalid(outcome) => Err(outcome),
-    })
+    use kgraph::snapshot::{self, Stale};
+    let path = snapshot_path();
+    let phase = Phase::start("read snapshot");
+    let mut dataset = match snapshot::read(&path, data) {
+        Ok(snapshot) => {
+            drop(phase);
+            detail(format!("answered from the snapshot `{}`", path.display()));
+            let mut dataset = snapshot.dataset;
+            if mentions == Mentions::Count && !snapshot.mentions_counted {
+                let _phase = Phase::start("count mentions");
+                kgraph::coverage::count_mentions(&mut dataset);
+            }
+            return Ok(Ok(kgraph::KnowledgeGraph::new(dataset)));
+        }
+        Err(stale) => {
+            drop(phase);
+            if !matches!(stale, Stale::Missing | Stale::OtherData) {
+                note(format!(
+                    "not using the snapshot `{}`: {stale}; loading `{}` (`kg build` refreshes it)",
+                    path.display(),
+                    data.display()
+                ));
+            }
+            let _phase = Phase::start("load and validate");
+            match load(data)? {
+                Loaded::Valid(dataset, _) => *dataset,
+                Loaded::Invalid(outcome) => return Ok(Err(outcome)),
+            }
+        }
+    };
+    if mentions == Mentions::Count {
+        let _phase = Phase::start("count mentions");
+        kgraph::coverage::count_mentions(&mut dataset);
+    }
+    Ok(Ok(kgraph::KnowledgeGraph::new(dataset)))
 }
 
 /// Reports a question about something the data does not have (an unknown

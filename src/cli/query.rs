@@ -5,7 +5,7 @@ use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Focus, Neighborhood, Pat
 use kgraph::{Format, KnowledgeGraph};
 use serde::Serialize;
 
-use super::printer::{load_graph, plural, query_failed};
+use super::printer::{Mentions, load_graph, plural, query_failed};
 use super::selection::{FilterArgs, parse_direction};
 use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
 use super::{DataArgs, Outcome};
@@ -125,7 +125,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
+    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -274,7 +274,7 @@ pub fn answer_paths(
     with_evidence: bool,
     write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &kgraph::query::Path) -> std::io::Result<()>,
 ) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&data.data)? {
+    let graph = match load_graph(&data.data, Mentions::Skip)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -398,7 +398,7 @@ impl<'a> PathsJson<'a> {
 }
 
 fn run_subgraph(args: SubgraphArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
+    let graph = match load_graph(&args.data.data, Mentions::for_format(args.format))? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

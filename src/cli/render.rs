@@ -1,12 +1,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use kgraph::KnowledgeGraph;
 use kgraph::export::{DotOptions, write_dot};
-use kgraph::output::{self, Artifact};
+use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderOptions};
 
+use super::printer::Mentions;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -109,7 +109,7 @@ pub fn render_graph(graph: &KnowledgeGraph, args: &Args) -> anyhow::Result<Vec<u
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match args.select.load(&args.data.data)? {
+    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -117,20 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.output.as_os_str() == "-" {
         std::io::Write::write_all(&mut std::io::stdout().lock(), &image)?;
     } else {
-        let directory = args.output.parent().map(PathBuf::from).unwrap_or_default();
-        let name = args
-            .output
-            .file_name()
-            .with_context(|| format!("`{}` is not a file path", args.output.display()))?
-            .to_string_lossy()
-            .into_owned();
-        output::write_atomic(
-            &directory,
-            &[Artifact {
-                path: name,
-                bytes: image,
-            }],
-        )?;
+        output::write_file(&args.output, |out| out.write_all(&image))?;
     }
     Ok(Outcome::Success)
 }

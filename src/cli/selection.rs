@@ -102,12 +102,13 @@ impl SelectArgs {
     pub fn load(
         &self,
         data: &std::path::Path,
+        mentions: super::printer::Mentions,
     ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-        let graph = match super::printer::load_graph(data)? {
+        let graph = match super::printer::load_graph(data, mentions)? {
             Ok(graph) => graph,
             Err(outcome) => return Ok(Err(outcome)),
         };
-        match self.selection().apply(&graph) {
+        match self.selection().select(graph) {
             Ok(selected) => Ok(Ok(selected)),
             Err(error) => super::printer::query_failed(&error).map(Err),
         }

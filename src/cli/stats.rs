@@ -3,7 +3,7 @@ use std::io::{BufWriter, Write};
 use kgraph::query::{self, Count, Ranked, Stats};
 use serde::Serialize;
 
-use super::printer::{load_graph, plural};
+use super::printer::{Mentions, load_graph, plural};
 use super::view::{self, clean, width};
 use super::{DataArgs, Outcome};
 
@@ -27,7 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data)? {
+    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
@@ -94,10 +94,17 @@ fn write_text(out: &mut dyn Write, stats: &Stats, top: usize) -> std::io::Result
             .map(|r| (r.entity, format!("{:.4}", r.value)))
             .collect()
     }
+    let betweenness_title = match stats.betweenness_pivots {
+        None => "by betweenness".to_owned(),
+        Some(k) => format!(
+            "by betweenness (approximate, k = {k} pivots, seed {:#x})",
+            kgraph::graph::BETWEENNESS_SEED
+        ),
+    };
     for (title, ranking) in [
         ("by degree", degree),
         ("by PageRank", scores(&stats.page_rank)),
-        ("by betweenness", scores(&stats.betweenness)),
+        (betweenness_title.as_str(), scores(&stats.betweenness)),
     ] {
         writeln!(out, "\ntop entities {title}")?;
         let shown = &ranking[..ranking.len().min(top)];
@@ -199,6 +206,8 @@ struct TopJson<'a> {
     degree: Vec<ScoreJson<'a, usize>>,
     page_rank: Vec<ScoreJson<'a, f64>>,
     betweenness: Vec<ScoreJson<'a, f64>>,
+    /// `null` when exact, else the number of pivots it was estimated from.
+    betweenness_pivots: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -251,6 +260,7 @@ impl<'a> StatsJson<'a> {
                 degree: ranking(&stats.degree, top),
                 page_rank: ranking(&stats.page_rank, top),
                 betweenness: ranking(&stats.betweenness, top),
+                betweenness_pivots: stats.betweenness_pivots,
             },
             components: &stats.components,
         }

@@ -1,6 +1,7 @@
 //! What the sources say that the graph does not: every mention of every
-//! entity in every source, the sentences that mention two or more entities
-//! but back no relation, relations whose quotes mention neither endpoint,
+//! entity in every source, every sentence no evidence quote and no review
+//! accounts for (those that mention two or more entities singled out as
+//! candidate relations), relations whose quotes mention neither endpoint,
 //! and coverage figures.
 //!
 //! One pass per text: the text is folded once, scanned once for mentions
@@ -21,16 +22,17 @@ use serde::Serialize;
 use crate::evidence::fold;
 use crate::model::Dataset;
 
-/// A sentence that mentions two or more entities and overlaps no relation's
-/// evidence: a relation the curator may have missed.
+/// A sentence of a source that no evidence quote overlaps: reported as
+/// unaccounted for unless a reviewed passage overlaps it, and as a candidate
+/// relation when it also mentions two or more entities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Candidate {
+pub struct SentenceFinding {
     pub source: String,
     pub line: usize,
     pub byte_start: usize,
     pub byte_end: usize,
     pub sentence: String,
-    /// Entity ids mentioned, sorted.
+    /// Entity ids mentioned, sorted; empty for a sentence that names none.
     pub entities: Vec<String>,
 }
 
@@ -72,6 +74,8 @@ pub struct SourceFigures {
     pub coverage: f64,
     /// Sentences overlapping a passage recorded in `reviewed.toml`.
     pub sentences_reviewed: usize,
+    /// Sentences overlapping neither evidence nor a reviewed passage.
+    pub sentences_unaccounted: usize,
     pub mentions: usize,
 }
 
@@ -82,7 +86,13 @@ pub struct CoverageReport {
     pub sources: Vec<SourceFigures>,
     /// Entities mentioned in no source.
     pub unmentioned: Vec<String>,
-    pub candidates: Vec<Candidate>,
+    /// Unaccounted sentences that mention two or more entities: the
+    /// relations a curator most likely missed.
+    pub candidates: Vec<SentenceFinding>,
+    /// Every sentence that overlaps no evidence quote and no reviewed
+    /// passage, whatever it mentions: the argument of a text often lives in
+    /// sentences that name nothing.
+    pub unaccounted: Vec<SentenceFinding>,
     pub suspicious: Vec<Suspicious>,
     /// Mentions per entity id, every entity listed.
     pub mentions: BTreeMap<String, usize>,
@@ -137,6 +147,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
         sources: Vec::new(),
         unmentioned: Vec::new(),
         candidates: Vec::new(),
+        unaccounted: Vec::new(),
         suspicious: Vec::new(),
         mentions: BTreeMap::new(),
     };
@@ -207,6 +218,7 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
             sentences_covered: 0,
             coverage: 0.0,
             sentences_reviewed: 0,
+            sentences_unaccounted: 0,
             mentions: mentions.len(),
         };
         // Mentions are in text order, so one cursor walks them with the
@@ -227,23 +239,29 @@ pub fn analyze(dataset: &Dataset, only_source: Option<&str>) -> CoverageReport {
                 entities.insert(dataset.entities[mentions[next].entity].id.clone());
                 next += 1;
             }
-            if entities.is_empty() {
+            let covered = evidence.overlaps(&sentence);
+            if !entities.is_empty() {
+                figures.sentences_with_mentions += 1;
+                if covered {
+                    figures.sentences_covered += 1;
+                }
+            }
+            if covered || is_reviewed {
                 continue;
             }
-            figures.sentences_with_mentions += 1;
-            let covered = evidence.overlaps(&sentence);
-            if covered {
-                figures.sentences_covered += 1;
-            } else if entities.len() >= 2 && !is_reviewed {
-                report.candidates.push(Candidate {
-                    source: source.id.clone(),
-                    line: line_of(&line_starts, sentence.start),
-                    byte_start: sentence.start,
-                    byte_end: sentence.end,
-                    sentence: text[sentence.clone()].to_owned(),
-                    entities: entities.into_iter().collect(),
-                });
+            figures.sentences_unaccounted += 1;
+            let finding = SentenceFinding {
+                source: source.id.clone(),
+                line: line_of(&line_starts, sentence.start),
+                byte_start: sentence.start,
+                byte_end: sentence.end,
+                sentence: text[sentence.clone()].to_owned(),
+                entities: entities.into_iter().collect(),
+            };
+            if finding.entities.len() >= 2 {
+                report.candidates.push(finding.clone());
             }
+            report.unaccounted.push(finding);
         }
         if figures.sentences_with_mentions > 0 {
             figures.coverage =

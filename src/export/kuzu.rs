@@ -157,13 +157,7 @@ pub fn write_kuzu_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Res
         .collect();
     for relation_type in types {
         let table = properties::relationship_type(relation_type)?;
-        if table.eq_ignore_ascii_case(ENTITY_LABEL) {
-            return Err(ExportError::KuzuTableCollision {
-                relation_type: relation_type.to_owned(),
-                table: ENTITY_LABEL,
-            }
-            .into());
-        }
+        check_table_name(relation_type, &table)?;
         writeln!(
             out,
             "CREATE REL TABLE IF NOT EXISTS {}(FROM {entity} TO {entity}, {id} STRING, {});",
@@ -193,6 +187,18 @@ pub fn write_kuzu_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Res
                 &properties::relation_values(&graph.dataset().schema, relation)?
             ),
         )?;
+    }
+    Ok(())
+}
+
+/// Kùzu compares table names case-insensitively: a relation type's table
+/// must not be the node table's.
+pub(super) fn check_table_name(relation_type: &str, table: &str) -> Result<(), ExportError> {
+    if table.eq_ignore_ascii_case(ENTITY_LABEL) {
+        return Err(ExportError::KuzuTableCollision {
+            relation_type: relation_type.to_owned(),
+            table: ENTITY_LABEL,
+        });
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ pub use mermaid::{mermaid_label, mermaid_node_id, write_mermaid, write_mermaid_s
 pub use neo4j_csv::{
     ARRAY_DELIMITER, neutralize_formula, write_csv_nodes, write_csv_relationships,
 };
-pub use parquet::{PARQUET_TABLES, date_range, parquet_files};
+pub use parquet::{PARQUET_TABLES, date_range, write_parquet_table};
 pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, iri_segment, write_turtle};
 
 use std::io;
@@ -245,32 +245,86 @@ impl Format {
     }
 
     /// True for a format that writes a directory of files rather than one
-    /// file ([`Format::files`]).
+    /// file ([`Format::file_names`]).
     pub fn is_directory(self) -> bool {
         self == Format::Parquet
     }
 
-    /// The files of this format, each with its path relative to the
-    /// output directory and its bytes: [`Format::file_name`] for a
-    /// one-file format, the files inside the directory
-    /// [`Format::file_name`] for a directory format.
-    pub fn files(self, graph: &KnowledgeGraph) -> io::Result<Vec<(String, Vec<u8>)>> {
+    /// The files of this format, relative to the output directory:
+    /// [`Format::file_name`] for a one-file format, the files inside the
+    /// directory [`Format::file_name`] for a directory format. Write each
+    /// with [`Format::write_part`].
+    pub fn file_names(self) -> Vec<String> {
         match self {
-            Format::Parquet => Ok(parquet_files(graph)?
-                .into_iter()
-                .map(|(name, bytes)| (format!("{}/{name}", self.file_name()), bytes))
-                .collect()),
-            _ => {
-                let mut bytes = Vec::new();
-                self.write(graph, &mut bytes)?;
-                Ok(vec![(self.file_name().to_owned(), bytes)])
+            Format::Parquet => PARQUET_TABLES
+                .iter()
+                .map(|table| format!("{}/{table}", self.file_name()))
+                .collect(),
+            _ => vec![self.file_name().to_owned()],
+        }
+    }
+
+    /// Writes the file `file_names()[part]` of this format: for a one-file
+    /// format, part 0 is [`Format::write`].
+    pub fn write_part(
+        self,
+        graph: &KnowledgeGraph,
+        part: usize,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        match self {
+            Format::Parquet => write_parquet_table(graph, part, out),
+            _ => self.write(graph, out),
+        }
+    }
+
+    /// What this format would refuse in the graph, found before a byte is
+    /// written: a stream (stdout, a pipe) cannot take back what it was
+    /// given when an export stops half-way.
+    pub fn check_representable(self, graph: &KnowledgeGraph) -> Result<(), ExportError> {
+        let labelled = matches!(
+            self,
+            Format::Cypher(_)
+                | Format::CypherKuzu
+                | Format::Graphml
+                | Format::CsvNodes
+                | Format::CsvRelationships
+                | Format::Grass
+        );
+        if !labelled {
+            return Ok(());
+        }
+        let kinds: std::collections::BTreeSet<&str> =
+            graph.entities().iter().map(|e| e.kind.as_str()).collect();
+        for kind in kinds {
+            properties::node_label(kind)?;
+        }
+        let types: std::collections::BTreeSet<&str> = graph
+            .relations()
+            .iter()
+            .map(|r| r.relation_type.as_str())
+            .collect();
+        for relation_type in types {
+            let table = properties::relationship_type(relation_type)?;
+            if self == Format::CypherKuzu {
+                kuzu::check_table_name(relation_type, &table)?;
             }
         }
+        Ok(())
+    }
+
+    /// True if this format shows how often the sources mention each entity
+    /// ([`crate::model::Entity::mentions`]), which must then be counted.
+    pub fn shows_mentions(self) -> bool {
+        matches!(
+            self,
+            Format::Dot | Format::Json | Format::Gexf | Format::Parquet
+        )
     }
 
     /// Writes the graph in this format, with default options. A directory
     /// format ([`Format::is_directory`]) fails with
-    /// [`ExportError::DirectoryFormat`]: use [`Format::files`].
+    /// [`ExportError::DirectoryFormat`]: use [`Format::write_part`].
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
         match self {
             Format::Dot => write_dot(graph, &DotOptions::default(), out),

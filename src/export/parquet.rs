@@ -314,16 +314,27 @@ fn parquet_bytes(columns: Vec<Column>) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The Parquet files of the graph: each of [`PARQUET_TABLES`] with its
-/// bytes.
-pub fn parquet_files(graph: &KnowledgeGraph) -> io::Result<Vec<(&'static str, Vec<u8>)>> {
-    let [entities_file, relations_file, evidence_file, sources_file] = PARQUET_TABLES;
-    Ok(vec![
-        (entities_file, parquet_bytes(entities(graph))?),
-        (relations_file, parquet_bytes(relations(graph))?),
-        (evidence_file, parquet_bytes(evidence(graph))?),
-        (sources_file, parquet_bytes(sources(graph))?),
-    ])
+/// Writes the table `PARQUET_TABLES[table]` of the graph. The file is
+/// built in memory (a Parquet footer describes everything before it), then
+/// written out.
+pub fn write_parquet_table(
+    graph: &KnowledgeGraph,
+    table: usize,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let columns = match table {
+        0 => entities(graph),
+        1 => relations(graph),
+        2 => evidence(graph),
+        3 => sources(graph),
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("there is no Parquet table {table}"),
+            ));
+        }
+    };
+    out.write_all(&parquet_bytes(columns)?)
 }
 
 #[cfg(test)]
@@ -348,10 +359,16 @@ mod tests {
     #[test]
     fn the_same_graph_gives_the_same_bytes() {
         let graph = hostile_graph();
-        let first = parquet_files(&graph).unwrap();
-        assert_eq!(first, parquet_files(&graph).unwrap());
-        for (_, bytes) in &first {
-            assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+        for (table, name) in PARQUET_TABLES.iter().enumerate() {
+            let write = || {
+                let mut bytes = Vec::new();
+                write_parquet_table(&graph, table, &mut bytes).unwrap();
+                bytes
+            };
+            let first = write();
+            assert_eq!(first, write(), "{name}");
+            assert!(first.starts_with(b"PAR1") && first.ends_with(b"PAR1"));
         }
+        assert!(write_parquet_table(&graph, 4, &mut Vec::new()).is_err());
     }
 }

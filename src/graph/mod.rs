@@ -4,7 +4,9 @@
 
 mod algo;
 
-pub use algo::PAGE_RANK_DAMPING;
+pub use algo::{
+    BETWEENNESS_EXACT_LIMIT, BETWEENNESS_PIVOTS, BETWEENNESS_SEED, Betweenness, PAGE_RANK_DAMPING,
+};
 
 use std::collections::{BTreeSet, HashMap};
 

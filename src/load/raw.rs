@@ -40,7 +40,9 @@ pub struct RawSource {
     pub url: Option<S>,
     pub notes: Option<S>,
     pub text: S,
-    pub sha256: S,
+    /// Missing in a source just added by hand: reported with the text's
+    /// hash once the text is read.
+    pub sha256: Option<S>,
     pub head: Origin,
 }
 
@@ -258,16 +260,9 @@ pub fn read_source(
     let url = record.optional_str("url", diagnostics);
     let notes = record.optional_str("notes", diagnostics);
     let text = record.required_str("text", diagnostics);
-    let sha256 = record.required_str("sha256", diagnostics);
-    if let (
-        Some(id),
-        Some(title),
-        Some(author),
-        Some(date),
-        Some(publisher),
-        Some(text),
-        Some(sha256),
-    ) = (id, title, author, date, publisher, text, sha256)
+    let sha256 = record.optional_str("sha256", diagnostics);
+    if let (Some(id), Some(title), Some(author), Some(date), Some(publisher), Some(text)) =
+        (id, title, author, date, publisher, text)
     {
         raw.sources.push(RawSource {
             file: document.file,

@@ -18,7 +18,7 @@ use crate::diagnostic::Origin;
 pub type DotStyle = BTreeMap<String, String>;
 
 /// The controlled vocabulary of a dataset: entity kinds and relation types.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     pub kinds: Vec<Kind>,
     pub relation_types: Vec<RelationType>,
@@ -57,7 +57,7 @@ impl Schema {
 }
 
 /// A kind of entity, such as `state` or `treaty`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Kind {
     pub name: String,
     pub description: String,
@@ -66,7 +66,7 @@ pub struct Kind {
 }
 
 /// A relation type with the kinds it may connect.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RelationType {
     pub name: String,
     /// The words shown to readers, such as `seeks membership of`; the name
@@ -93,7 +93,7 @@ impl RelationType {
 }
 
 /// A source document with its verbatim text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub id: String,
     pub title: String,
@@ -117,7 +117,7 @@ pub struct Source {
 }
 
 /// Something the sources talk about: a state, an organization, a treaty...
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     pub id: String,
     pub label: String,
@@ -125,14 +125,15 @@ pub struct Entity {
     pub aliases: Vec<String>,
     pub description: String,
     pub wikidata: Option<String>,
-    /// How often the sources mention the entity by its label or an alias
-    /// (see [`crate::coverage`]).
+    /// How often the sources mention the entity by its label or an alias.
+    /// [`crate::load`] leaves it at 0: counting scans every source text,
+    /// so only what shows it calls [`crate::coverage::count_mentions`].
     pub mentions: usize,
     pub origin: Origin,
 }
 
 /// A typed, directed statement between two entities, backed by evidence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     pub id: String,
     pub from: String,
@@ -163,7 +164,7 @@ impl Relation {
 }
 
 /// A verbatim quote from a source, resolved to its exact place in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     pub source: String,
     /// The quote exactly as it stands in the source text (which may differ
@@ -174,7 +175,7 @@ pub struct Evidence {
 
 /// Where a passage stands in a text. Offsets are 0-based and end-exclusive;
 /// line and column are 1-based, the column counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TextSpan {
     pub byte_start: usize,
     pub byte_end: usize,
@@ -186,7 +187,7 @@ pub struct TextSpan {
 
 /// A passage a curator reviewed and decided to leave without a relation,
 /// with the reason; coverage stops reporting sentences that overlap it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Reviewed {
     pub source: String,
     pub quote: String,
@@ -198,7 +199,7 @@ pub struct Reviewed {
 /// A lint warning a curator has looked at and allowed, with the reason:
 /// `kg lint` no longer reports it, so `--deny-warnings` can guard a real
 /// corpus.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Allowance {
     /// The lint's code, such as `alias-inside-name`.
     pub code: String,
@@ -211,7 +212,7 @@ pub struct Allowance {
 
 /// A validated dataset. Every list is sorted by id (reviewed passages by
 /// source and position).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub schema: Schema,
     pub sources: Vec<Source>,

@@ -3,7 +3,9 @@ use std::str::FromStr;
 
 /// How a relation holds, according to its source. A fixed vocabulary of the
 /// tool, so that every dataset and every export reads it the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Modality {
     /// Stated as holding now, or in the events the source describes.
     Actual,

@@ -118,7 +118,8 @@ impl Selection {
 
     /// True if the selection keeps every entity and relation.
     pub fn is_everything(&self) -> bool {
-        self.focus.is_none() && self.kinds.is_empty() && !self.filters_relations()
+        // Compared whole, so that a filter added later counts too.
+        *self == Selection::default()
     }
 
     /// True if relations are filtered by modality, type, source, date or
@@ -222,6 +223,18 @@ impl Selection {
             }
         }
         Ok(())
+    }
+
+    /// [`Selection::apply`], taking the graph: when the selection keeps
+    /// everything, the graph itself comes back, with nothing copied.
+    ///
+    /// # Errors
+    /// An unknown focus, kind, relation type or source.
+    pub fn select(&self, graph: KnowledgeGraph) -> Result<KnowledgeGraph, QueryError> {
+        if self.is_everything() {
+            return Ok(graph);
+        }
+        self.apply(&graph)
     }
 
     /// The selected part of the graph, as a graph of its own (schema and
@@ -330,6 +343,18 @@ mod tests {
                 relation("c", "x", "d", Modality::Actual),
             ],
         )
+    }
+
+    #[test]
+    fn selecting_everything_hands_the_graph_back_without_copying_it() {
+        let graph = chain();
+        let entities = graph.entities().as_ptr();
+        let selected = Selection::default().select(graph).unwrap();
+        assert_eq!(selected.entities().as_ptr(), entities);
+        let mut only_actual = Selection::default();
+        only_actual.modalities.insert(Modality::Actual);
+        assert!(!only_actual.is_everything());
+        assert_eq!(only_actual.select(selected).unwrap().relations().len(), 2);
     }
 
     fn ids(graph: &KnowledgeGraph) -> (Vec<&str>, Vec<&str>) {

@@ -62,6 +62,9 @@ pub struct Stats<'g> {
     /// Every entity by betweenness ([`KnowledgeGraph::betweenness`]),
     /// rounded.
     pub betweenness: Vec<Ranked<'g, f64>>,
+    /// `Some(k)` when betweenness was estimated from `k` pivots (graphs
+    /// over [`crate::graph::BETWEENNESS_EXACT_LIMIT`] entities).
+    pub betweenness_pivots: Option<usize>,
     /// Connected components, largest first ([`KnowledgeGraph::components`]).
     pub components: Vec<Vec<&'g str>>,
     /// Distinct ordered pairs of entities joined by a relation.
@@ -74,7 +77,9 @@ pub struct Stats<'g> {
 /// Counts by kind, relation type, modality and source; entities ranked by
 /// degree, PageRank and betweenness; components and density.
 ///
-/// Complexity: O(|V||E|), for betweenness.
+/// Complexity: O(k|E|) for betweenness from k pivots (k = |V| up to
+/// [`crate::graph::BETWEENNESS_EXACT_LIMIT`] entities); PageRank,
+/// betweenness and components run at the same time, on all cores.
 pub fn stats(graph: &KnowledgeGraph) -> Stats<'_> {
     let dataset = graph.dataset();
     let entities = graph.entities();
@@ -98,21 +103,32 @@ pub fn stats(graph: &KnowledgeGraph) -> Stats<'_> {
         Modality::ALL.iter().map(|modality| modality.as_str()),
         relations.iter().map(|relation| relation.modality.as_str()),
     );
+    // One pass over the evidence, not one per source.
+    let mut per_source: std::collections::HashMap<&str, (usize, usize)> =
+        std::collections::HashMap::with_capacity(dataset.sources.len());
+    for relation in relations {
+        let mut seen: Vec<&str> = Vec::new();
+        for evidence in &relation.evidence {
+            let counts = per_source.entry(evidence.source.as_str()).or_default();
+            counts.1 += 1;
+            if !seen.contains(&evidence.source.as_str()) {
+                seen.push(&evidence.source);
+                counts.0 += 1;
+            }
+        }
+    }
     let mut by_source: Vec<SourceCount> = dataset
         .sources
         .iter()
         .map(|source| {
-            let quotes_in = |relation: &crate::model::Relation| {
-                relation
-                    .evidence
-                    .iter()
-                    .filter(|evidence| evidence.source == source.id)
-                    .count()
-            };
+            let (relations, quotes) = per_source
+                .get(source.id.as_str())
+                .copied()
+                .unwrap_or_default();
             SourceCount {
                 source,
-                relations: relations.iter().filter(|r| quotes_in(r) > 0).count(),
-                quotes: relations.iter().map(quotes_in).sum(),
+                relations,
+                quotes,
             }
         })
         .collect();
@@ -135,6 +151,10 @@ pub fn stats(graph: &KnowledgeGraph) -> Stats<'_> {
             .then_with(|| a.entity.id.cmp(&b.entity.id))
     });
 
+    let (page_rank, (betweenness, components)) = rayon::join(
+        || graph.page_rank(),
+        || rayon::join(|| graph.betweenness(), || graph.components()),
+    );
     let entity_count = entities.len();
     let linked_pairs = graph.linked_pair_count();
     let possible = entity_count * entity_count.saturating_sub(1);
@@ -148,9 +168,10 @@ pub fn stats(graph: &KnowledgeGraph) -> Stats<'_> {
         by_modality,
         by_source,
         degree,
-        page_rank: ranked(entities, graph.page_rank()),
-        betweenness: ranked(entities, graph.betweenness()),
-        components: graph.components(),
+        page_rank: ranked(entities, page_rank),
+        betweenness: ranked(entities, betweenness.scores),
+        betweenness_pivots: betweenness.pivots,
+        components,
         linked_pairs,
         density: if possible == 0 {
             0.0

@@ -242,3 +242,23 @@ pub fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
     };
     Some(run_script(&node, script, args))
 }
+
+/// `kg ARGS` run in `dir`, as a terminal would show it: the command line,
+/// stdout, stderr, then the exit status.
+pub fn transcript(dir: &Path, args: &[&str]) -> String {
+    let output = kg_command(dir, args).output().expect("kg runs");
+    let text = format!(
+        "$ kg {}\n{}{}[exit status: {}]\n",
+        args.join(" "),
+        stdout(&output),
+        stderr(&output),
+        output.status.code().unwrap_or(-1)
+    );
+    assert!(!text.contains("panicked"), "kg panicked:\n{text}");
+    text
+}
+
+/// Compares a transcript with `tests/fixtures/expected/workflow/NAME`.
+pub fn assert_workflow_golden(name: &str, actual: &str) {
+    assert_golden(&fixtures().join("expected/workflow").join(name), actual);
+}

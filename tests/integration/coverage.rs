@@ -1,6 +1,7 @@
 //! `kg coverage` and `kg lint` on a fixture with planted answers: known
 //! co-mention sentences, some covered by evidence; an alias that appears
-//! only inside another word; "U.S." inside a sentence; a reviewed sentence.
+//! only inside another word; "U.S." inside a sentence; a reviewed sentence;
+//! unaccounted sentences that name no entity, one entity and two.
 
 use crate::common::{Workdir, assert_golden, fixtures, stderr, stdout};
 
@@ -73,7 +74,101 @@ fn coverage_finds_the_planted_candidates_and_nothing_else() {
         ),
         (Some(7), Some(5), Some(1))
     );
+    assert_eq!(figures["sentences_unaccounted"].as_u64(), Some(4));
     assert_eq!(report["format"], "kgraph-coverage");
+}
+
+fn unaccounted(report: &serde_json::Value) -> Vec<(u64, Vec<&str>, &str)> {
+    report["unaccounted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["line"].as_u64().unwrap(),
+                finding["entities"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.as_str().unwrap())
+                    .collect(),
+                finding["sentence"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_sentence_outside_evidence_and_review_is_unaccounted_whatever_it_mentions() {
+    let workdir = Workdir::with_data("coverage");
+    let report = coverage_json(&workdir);
+    assert_eq!(
+        unaccounted(&report),
+        vec![
+            (
+                3,
+                vec!["alliance", "united-states"],
+                "The U.S. Government backed the Alliance on Monday."
+            ),
+            // Names no entity: invisible to the candidate search.
+            (4, vec![], "Neural networks were not discussed."),
+            (
+                5,
+                vec!["alliance", "kingdom"],
+                "The Kingdom and the Alliance signed nothing; experts disagree."
+            ),
+            (6, vec!["ural"], "Ural Mountains are far away."),
+        ]
+    );
+}
+
+#[test]
+fn strict_coverage_fails_while_a_sentence_is_unaccounted_and_passes_once_each_is_reviewed() {
+    let workdir = Workdir::with_data("coverage");
+    let strict = workdir.kg(&["coverage", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(
+        stderr(&strict),
+        "error: 4 sentences unaccounted for: quote each in a relation's evidence or record it in reviewed.toml with a reason\n"
+    );
+    // The report is still printed, in either format.
+    assert!(stdout(&strict).contains("Unaccounted sentences"));
+    let json = workdir.kg(&["coverage", "--strict", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["unaccounted"].as_array().unwrap().len(), 4);
+    // Without --strict the same findings exit 0.
+    assert_eq!(workdir.kg(&["coverage"]).status.code(), Some(0));
+
+    let mut reviewed = workdir.read("data/reviewed.toml");
+    for (quote, reason) in [
+        (
+            "The U.S. Government backed the Alliance on Monday.",
+            "Backing is not modelled",
+        ),
+        (
+            "Neural networks were not discussed.",
+            "Says what was not discussed",
+        ),
+        (
+            "The Kingdom and the Alliance signed nothing",
+            "Signing nothing is no relation",
+        ),
+        ("Ural Mountains are far away.", "Scenery"),
+    ] {
+        reviewed.push_str(&format!(
+            "\n[[ignore]]\nsource = \"brief\"\nquote = \"{quote}\"\nreason = \"{reason}\"\n"
+        ));
+    }
+    workdir.write("data/reviewed.toml", reviewed);
+    let clean = workdir.kg(&["coverage", "--strict"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert_eq!(stderr(&clean), "");
+    assert!(
+        stdout(&clean).contains("Unaccounted sentences: in no evidence quote and not reviewed (0)"),
+        "{}",
+        stdout(&clean)
+    );
 }
 
 #[test]
@@ -88,6 +183,10 @@ fn a_reviewed_sentence_is_reported_again_once_its_review_is_removed() {
         .map(|c| c["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, vec![3, 4, 5]);
+    assert_eq!(
+        unaccounted(&report).iter().map(|u| u.0).collect::<Vec<_>>(),
+        vec![3, 4, 4, 5, 6]
+    );
 }
 
 #[test]

@@ -3,18 +3,27 @@
 
 mod common;
 
+mod atomic_output;
 mod build;
 mod claims;
 mod consumers;
 mod coverage;
 mod determinism;
+mod diff;
+mod docs;
 mod exports_db;
 mod exports_rdf;
+mod file_schemas;
+mod fmt;
+mod import;
+mod init;
 mod io_errors;
 mod linear_time;
 mod lint_allow;
 mod query;
 mod readme;
 mod render;
+mod snapshot;
+mod source;
 mod terminal;
 mod validate;

@@ -1,0 +1,96 @@
+//! The snapshot `kg build` leaves in `output/.kg/` for questions: used when
+//! fresh, never when any data file changed, and not part of `--check`.
+
+use crate::common::{Workdir, stderr, stdout};
+
+fn built() -> Workdir {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["build"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(workdir.path().join("output/.kg/graph.bin").is_file());
+    workdir
+}
+
+#[test]
+fn questions_are_answered_from_a_fresh_snapshot_as_from_the_data() {
+    let workdir = built();
+    let questions: [&[&str]; 5] = [
+        &["query", "neighbors", "kingdom"],
+        &["query", "path", "kingdom", "republic"],
+        &["explain", "kingdom", "alliance"],
+        &["stats"],
+        &["export", "--format", "json"],
+    ];
+    let mut from_snapshot = Vec::new();
+    for question in questions {
+        let mut args = vec!["-v"];
+        args.extend_from_slice(question);
+        let output = workdir.kg(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("answered from the snapshot `output/.kg/graph.bin`"),
+            "{question:?}: {}",
+            stderr(&output)
+        );
+        from_snapshot.push(stdout(&output));
+    }
+    std::fs::remove_dir_all(workdir.path().join("output/.kg")).unwrap();
+    for (question, expected) in questions.iter().zip(from_snapshot) {
+        let output = workdir.kg(question);
+        assert_eq!(stderr(&output), "", "{question:?}");
+        assert_eq!(stdout(&output), expected, "{question:?}");
+    }
+}
+
+#[test]
+fn a_changed_data_file_makes_questions_load_the_data_again_and_say_so() {
+    let workdir = built();
+    // Same length, so only the time or the hash can tell.
+    let relations = workdir
+        .read("data/relations.toml")
+        .replace("modality = \"hypothetical\"", "modality = \"recommended\"");
+    workdir.write("data/relations.toml", relations);
+    let output = workdir.kg(&["query", "neighbors", "kingdom", "--modality", "recommended"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "note: not using the snapshot `output/.kg/graph.bin`: `relations.toml` changed; loading `data` (`kg build` refreshes it)\n"
+    );
+    assert!(stdout(&output).contains("alliance"), "{}", stdout(&output));
+    // --quiet keeps the answer and drops the note.
+    let quiet = workdir.kg(&["-q", "query", "neighbors", "kingdom"]);
+    assert_eq!(stderr(&quiet), "");
+    // A new source file counts as a change too.
+    assert!(workdir.kg(&["build"]).status.success());
+    workdir.write("data/sources/extra.toml", "not even valid");
+    let output = workdir.kg(&["query", "neighbors", "kingdom"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`sources/extra.toml` is new"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_damaged_snapshot_is_never_used_and_check_ignores_it() {
+    let workdir = built();
+    let snapshot = workdir.path().join("output/.kg/graph.bin");
+    let bytes = std::fs::read(&snapshot).unwrap();
+    std::fs::write(&snapshot, &bytes[..bytes.len() / 2]).unwrap();
+    let output = workdir.kg(&["query", "neighbors", "kingdom"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("not using the snapshot `output/.kg/graph.bin`: it cannot be read"),
+        "{}",
+        stderr(&output)
+    );
+    let check = workdir.kg(&["build", "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(
+        stdout(&check).starts_with("up to date: 11 files"),
+        "{}",
+        stdout(&check)
+    );
+}

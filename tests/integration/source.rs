@@ -1,0 +1,163 @@
+//! `kg source add` copies a text byte for byte with its hash; `kg source
+//! rehash` records a new hash only once every quote is found again.
+
+use crate::common::{Workdir, assert_workflow_golden, transcript};
+
+/// A scratch corpus made by `kg init`.
+fn corpus() -> Workdir {
+    let workdir = Workdir::new();
+    let output = workdir.kg(&["init"]);
+    assert!(output.status.success());
+    workdir
+}
+
+const ADD: &[&str] = &[
+    "source",
+    "add",
+    "note.txt",
+    "--id",
+    "note-1833",
+    "--title",
+    "A meeting, \"remembered\"",
+    "--author",
+    "Sophia De Morgan",
+    "--date",
+    "1882",
+    "--publisher",
+    "Longmans",
+    "--url",
+    "https://example.org/memoir",
+];
+
+#[test]
+fn add_copies_the_text_byte_for_byte_and_records_its_hash() {
+    let workdir = corpus();
+    // A byte order mark, CRLF and non-ASCII letters must all survive.
+    let text =
+        "\u{feff}Ada Lovelace met Charles Babbage in 1833.\r\nShe was 17 — “a young lady”.\r\n";
+    workdir.write("note.txt", text);
+    let mut session = transcript(workdir.path(), ADD);
+    session.push_str(&workdir.read("data/sources/note-1833.toml"));
+    session.push_str(&transcript(workdir.path(), &["validate"]));
+    assert_workflow_golden("source-add.txt", &session);
+    assert_eq!(
+        std::fs::read(workdir.path().join("data/sources/note-1833.txt")).unwrap(),
+        text.as_bytes()
+    );
+}
+
+#[test]
+fn add_refuses_bad_metadata_or_an_existing_source_and_writes_nothing() {
+    let workdir = corpus();
+    workdir.write("note.txt", "Ada Lovelace met Charles Babbage in 1833.\n");
+    workdir.write("latin1.txt", b"caf\xe9\n");
+    let mut session = transcript(
+        workdir.path(),
+        &[
+            "source",
+            "add",
+            "latin1.txt",
+            "--id",
+            "Note 1833",
+            "--title",
+            " ",
+            "--author",
+            "S. De Morgan",
+            "--date",
+            "1882-13",
+            "--publisher",
+            "Longmans",
+        ],
+    );
+    let mut again: Vec<&str> = ADD.to_vec();
+    again[4] = "example";
+    session.push_str(&transcript(workdir.path(), &again));
+    session.push_str(&transcript(
+        workdir.path(),
+        &[
+            "source",
+            "add",
+            "missing.txt",
+            "--id",
+            "a",
+            "--title",
+            "t",
+            "--author",
+            "a",
+            "--date",
+            "2024",
+            "--publisher",
+            "p",
+        ],
+    ));
+    assert_workflow_golden("source-add-refused.txt", &session);
+    let mut names: Vec<String> = std::fs::read_dir(workdir.path().join("data/sources"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["example.toml", "example.txt"]);
+}
+
+#[test]
+fn rehash_records_the_new_hash_keeping_comments_once_every_quote_is_found() {
+    let workdir = corpus();
+    let text = workdir.read("data/sources/example.txt");
+    workdir.write(
+        "data/sources/example.txt",
+        text.replace("In 1843 Ada", "In 1843, Ada"),
+    );
+    let mut session = transcript(workdir.path(), &["validate"]);
+    session.push_str(&transcript(
+        workdir.path(),
+        &["source", "rehash", "example"],
+    ));
+    session.push_str(&workdir.read("data/sources/example.toml"));
+    session.push_str(&transcript(workdir.path(), &["validate"]));
+    session.push_str(&transcript(
+        workdir.path(),
+        &["source", "rehash", "example"],
+    ));
+    assert_workflow_golden("source-rehash.txt", &session);
+}
+
+#[test]
+fn rehash_lists_each_quote_lost_with_its_closest_passage_and_writes_nothing() {
+    let workdir = corpus();
+    let text = workdir.read("data/sources/example.txt");
+    workdir.write(
+        "data/sources/example.txt",
+        text.replace(
+            "Ada Lovelace published",
+            "Ada Lovelace, a mathematician, published",
+        )
+        .replace("three times", "thrice"),
+    );
+    let before = workdir.read("data/sources/example.toml");
+    let mut session = transcript(workdir.path(), &["source", "rehash", "example"]);
+    session.push_str(&transcript(
+        workdir.path(),
+        &["source", "rehash", "exampel"],
+    ));
+    assert_workflow_golden("source-rehash-refused.txt", &session);
+    assert_eq!(workdir.read("data/sources/example.toml"), before);
+}
+
+#[test]
+fn a_missing_hash_is_reported_with_the_hash_and_rehash_adds_it() {
+    let workdir = corpus();
+    let metadata = workdir.read("data/sources/example.toml");
+    let without: String = metadata
+        .lines()
+        .filter(|line| !line.starts_with("sha256"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    workdir.write("data/sources/example.toml", &without);
+    let mut session = transcript(workdir.path(), &["validate"]);
+    session.push_str(&transcript(
+        workdir.path(),
+        &["source", "rehash", "example"],
+    ));
+    assert_workflow_golden("source-missing-hash.txt", &session);
+    assert_eq!(workdir.read("data/sources/example.toml"), metadata);
+}
