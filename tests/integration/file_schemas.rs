@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::common::{Workdir, assert_golden, repo, run_consumer};
 
+const LINT: &str = "^[a-z][a-z0-9-]*$";
 const SLUG: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
 const NAME: &str = r"^[a-z][a-z0-9_]*$";
 const RELATION_ID: &str = r"^[a-z0-9][a-z0-9._-]*$";
@@ -181,6 +182,21 @@ struct Evidence {
 #[allow(dead_code)]
 struct ReviewedFile {
     ignore: Option<Vec<Reviewed>>,
+    allow: Option<Vec<Allow>>,
+}
+
+/// A lint warning looked at and allowed, with the reason (docs/diagnostics.md)
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Allow {
+    /// The lint's code, such as `alias-inside-name`
+    #[schemars(regex(pattern = LINT))]
+    lint: String,
+    /// The entity, relation, relation type, kind or source it is allowed for; absent: everywhere
+    subject: Option<String>,
+    #[schemars(length(min = 1))]
+    reason: String,
 }
 
 /// A passage left without a relation, with the reason
