@@ -43,6 +43,7 @@ fn key_order(section: &str) -> &'static [&'static str] {
         ],
         "evidence" => &["source", "quote", "occurrence"],
         "ignore" => &["source", "quote", "reason"],
+        "allow" => &["lint", "subject", "reason"],
         "" => &[
             "id",
             "title",

@@ -21,6 +21,9 @@ pub struct RowProblem {
     pub row: usize,
     /// 1-based column and its header name, when the problem is in a cell.
     pub column: Option<(usize, String)>,
+    /// The stable code of a validation problem traced back to this cell
+    /// (docs/diagnostics.md); `None` for the sheet's own checks.
+    pub code: Option<&'static str>,
     pub message: String,
 }
 
@@ -99,6 +102,7 @@ impl Sheet {
                         .filter(|&&b| b == b'\n')
                         .count(),
                     column: None,
+                    code: None,
                     message: "not UTF-8: save the sheet as CSV UTF-8".to_owned(),
                 });
                 return None;
@@ -115,6 +119,7 @@ impl Sheet {
                 problems.push(RowProblem {
                     row: 1,
                     column: None,
+                    code: None,
                     message: format!("unreadable header: {error}"),
                 });
                 return None;
@@ -123,6 +128,7 @@ impl Sheet {
                 problems.push(RowProblem {
                     row: 1,
                     column: None,
+                    code: None,
                     message: format!(
                         "empty sheet: the first row names the columns ({})",
                         known.join(", ")
@@ -142,6 +148,7 @@ impl Sheet {
                 problems.push(RowProblem {
                     row: 1,
                     column: Some((index + 1, column.clone())),
+                    code: None,
                     message: format!(
                         "unknown column `{column}`{}: the columns are {}",
                         crate::diagnostic::did_you_mean(column, known.iter().copied()),
@@ -153,6 +160,7 @@ impl Sheet {
                 problems.push(RowProblem {
                     row: 1,
                     column: Some((index + 1, column.clone())),
+                    code: None,
                     message: format!("column `{column}` appears twice"),
                 });
             }
@@ -163,6 +171,7 @@ impl Sheet {
                 problems.push(RowProblem {
                     row: 1,
                     column: None,
+                    code: None,
                     message: format!("no `{name}` column"),
                 });
             }
@@ -180,6 +189,7 @@ impl Sheet {
                         problems.push(RowProblem {
                             row,
                             column: Some((columns.len() + 1, String::new())),
+                            code: None,
                             message: format!(
                                 "{} cells, but the header names {} columns",
                                 record.len(),
@@ -196,6 +206,7 @@ impl Sheet {
                 Err(error) => problems.push(RowProblem {
                     row,
                     column: None,
+                    code: None,
                     message: format!("unreadable row: {error}"),
                 }),
             }
@@ -231,6 +242,7 @@ impl Row<'_> {
         self.problems.push(RowProblem {
             row: self.row,
             column,
+            code: None,
             message,
         });
     }

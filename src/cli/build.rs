@@ -13,7 +13,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n  kg build --watch                build again on every change under data/ (Ctrl-C stops)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -30,6 +30,9 @@ pub struct Args {
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
     formats: Vec<Format>,
+    /// Build again whenever a file under the data directory changes, until interrupted
+    #[arg(long, conflicts_with = "check")]
+    watch: bool,
 }
 
 /// The project file, `kgraph.toml` in the working directory: settings that
@@ -82,6 +85,13 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.watch {
+        return super::watch::run(&args.data.data, || build(&args));
+    }
+    build(&args)
+}
+
+fn build(args: &Args) -> anyhow::Result<Outcome> {
     if args.out.as_os_str() == "-" {
         anyhow::bail!(
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"

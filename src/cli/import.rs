@@ -13,6 +13,9 @@ use super::{DataArgs, Outcome};
 
 /// Import records from other tools
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n\nSee `kg import csv --help` for the columns."
+)]
 pub struct Args {
     #[command(subcommand)]
     command: ImportCommand,
@@ -173,6 +176,7 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
                         RowProblem {
                             row,
                             column,
+                            code: diagnostic.code,
                             message: std::iter::once(format!("{} ({label})", diagnostic.message))
                                 .chain(diagnostic.notes.iter().cloned())
                                 .collect::<Vec<_>>()
@@ -204,9 +208,13 @@ fn refuse(problems: &[(PathBuf, RowProblem)], unplaced: &[String]) -> anyhow::Re
             Some((number, name)) => format!(", column {number} (`{name}`)"),
             None => String::new(),
         };
+        let code = problem
+            .code
+            .map(|code| format!("[{code}]"))
+            .unwrap_or_default();
         writeln!(
             stderr,
-            "error: {}: row {}{column}: {}",
+            "error{code}: {}: row {}{column}: {}",
             sheet.display(),
             problem.row,
             problem.message

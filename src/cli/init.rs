@@ -11,7 +11,7 @@ use super::Outcome;
 /// Start a new corpus: schema, an example source, entities and a relation
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg init                 a corpus in the current directory\n  kg init my-corpus       a corpus in my-corpus/ (created if missing)\n  cd my-corpus && kg build && kg render -o graph.svg\n\nWrites kgraph.toml, .gitignore, README.md, data/ (schema.toml,\nentities.toml, relations.toml, reviewed.toml, sources/example.toml and\nsources/example.txt), every file commented, and schemas/: the JSON Schemas\nthat editors (Taplo, VS Code's Even Better TOML) read through the `#:schema`\nline at the top of each TOML file. Refuses to run, writing\nnothing, if any of these files already exists."
+    after_help = "Examples:\n  kg init                 a corpus in the current directory\n  kg init my-corpus       a corpus in my-corpus/ (created if missing)\n  cd my-corpus && kg build && kg render -o graph.svg\n\nWrites kgraph.toml, .gitignore, README.md, data/ (schema.toml,\nentities.toml, relations.toml, reviewed.toml, sources/example.toml and\nsources/example.txt), every file commented, and schemas/: the JSON Schemas\nthat editors (Taplo, VS Code's Even Better TOML) read through the `#:schema`\nline at the top of each TOML file. Refuses to run, writing\nnothing, if any of these files already exists or data/ holds anything."
 )]
 pub struct Args {
     /// Directory for the new corpus
@@ -85,6 +85,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .filter(|path| path.symlink_metadata().is_ok())
         .map(|path| format!("`{}`", path.display()))
         .collect();
+    // Any data already there (say `entities.json`) would be read beside the
+    // new files: a corpus is started in an empty `data/` only.
+    let data = args.dir.join("data");
+    if existing.is_empty()
+        && std::fs::read_dir(&data).is_ok_and(|mut entries| entries.next().is_some())
+    {
+        anyhow::bail!(
+            "not creating a corpus: `{}` already holds files; nothing was written",
+            data.display()
+        );
+    }
     if !existing.is_empty() {
         anyhow::bail!(
             "not creating a corpus: {} already exist{}; nothing was written",

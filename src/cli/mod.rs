@@ -20,6 +20,7 @@ mod source;
 mod stats;
 mod validate;
 mod view;
+mod watch;
 
 use std::path::PathBuf;
 

@@ -126,7 +126,7 @@ pub struct Entity {
     pub description: String,
     pub wikidata: Option<String>,
     /// How often the sources mention the entity by its label or an alias.
-    /// [`crate::load`] leaves it at 0: counting scans every source text,
+    /// [`crate::load()`] leaves it at 0: counting scans every source text,
     /// so only what shows it calls [`crate::coverage::count_mentions`].
     pub mentions: usize,
     pub origin: Origin,

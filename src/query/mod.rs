@@ -16,16 +16,20 @@
 //! assert!(resolve(&graph, "NATO").is_err());
 //! ```
 
+mod filter;
+mod focus;
 mod neighbors;
 mod path;
 mod resolve;
 mod select;
 mod stats;
 
+pub use filter::Filter;
+pub use focus::{Direction, Focus};
 pub use neighbors::{Neighbor, Neighborhood, neighbors};
 pub use path::{ALL_PATHS_MAX_LEN, Hop, Path, PathQuery, Paths, Step, paths};
 pub use resolve::resolve;
-pub use select::{Direction, Focus, Selection};
+pub use select::Selection;
 pub use stats::{Count, DECIMALS, Ranked, SourceCount, Stats, round, stats};
 
 /// A question that names something the graph does not have.

@@ -8,8 +8,9 @@ use crate::graph::KnowledgeGraph;
 use crate::model::{Entity, Relation};
 
 use super::QueryError;
+use super::filter::Filter;
+use super::focus::{Direction, Focus};
 use super::resolve::resolve;
-use super::select::{Direction, Focus, Selection};
 
 /// An entity and what lies within some distance of it.
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub struct Neighbor<'g> {
 ///
 /// # Errors
 /// An unknown or ambiguous focus name. Filter names are not checked here:
-/// see [`Selection::check`].
+/// see [`Selection::check`](super::Selection::check).
 ///
 /// # Example
 /// ```
@@ -56,7 +57,7 @@ pub struct Neighbor<'g> {
 pub fn neighbors<'g>(
     graph: &'g KnowledgeGraph,
     focus: &Focus,
-    filter: &Selection,
+    filter: &dyn Filter,
 ) -> Result<Neighborhood<'g>, QueryError> {
     let center = resolve(graph, &focus.entity)?;
     let symmetric: BTreeSet<&str> = graph
@@ -127,6 +128,7 @@ mod tests {
     use super::*;
     use crate::graph::tests::{entity, graph, relation};
     use crate::model::{Modality, RelationType};
+    use crate::query::Selection;
 
     /// hub <-x- a, hub -x-> b, b -y-> c, c -peer- d (symmetric), a -x-> a
     fn sample() -> KnowledgeGraph {

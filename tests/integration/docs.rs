@@ -229,3 +229,43 @@ fn no_kg_command_is_shown_outside_a_console_block() {
     }
     assert!(unchecked.is_empty(), "{}", unchecked.join("\n"));
 }
+
+/// Every command and subcommand explains itself with examples.
+#[test]
+fn every_command_help_has_examples() {
+    let commands: &[&[&str]] = &[
+        &["init"],
+        &["source"],
+        &["source", "add"],
+        &["source", "rehash"],
+        &["diff"],
+        &["fmt"],
+        &["import"],
+        &["import", "csv"],
+        &["build"],
+        &["validate"],
+        &["export"],
+        &["render"],
+        &["query"],
+        &["explain"],
+        &["stats"],
+        &["coverage"],
+        &["lint"],
+    ];
+    let mut missing = Vec::new();
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let output = crate::common::kg_command(&repo(), &args)
+            .output()
+            .expect("kg runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() || !help.contains("Examples:") {
+            missing.push(command.join(" "));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no examples in the help of: {missing:?}"
+    );
+}

@@ -23,7 +23,6 @@ use serde_json::Value;
 
 use crate::common::{Workdir, assert_golden, repo, run_consumer};
 
-const LINT: &str = "^[a-z][a-z0-9-]*$";
 const SLUG: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
 const NAME: &str = r"^[a-z][a-z0-9_]*$";
 const RELATION_ID: &str = r"^[a-z0-9][a-z0-9._-]*$";
@@ -182,21 +181,38 @@ struct Evidence {
 #[allow(dead_code)]
 struct ReviewedFile {
     ignore: Option<Vec<Reviewed>>,
-    allow: Option<Vec<Allow>>,
+    allow: Option<Vec<Allowance>>,
 }
 
 /// A lint warning looked at and allowed, with the reason (docs/diagnostics.md)
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-struct Allow {
-    /// The lint's code, such as `alias-inside-name`
-    #[schemars(regex(pattern = LINT))]
-    lint: String,
-    /// The entity, relation, relation type, kind or source it is allowed for; absent: everywhere
+struct Allowance {
+    lint: LintName,
+    /// The entity, relation, relation type, kind or source id it is allowed for (none: everywhere)
+    #[schemars(length(min = 1))]
     subject: Option<String>,
     #[schemars(length(min = 1))]
     reason: String,
+}
+
+/// A lint name; the list comes from the code rather than a copy.
+#[allow(dead_code)]
+struct LintName(String);
+
+impl JsonSchema for LintName {
+    fn schema_name() -> Cow<'static, str> {
+        "Lint".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = kgraph::diagnostic::LINTS
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        json_schema!({ "description": "A lint's name", "enum": names })
+    }
 }
 
 /// A passage left without a relation, with the reason
@@ -412,4 +428,60 @@ fn the_schemas_refuse_what_kg_validate_refuses() {
     assert!(report.contains("data/entities.toml: invalid"), "{report}");
     assert!(report.contains("'born' was unexpected"), "{report}");
     assert!(report.contains("does not match"), "{report}");
+}
+
+/// Taplo (`@taplo/cli`, pinned in tests/consumers/package.json), the
+/// engine of VS Code's Even Better TOML, if installed.
+fn taplo() -> Option<std::path::PathBuf> {
+    let taplo = repo().join("tests/consumers/node_modules/.bin/taplo");
+    if taplo.is_file() {
+        Some(taplo)
+    } else {
+        crate::common::missing_consumer("Taplo (npm ci --prefix tests/consumers)");
+        None
+    }
+}
+
+/// Taplo finds each file's schema through the `#:schema` line `kg init`
+/// writes, accepts the new corpus, and points at a field the schema lacks,
+/// as an editor would while one types.
+#[test]
+fn taplo_checks_a_new_corpus_through_its_schema_lines() {
+    let Some(taplo) = taplo() else {
+        return;
+    };
+    let workdir = Workdir::new();
+    assert!(workdir.kg(&["init"]).status.success());
+    let files = [
+        "kgraph.toml",
+        "data/schema.toml",
+        "data/entities.toml",
+        "data/relations.toml",
+        "data/reviewed.toml",
+        "data/sources/example.toml",
+    ];
+    let check = |files: &[&str]| {
+        std::process::Command::new(&taplo)
+            .arg("check")
+            .args(files)
+            .current_dir(workdir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("taplo runs")
+    };
+    let output = check(&files);
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::common::stderr(&output)
+    );
+    let entities = workdir.read("data/entities.toml");
+    workdir.write(
+        "data/entities.toml",
+        entities.replacen("kind = \"person\"", "kind = \"person\"\nborn = 1815", 1),
+    );
+    let output = check(&["data/entities.toml"]);
+    let report = crate::common::stderr(&output);
+    assert!(!output.status.success(), "{report}");
+    assert!(report.contains("'born' was unexpected"), "{report}");
 }

@@ -38,6 +38,16 @@ fn the_example_source_hash_is_that_of_its_text() {
         "{metadata}"
     );
     assert!(workdir.path().join(".gitignore").is_file());
+    // The schemas a corpus starts with are the current ones.
+    for entry in std::fs::read_dir(crate::common::repo().join("docs/schemas")).unwrap() {
+        let entry = entry.unwrap();
+        assert_eq!(
+            std::fs::read(entry.path()).unwrap(),
+            std::fs::read(workdir.path().join("schemas").join(entry.file_name())).unwrap(),
+            "{}",
+            entry.file_name().to_string_lossy()
+        );
+    }
 }
 
 #[test]
@@ -51,6 +61,19 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
     assert_eq!(workdir.read("corpus/README.md"), "# my notes\n");
     assert!(!workdir.path().join("corpus/kgraph.toml").exists());
     assert!(!workdir.path().join("corpus/data/schema.toml").exists());
+}
+
+#[test]
+fn init_refuses_a_data_directory_that_holds_anything() {
+    let workdir = Workdir::new();
+    workdir.write("data/entities.json", "{\"entity\": []}\n");
+    let output = workdir.kg(&["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        crate::common::stderr(&output),
+        "error: not creating a corpus: `./data` already holds files; nothing was written\n"
+    );
+    assert!(!workdir.path().join("kgraph.toml").exists());
 }
 
 #[test]

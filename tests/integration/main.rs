@@ -27,3 +27,4 @@ mod snapshot;
 mod source;
 mod terminal;
 mod validate;
+mod watch;
