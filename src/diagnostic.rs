@@ -51,10 +51,14 @@ pub struct Label {
 /// Every lint `kg lint` runs, by code, with what it finds. A lint can be
 /// allowed in `reviewed.toml` (`[[allow]]`, with a reason), for one subject
 /// or everywhere.
-pub const LINTS: [(&str, &str); 12] = [
+pub const LINTS: [(&str, &str); 13] = [
     (
         "alias-inside-name",
         "an alias of one entity inside a label or alias of another",
+    ),
+    (
+        "confusable-names",
+        "names of two entities that are different text but look alike (Unicode TR39 skeletons)",
     ),
     (
         "duplicate-relation",

@@ -280,6 +280,77 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
     }
     modality_in_type_names(dataset, warnings);
     alias_inside_alias(dataset, warnings);
+    confusable_names(dataset, warnings);
+}
+
+/// Names of two entities that are different text but may look the same:
+/// a Cyrillic `А` in `Аlliance`, a digit `0` for a capital `O`. Compared by
+/// the confusable skeleton of Unicode TR39 (`unicode-security`), on names
+/// already brought to one form by [`name_key`](crate::load::name_key); names
+/// equal under that key are errors already.
+fn confusable_names(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
+    // Skeleton -> (entity index, name as written, its key), in entity order.
+    let mut by_skeleton: BTreeMap<String, Vec<(usize, &str, String)>> = BTreeMap::new();
+    for (index, entity) in dataset.entities.iter().enumerate() {
+        for form in std::iter::once(&entity.label).chain(&entity.aliases) {
+            let key = crate::load::name_key(form);
+            let skeleton: String = unicode_security::skeleton(&key).collect();
+            by_skeleton
+                .entry(skeleton)
+                .or_default()
+                .push((index, form, key));
+        }
+    }
+    for names in by_skeleton.values() {
+        let Some((first_index, first_name, first_key)) = names.first() else {
+            continue;
+        };
+        // One warning per entity that clashes with the first claimant.
+        let mut reported = Vec::new();
+        for (index, name, key) in &names[1..] {
+            if index == first_index || key == first_key || reported.contains(index) {
+                continue;
+            }
+            reported.push(*index);
+            let (entity, first) = (&dataset.entities[*index], &dataset.entities[*first_index]);
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "`{name}` of `{}` can be mistaken for `{first_name}` of `{}`",
+                    entity.id, first.id
+                ))
+                .code("confusable-names")
+                .about(entity.id.clone())
+                .at(entity.origin.clone(), "this entity")
+                .at(first.origin.clone(), "the other entity")
+                .note(format!(
+                    "they are different text that looks alike ({} against {}): rename one, or check that they are two entities",
+                    code_points(name),
+                    code_points(first_name)
+                )),
+            );
+        }
+    }
+}
+
+/// The characters of a name outside ASCII, with their code points
+/// (`` `А` U+0410 ``): where two names that look alike differ.
+fn code_points(name: &str) -> String {
+    let mut unusual: Vec<String> = Vec::new();
+    for character in name.chars().filter(|c| !c.is_ascii()) {
+        let shown = format!(
+            "`{}` U+{:04X}",
+            crate::terminal::safe(&character.to_string()),
+            u32::from(character)
+        );
+        if !unusual.contains(&shown) {
+            unusual.push(shown);
+        }
+    }
+    if unusual.is_empty() {
+        "ASCII only".to_owned()
+    } else {
+        unusual.join(", ")
+    }
 }
 
 /// Words that say how a relation holds, which the `modality` and `negated`

@@ -42,6 +42,9 @@ pub struct Args {
 struct Project {
     #[serde(default)]
     build: BuildSettings,
+    /// Read by `project::limits` for every command that loads the data.
+    #[serde(default, rename = "limits")]
+    _limits: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -87,7 +87,7 @@ fn read_side(path: &Path, label: &str) -> anyhow::Result<Option<Value>> {
         } else {
             path.to_owned()
         };
-        let dataset = match kgraph::load(&data) {
+        let dataset = match kgraph::load::load_with_limits(&data, super::project::limits()?) {
             Ok((dataset, _)) => dataset,
             Err(LoadError::Invalid(report)) => {
                 print_report(&report)?;

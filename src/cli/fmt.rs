@@ -54,7 +54,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut stderr = std::io::stderr().lock();
     for relative in data_files(data)? {
         let shown = kgraph::load::display_path(data, &relative);
-        let text = match std::fs::read_to_string(data.join(&relative)) {
+        // The rules of loading: a link out of the data directory is not
+        // followed, so no line of its target can appear in an error.
+        let limit = super::project::limits()?.data_file_bytes;
+        let text = match kgraph::load::read_data_file(data, &relative, limit)
+            .map_err(|refusal| refusal.to_string())
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|error| error.to_string()))
+        {
             Ok(text) => text,
             Err(error) => {
                 writeln!(stderr, "error: cannot read `{shown}`: {error}")?;
@@ -65,7 +71,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             Ok(canonical) if canonical == text => unchanged += 1,
             Ok(canonical) => changed.push((relative, shown, canonical)),
             Err(error) => {
-                writeln!(stderr, "error: cannot format `{shown}`: {error}")?;
+                // The error quotes the file's line: escaped, never raw.
+                let error = error.to_string();
+                writeln!(
+                    stderr,
+                    "error: cannot format `{shown}`: {}",
+                    kgraph::terminal::safe(&error)
+                )?;
                 failed = true;
             }
         }

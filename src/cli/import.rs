@@ -125,7 +125,7 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
     for import in &imports {
         std::fs::write(scratch.path().join(import.target), &import.contents)?;
     }
-    match kgraph::load(scratch.path()) {
+    match kgraph::load::load_with_limits(scratch.path(), super::project::limits()?) {
         Ok(_) if !problems.is_empty() => refuse(&problems, &[]),
         Ok((dataset, _)) => {
             let paths: Vec<&str> = imports.iter().map(|import| import.target).collect();

@@ -13,6 +13,7 @@ mod init;
 mod lint;
 mod printer;
 mod progress;
+mod project;
 mod query;
 mod render;
 mod selection;

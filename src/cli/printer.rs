@@ -89,7 +89,7 @@ pub enum Loaded {
 /// Loads and validates the data directory, printing every diagnostic.
 /// I/O failures (missing directory, unreadable files) are errors: exit 2.
 pub fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
-    match kgraph::load(data) {
+    match kgraph::load::load_with_limits(data, super::project::limits()?) {
         Ok((dataset, report)) => {
             print_report(&report)?;
             Ok(Loaded::Valid(Box::new(dataset), report))
@@ -122,7 +122,7 @@ pub enum ReportFormat {
 pub fn load_quietly(
     data: &std::path::Path,
 ) -> anyhow::Result<(Option<Dataset>, Report, super::Outcome)> {
-    match kgraph::load(data) {
+    match kgraph::load::load_with_limits(data, super::project::limits()?) {
         Ok((dataset, report)) => Ok((Some(dataset), report, super::Outcome::Success)),
         Err(LoadError::Invalid(report)) => {
             let outcome = if report.has_io_errors() {

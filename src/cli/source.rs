@@ -323,7 +323,7 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
     }
     let (dataset, report) = match kgraph::load::load_with_changed_text(
         data,
-        kgraph::load::Limits::default(),
+        super::project::limits()?,
         &args.id,
     ) {
         Ok(loaded) => loaded,

@@ -2,15 +2,35 @@
 #[derive(Debug, Clone)]
 pub struct Folded {
     pub text: String,
-    /// For each byte of `text` (and one past its end), the offset in the
-    /// original where the character that produced it starts.
-    origin: Vec<u32>,
+    /// Where the offset map changes: `(folded, original)` pairs, sorted. A
+    /// folded offset maps to the original offset of the last checkpoint at
+    /// or before it, plus the distance from that checkpoint: between two
+    /// checkpoints, folded and original text advance byte for byte. Only
+    /// the places where folding changed a length (a whitespace run, a
+    /// three-byte curly quote made one byte) need a checkpoint, so the map
+    /// costs a few bytes per change instead of four bytes per byte of text:
+    /// a large source text takes about twice its size in memory, not six.
+    checkpoints: Vec<(u32, u32)>,
 }
 
 impl Folded {
     /// The original offset of a folded offset at a character boundary.
     pub fn original_offset(&self, folded: usize) -> usize {
-        self.origin[folded] as usize
+        let after = self
+            .checkpoints
+            .partition_point(|&(checkpoint, _)| checkpoint as usize <= folded);
+        let (checkpoint, original) = self.checkpoints[after - 1];
+        original as usize + (folded - checkpoint as usize)
+    }
+
+    /// Records that folded offset `folded` maps to original offset
+    /// `original`, adding a checkpoint only if the map does not already
+    /// say so.
+    fn map(&mut self, folded: usize, original: usize) {
+        let (checkpoint, start) = *self.checkpoints.last().expect("starts with (0, 0)");
+        if start as usize + (folded - checkpoint as usize) != original {
+            self.checkpoints.push((folded as u32, original as u32));
+        }
     }
 }
 
@@ -31,8 +51,10 @@ fn fold_char(character: char) -> char {
 /// (line breaks included) to one space. Nothing else changes, so a match in
 /// the folded text maps back to exactly one passage of the original.
 pub fn fold(original: &str) -> Folded {
-    let mut text = String::with_capacity(original.len());
-    let mut origin = Vec::with_capacity(original.len() + 1);
+    let mut folded = Folded {
+        text: String::with_capacity(original.len()),
+        checkpoints: vec![(0, 0)],
+    };
     let mut in_whitespace = false;
     for (offset, character) in original.char_indices() {
         if character.is_whitespace() {
@@ -40,17 +62,17 @@ pub fn fold(original: &str) -> Folded {
                 continue;
             }
             in_whitespace = true;
-            text.push(' ');
-            origin.push(offset as u32);
+            folded.map(folded.text.len(), offset);
+            folded.text.push(' ');
             continue;
         }
         in_whitespace = false;
-        let folded = fold_char(character);
-        text.push(folded);
-        origin.extend(std::iter::repeat_n(offset as u32, folded.len_utf8()));
+        folded.map(folded.text.len(), offset);
+        folded.text.push(fold_char(character));
     }
-    origin.push(original.len() as u32);
-    Folded { text, origin }
+    folded.map(folded.text.len(), original.len());
+    folded.checkpoints.shrink_to_fit();
+    folded
 }
 
 /// Folds a quote as [`fold`] does, without leading or trailing whitespace.
@@ -69,6 +91,22 @@ mod tests {
         // The space after `-` stands for "\n\t " in the original.
         assert_eq!(folded.original_offset(8), 16);
         assert_eq!(folded.original_offset(9), 19);
+    }
+
+    #[test]
+    fn every_character_boundary_maps_back_to_where_its_character_started() {
+        let original = "a\u{201c}b\u{a0}\n c\u{e9}\u{2014}d  ";
+        let folded = fold(original);
+        assert_eq!(folded.text, "a\"b c\u{e9}-d ");
+        let starts: Vec<usize> = folded
+            .text
+            .char_indices()
+            .map(|(offset, _)| folded.original_offset(offset))
+            .collect();
+        assert_eq!(starts, vec![0, 1, 4, 5, 9, 10, 12, 15, 16]);
+        assert_eq!(folded.original_offset(folded.text.len()), original.len());
+        // Plain text needs no checkpoint beyond the first.
+        assert_eq!(fold("plain text").checkpoints.len(), 1);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! curated string can break out of its quotes. Graphviz drops attributes it
 //! does not know from SVG, so what a reader should see goes in `label`,
 //! `tooltip` and `URL`; the machine-readable attributes (`kind`, `key`,
-//! `type`, `modality`) stay in the DOT for tools such as `gvpr`.
+//! `type`, `modality`) stay in the DOT for tools such as `gvpr`. In the
+//! attributes Graphviz shows, `&` is written `&amp;`, since Graphviz
+//! decodes HTML entities there (see [`SHOWN_ATTRIBUTES`]).
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -82,6 +84,35 @@ pub fn dot_quote(text: &str) -> String {
     quoted
 }
 
+/// Attributes whose text Graphviz shows (in a drawing, a tooltip or a
+/// link), and in which it decodes HTML entities: `AT&amp;T` is drawn as
+/// `AT&T`, and in SVG output an `&lt;` is kept as a reference, which the
+/// browser decodes. Every `&` in them is written as `&amp;` so that what is
+/// shown is the curated text; other attributes are data for tools such as
+/// `gvpr` and are written exactly.
+const SHOWN_ATTRIBUTES: [&str; 10] = [
+    "label",
+    "xlabel",
+    "headlabel",
+    "taillabel",
+    "tooltip",
+    "edgetooltip",
+    "labeltooltip",
+    "URL",
+    "edgeURL",
+    "labelURL",
+];
+
+/// `text` with every `&` written as `&amp;`, which Graphviz decodes back
+/// to `&`: the text is then shown literally, entity-like or not.
+fn shown_literally(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('&') {
+        std::borrow::Cow::Owned(text.replace('&', "&amp;"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The fill of a node whose kind sets none (shared with the formats that
 /// colour nodes as the pictures do).
 pub(super) const DEFAULT_FILL: &str = "#f2f2f2";
@@ -117,7 +148,11 @@ impl Statement<'_> {
                 if index > 0 {
                     self.out.write_all(b", ")?;
                 }
-                write!(self.out, "{name}={}", dot_quote(value))?;
+                if SHOWN_ATTRIBUTES.contains(name) {
+                    write!(self.out, "{name}={}", dot_quote(&shown_literally(value)))?;
+                } else {
+                    write!(self.out, "{name}={}", dot_quote(value))?;
+                }
             }
             self.out.write_all(b"]")?;
         }

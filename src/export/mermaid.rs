@@ -47,15 +47,23 @@ const HISTORICAL_COLOR: &str = "#9a9a9a";
 /// - control characters, line and paragraph separators, and the bidi
 ///   controls that would reorder the diagram's source in an editor.
 ///
-/// A line break (LF, CR LF or CR) becomes `<br>`.
+/// A line break (LF, CR LF or CR) becomes `<br>`. Whitespace and U+FEFF at
+/// the start or end are written as codes too: Mermaid's parser trims them
+/// (as JavaScript's `trim` does), which would change the label.
 pub fn mermaid_label(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    let mut characters = text.chars().peekable();
-    while let Some(character) = characters.next() {
+    let kept_start = text.len() - text.trim_start_matches(trimmed_by_mermaid).len();
+    let kept_end = text.trim_end_matches(trimmed_by_mermaid).len();
+    let mut characters = text.char_indices().peekable();
+    while let Some((offset, character)) = characters.next() {
+        let at_an_end = offset < kept_start || offset >= kept_end.max(kept_start);
         match character {
+            c if at_an_end && trimmed_by_mermaid(c) && !matches!(c, '\n' | '\r') => {
+                escaped.push_str(&format!("#{};", u32::from(c)));
+            }
             '\n' => escaped.push_str("<br>"),
             '\r' => {
-                if characters.peek() != Some(&'\n') {
+                if characters.peek().map(|&(_, next)| next) != Some('\n') {
                     escaped.push_str("<br>");
                 }
             }
@@ -84,6 +92,12 @@ pub fn mermaid_label(text: &str) -> String {
         escaped.push(' ');
     }
     escaped
+}
+
+/// What JavaScript's `String.prototype.trim` removes: white space (Unicode
+/// `White_Space`) and the byte order mark U+FEFF.
+fn trimmed_by_mermaid(character: char) -> bool {
+    character.is_whitespace() || character == '\u{feff}'
 }
 
 /// A link's text, which Mermaid reads unquoted between `|`s: as
@@ -319,6 +333,14 @@ mod tests {
             "🚀 مرحبا back\\slash"
         );
         assert_eq!(mermaid_label(""), " ");
+        // Mermaid trims the ends: spaces and a byte order mark there are
+        // written as codes, inner ones are not.
+        assert_eq!(
+            mermaid_label("\u{feff}  a b \u{a0}"),
+            "#65279;#32;#32;a b#32;#160;"
+        );
+        assert_eq!(mermaid_label("   "), "#32;#32;#32;");
+        assert_eq!(mermaid_label(" a\n"), "#32;a<br>");
     }
 
     #[test]

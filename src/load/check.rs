@@ -257,6 +257,22 @@ pub fn check_schema(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic>) -> Sche
                     .at(origin(file, &ty.name), "expected `[a-z][a-z0-9_]*`"),
             );
         }
+        check_not_empty(&ty.definition, file, "definition", diagnostics);
+        if let Some(line_break) = ty.definition.value.find(['\n', '\r']) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the definition of relation type `{}` is more than one line",
+                    ty.name.value
+                ))
+                .code("multiline-definition")
+                .at(origin(file, &ty.definition), "holds a line break")
+                .note(format!(
+                    "a definition is one line, shown as a tooltip and a table cell; the line break is at character {}",
+                    ty.definition.value[..line_break].chars().count() + 1
+                ))
+                .note("put longer explanations in a comment beside the relation type"),
+            );
+        }
         if let Some(label) = &ty.label {
             check_not_empty(label, file, "label", diagnostics);
             if label.value.contains(['\n', '\r']) {
@@ -316,7 +332,7 @@ pub fn check_entities(
     let kind_names: Vec<&str> = schema.kinds.iter().map(|kind| kind.name.as_str()).collect();
     let mut seen = HashMap::new();
     // Folded surface form -> the entity that claims it, and where.
-    let mut surface_forms: HashMap<String, (&str, Origin)> = HashMap::new();
+    let mut surface_forms: HashMap<String, NameClaim<'_>> = HashMap::new();
     let mut entities = Vec::new();
     for entity in &raw.entities {
         let file = entity.file;
@@ -388,11 +404,75 @@ pub fn check_entities(
     entities
 }
 
+/// The form under which two names are the same name: typographic quotes
+/// and dashes folded (as for quotes), Unicode compatibility forms unified
+/// (NFKC: fullwidth `Ｎ` is `N`, the ligature `ﬁ` is `fi`, a composed `é`
+/// is `e` plus its accent), case folded, and invisible characters (zero-width
+/// space, joiners, soft hyphen, bidirectional controls, variation
+/// selectors) dropped. Names equal under this key cannot be told apart by a
+/// reader, nor by `kg query`, which matches names ignoring case.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = fold_quote(name)
+        .nfkc()
+        .filter(|&character| !is_invisible(character))
+        .collect();
+    // Lowercasing can undo NFKC (U+0130 becomes `i` and a combining dot):
+    // normalise once more.
+    visible.to_lowercase().nfkc().collect()
+}
+
+/// Default-ignorable code points: drawn as nothing, so a name with one
+/// looks exactly like the name without it.
+fn is_invisible(character: char) -> bool {
+    matches!(
+        character,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{061c}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// `name` with its invisible characters written as `\u{200b}`, so that a
+/// message shows where two names that look alike differ.
+fn show_invisible(name: &str) -> String {
+    let mut shown = String::with_capacity(name.len());
+    for character in name.chars() {
+        if is_invisible(character) {
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(character)));
+        } else {
+            shown.push(character);
+        }
+    }
+    shown
+}
+
+/// A name claimed by an entity: the entity, where, and the name as written.
+struct NameClaim<'a> {
+    owner: &'a str,
+    origin: Origin,
+    written: &'a str,
+}
+
 /// Each label and alias names one entity only: otherwise a mention in a text
-/// could not be attributed.
+/// could not be attributed. Names are compared by [`name_key`], so two that
+/// differ only in case, Unicode form or invisible characters collide too.
 fn check_surface_forms<'a>(
     entity: &'a RawEntity,
-    claimed: &mut HashMap<String, (&'a str, Origin)>,
+    claimed: &mut HashMap<String, NameClaim<'a>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (index, form) in std::iter::once(&entity.label)
@@ -408,31 +488,57 @@ fn check_surface_forms<'a>(
             );
             continue;
         }
-        let folded = fold_quote(&form.value);
-        if folded.is_empty() {
+        let key = name_key(&form.value);
+        if key.is_empty() {
             continue;
         }
-        match claimed.get(&folded) {
-            Some((owner, first)) if *owner != entity.id.value => diagnostics.push(
+        let id = entity.id.value.as_str();
+        match claimed.get(&key) {
+            Some(first) if first.owner != id && fold_quote(first.written) == fold_quote(&form.value) => {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "alias `{}` is claimed by two entities, `{}` and `{id}`",
+                        form.value, first.owner
+                    ))
+                    .code("alias-claimed-twice")
+                    .at(here, format!("claimed by `{id}`"))
+                    .at(first.origin.clone(), format!("claimed by `{}`", first.owner)),
+                )
+            }
+            Some(first) if first.owner != id => diagnostics.push(
                 Diagnostic::error(format!(
-                    "alias `{}` is claimed by two entities, `{owner}` and `{}`",
-                    form.value, entity.id.value
+                    "`{}` of `{id}` looks the same as `{}` of `{}`",
+                    show_invisible(&form.value),
+                    show_invisible(first.written),
+                    first.owner
                 ))
-                .code("alias-claimed-twice")
-                .at(here, format!("claimed by `{}`", entity.id.value))
-                .at(first.clone(), format!("claimed by `{owner}`")),
+                .code("names-look-the-same")
+                .at(here, format!("claimed by `{id}`"))
+                .at(first.origin.clone(), format!("claimed by `{}`", first.owner))
+                .note("the two differ only in case, Unicode form (NFKC: composed or decomposed accents, fullwidth letters, ligatures) or invisible characters: a reader, and `kg query`, cannot tell them apart"),
             ),
-            Some((_, first)) => diagnostics.push(
+            // Case variants of one entity's name can be deliberate: short
+            // capitals ("NATO") match case-sensitively, "Nato" adds the
+            // other spelling.
+            Some(first) if fold_quote(first.written) != fold_quote(&form.value) => {}
+            Some(first) => diagnostics.push(
                 Diagnostic::warning(format!(
-                    "`{}` is listed twice for `{}`",
-                    form.value, entity.id.value
+                    "`{}` is listed twice for `{id}`",
+                    form.value
                 ))
                 .code("alias-repeated")
                 .at(here, "repeated here")
-                .at(first.clone(), "first here"),
+                .at(first.origin.clone(), "first here"),
             ),
             None => {
-                claimed.insert(folded, (&entity.id.value, here));
+                claimed.insert(
+                    key,
+                    NameClaim {
+                        owner: id,
+                        origin: here,
+                        written: &form.value,
+                    },
+                );
             }
         }
     }
@@ -470,6 +576,63 @@ pub fn check_sources_metadata(raw: &RawDataset, diagnostics: &mut Vec<Diagnostic
     }
 }
 
+/// An `http` or `https` URL with a host, and no white space or control
+/// character: the HTML view makes it a link, and a `javascript:` or `file:`
+/// link in a stranger's corpus would run code or open local files when
+/// clicked. Other characters (`"`, `<`) are left to the exports, which
+/// escape them; browsers percent-encode them.
+pub fn is_web_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let host = if host.starts_with('[') {
+        // An IPv6 literal keeps its colons.
+        host
+    } else {
+        host.split(':').next().unwrap_or_default()
+    };
+    matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+        && !host.is_empty()
+        && !url
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control())
+}
+
+fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    if is_web_url(&url.value) {
+        return;
+    }
+    let scheme = url.value.split_once(':').map(|(scheme, _)| scheme);
+    let diagnostic = match scheme {
+        Some(scheme)
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") =>
+        {
+            Diagnostic::error(format!(
+                "url `{}` is not a web address: scheme `{scheme}` is not allowed",
+                url.value
+            ))
+            .code("url-scheme")
+            .at(origin(file, url), "expected `http` or `https`")
+            .note(
+                "only http and https URLs are accepted: exports and the HTML view make them links",
+            )
+        }
+        _ => Diagnostic::error(format!("malformed url `{}`", url.value))
+            .code("malformed-url")
+            .at(
+                origin(file, url),
+                "expected an absolute URL such as `https://example.org/page`",
+            ),
+    };
+    diagnostics.push(diagnostic);
+}
+
 fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
     match PartialDate::parse(&date.value) {
         Ok(_) => {}
@@ -487,19 +650,6 @@ fn check_date(date: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
                 .at(origin(file, date), "not a date in the calendar")
                 .note(why),
         ),
-    }
-}
-
-fn check_url(url: &S, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-    if !url.value.contains("://") || url.value.chars().any(char::is_whitespace) {
-        diagnostics.push(
-            Diagnostic::error(format!("malformed url `{}`", url.value))
-                .code("malformed-url")
-                .at(
-                    origin(file, url),
-                    "expected an absolute URL such as `https://example.org/page`",
-                ),
-        );
     }
 }
 
@@ -1096,6 +1246,18 @@ mod tests {
                 && !is_slug("-a")
         );
         assert!(is_name("member_of") && !is_name("Member") && !is_name("1x"));
+        assert!(
+            is_web_url("https://example.org/page?q=1#x")
+                && is_web_url("HTTP://example.org")
+                && !is_web_url("javascript://%0aalert(1)")
+                && !is_web_url("file:///etc/passwd")
+                && !is_web_url("https:///no-host")
+                && !is_web_url("https://user@:80/")
+                && is_web_url("https://[::1]:8080/x")
+                && is_web_url("https://example.org/copy?a=\"b\"&c=<d>")
+                && !is_web_url("https://exa mple.org")
+                && !is_web_url("example.org")
+        );
         assert!(is_qid("Q7184") && !is_qid("Q") && !is_qid("Q07") && !is_qid("q7184"));
         assert!(
             is_iso_date("2022-09-25")

@@ -24,6 +24,24 @@ pub enum Refusal {
     Io(std::io::Error),
 }
 
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Outside => write!(f, "it leads out of the data directory"),
+            Refusal::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            Refusal::TooLarge { size, limit } => {
+                write!(
+                    f,
+                    "it holds at least {size} bytes, over the limit of {limit}"
+                )
+            }
+            Refusal::Io(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
 impl From<std::io::Error> for Refusal {
     fn from(error: std::io::Error) -> Refusal {
         Refusal::Io(error)

@@ -9,7 +9,9 @@ mod raw;
 mod record;
 pub mod tree;
 
-pub use check::{derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug};
+pub use check::{
+    derived_relation_id, is_iso_date, is_name, is_qid, is_relation_id, is_slug, name_key,
+};
 
 use std::path::{Component, Path, PathBuf};
 
@@ -18,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
 use crate::evidence::MAX_TEXT_BYTES;
 use crate::model::{Dataset, Source};
-use files::Refusal;
+pub use files::Refusal;
 use raw::{Document, RawDataset};
 use tree::Syntax;
 
@@ -87,6 +89,20 @@ impl Default for Limits {
             source_text_bytes: Limits::DEFAULT_SOURCE_TEXT_BYTES,
         }
     }
+}
+
+/// Reads the file `relative` of the data directory under the rules every
+/// load follows (see [`Limits`]): it must resolve inside `data_dir` (a
+/// symbolic link may not lead out), be a regular file (never a pipe or a
+/// device, which could make the read wait or never end) and hold at most
+/// `limit` bytes. For commands that read data files themselves, such as
+/// `kg fmt`.
+pub fn read_data_file(data_dir: &Path, relative: &str, limit: u64) -> Result<Vec<u8>, Refusal> {
+    files::read_inside(
+        &files::resolved_root(data_dir),
+        &data_dir.join(relative),
+        limit,
+    )
 }
 
 /// Reads and validates the dataset in `data_dir`, with the default
@@ -334,7 +350,7 @@ impl Loader<'_> {
         &mut self,
         relative: &str,
         what: &str,
-        limit: u64,
+        (limit, setting): (u64, &str),
         origin: Option<Origin>,
     ) -> Option<Vec<u8>> {
         let path = self.data_dir.join(relative);
@@ -357,7 +373,7 @@ impl Loader<'_> {
             ))
 .code("file-too-large")
             .note(format!(
-                "it holds at least {size} bytes; a larger limit can be set in `kgraph.toml` (see docs/data-format.md)"
+                "it holds at least {size} bytes; `{setting}` in the `[limits]` table of `kgraph.toml` sets the limit (see docs/data-format.md)"
             )),
             Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
 .code("unreadable-file").io(),
@@ -376,7 +392,7 @@ impl Loader<'_> {
         let bytes = self.read_file(
             relative,
             &format!("`{name}`"),
-            self.limits.data_file_bytes,
+            (self.limits.data_file_bytes, "data_file_bytes"),
             None,
         )?;
         let text =
@@ -442,7 +458,7 @@ impl Loader<'_> {
             let Some(bytes) = self.read_file(
                 &relative,
                 &format!("source text `{shown}`"),
-                limit,
+                (limit, "source_text_bytes"),
                 Some(text_origin.clone()),
             ) else {
                 continue;

@@ -229,6 +229,13 @@ fn json_value(
                 before_key = parser.current_index();
                 key = parser.next_key().map_err(json_error)?.map(str::to_owned);
             }
+            if let Some(duplicate) = first_duplicate_key(&fields) {
+                // A syntax error, as TOML reports it (`syntax-error`).
+                return Err(SyntaxError {
+                    message: format!("duplicate key `{}`", duplicate.key),
+                    span: duplicate.key_span.clone(),
+                });
+            }
             Value::Table(fields)
         }
         _ => {
@@ -244,6 +251,25 @@ fn json_value(
         value,
         span: start..parser.current_index(),
     })
+}
+
+/// The second occurrence of a key that occurs twice in one object, the
+/// earliest such if there are several. JSON parsers disagree on which value
+/// of a repeated key wins, so the data would mean different things to
+/// different readers: refused, as TOML refuses it. Sorting keeps an object
+/// with many keys from costing the square of their number.
+fn first_duplicate_key(fields: &[Field]) -> Option<&Field> {
+    if fields.len() < 2 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by(|&a, &b| fields[a].key.cmp(&fields[b].key).then(a.cmp(&b)));
+    order
+        .windows(2)
+        .filter(|pair| fields[pair[0]].key == fields[pair[1]].key)
+        .map(|pair| pair[1])
+        .min()
+        .map(|index| &fields[index])
 }
 
 /// The span of an object key, quotes included: the first `"` after where
@@ -309,6 +335,11 @@ mod tests {
             parse("\u{feff}{,}", Syntax::Json).unwrap_err().span.start,
             4
         );
+        let repeated = "{\"id\": 1, \"label\": 2, \"label\": 3}";
+        let error = parse(repeated, Syntax::Json).unwrap_err();
+        assert_eq!(error.message, "duplicate key `label`");
+        assert_eq!(&repeated[error.span.clone()], "\"label\"");
+        assert_eq!(repeated.rfind("\"label\""), Some(error.span.start));
         let deep = "[".repeat(100_000);
         assert!(
             parse(&deep, Syntax::Json)

@@ -41,9 +41,25 @@ fn unquote(id: &Id) -> String {
     plain
 }
 
+/// Attributes as Graphviz reads them: in those it shows (labels, tooltips,
+/// links) it decodes `&amp;` to `&`, so kgraph writes every `&` there so.
 fn attributes(list: &[Attribute]) -> BTreeMap<String, String> {
     list.iter()
-        .map(|Attribute(name, value)| (unquote_name(name), unquote(value)))
+        .map(|Attribute(name, value)| {
+            let name = unquote_name(name);
+            let value = unquote(value);
+            let shown = ["label", "tooltip", "URL"].contains(&name.as_str());
+            let value = if shown {
+                assert!(
+                    value.replace("&amp;", "").find('&').is_none(),
+                    "a bare `&` in {name}: Graphviz may decode it: {value}"
+                );
+                value.replace("&amp;", "&")
+            } else {
+                value
+            };
+            (name, value)
+        })
         .collect()
 }
 

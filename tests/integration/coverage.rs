@@ -254,3 +254,22 @@ fn the_base_fixture_lints_clean_of_structural_warnings() {
     let output = workdir.kg(&["lint", "--deny-warnings"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn lint_warns_of_names_that_can_be_mistaken_for_each_other() {
+    let workdir = Workdir::with_data("base");
+    let entities = workdir.read("data/entities.toml");
+    // A Cyrillic capital A (U+0410) in front of "lliance".
+    workdir.write(
+        "data/entities.toml",
+        format!(
+            "{entities}\n[[entity]]\nid = \"impostor\"\nlabel = \"\u{410}lliance\"\nkind = \"organization\"\n"
+        ),
+    );
+    let output = workdir.kg(&["lint"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_golden(
+        &fixtures().join("expected/lint/confusable-names.stderr"),
+        &stderr(&output),
+    );
+}

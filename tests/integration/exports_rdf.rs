@@ -248,10 +248,31 @@ fn cytoscape_elements_read_back_with_serde_have_ids_and_exact_strings() {
     }
 }
 
+/// The base fixture with labels that start or end with what Mermaid's
+/// parser trims: spaces, a no-break space, a byte order mark.
+fn padded_labels() -> Workdir {
+    let workdir = Workdir::with_data("base");
+    let entities = workdir
+        .read("data/entities.toml")
+        .replace(
+            "label = \"Kingdom\"",
+            "label = \"\\uFEFF  Kingdom \\u00A0 \"",
+        )
+        .replace("label = \"Republic\"", "label = \" Republic\\t\"");
+    workdir.write("data/entities.toml", entities);
+    let output = workdir.kg(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    workdir
+}
+
 #[test]
 fn mermaid_parses_with_mermaid_and_every_label_reads_as_curated() {
-    for fixture in ["base", "hostile", "claims"] {
-        let workdir = built(fixture);
+    for fixture in ["base", "hostile", "claims", "padded"] {
+        let workdir = if fixture == "padded" {
+            padded_labels()
+        } else {
+            built(fixture)
+        };
         let diagram = workdir.path().join("output/graph.mmd");
         let reference = workdir.path().join("output/graph.json");
         let Some(report) = run_node_consumer("check_mermaid.mjs", &[&diagram, &reference]) else {

@@ -128,3 +128,22 @@ fn a_symbolic_link_that_stays_inside_the_data_directory_is_followed() {
     let output = workdir.kg(&["validate"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn kg_fmt_does_not_follow_a_link_out_of_the_data_directory() {
+    let workdir = Workdir::with_data("base");
+    workdir.write("secret.env", "PASSWORD=hunter2\n");
+    let data = workdir.path().join("data");
+    std::fs::remove_file(data.join("entities.toml")).unwrap();
+    std::os::unix::fs::symlink("../secret.env", data.join("entities.toml")).unwrap();
+    let output = workdir.kg(&["fmt", "--check"]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("hunter2"), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("cannot read `data/entities.toml`: it leads out of the data directory"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -14,10 +14,9 @@ fn long_name(chars: usize) -> String {
     "a".repeat(chars)
 }
 
-/// The fastest of a few loads (with mention counting) and coverage analyses
-/// of the base fixture plus one entity whose label and alias are `chars`
-/// long: the minimum is the least disturbed by other work on the machine.
-fn time_to_validate(chars: usize) -> Duration {
+/// A data directory: the base fixture plus one entity whose label and
+/// alias are `chars` long.
+fn data_with_a_long_name(chars: usize) -> Workdir {
     let workdir = Workdir::with_data("base");
     let entities = workdir.read("data/entities.toml");
     let name = long_name(chars);
@@ -27,28 +26,34 @@ fn time_to_validate(chars: usize) -> Duration {
             "{entities}\n[[entity]]\nid = \"long\"\nlabel = \"{name}\"\naliases = [\"b{name}\"]\nkind = \"state\"\n"
         ),
     );
-    let data = workdir.path().join("data");
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            let (dataset, _) = kgraph::load(&data).expect("the long name is valid");
-            kgraph::coverage::analyze(&dataset, None);
-            start.elapsed()
-        })
-        .min()
-        .unwrap()
+    workdir
+}
+
+/// One load (with mention counting) and coverage analysis.
+fn time_to_validate(workdir: &Workdir) -> Duration {
+    let start = Instant::now();
+    let (dataset, _) = kgraph::load(&workdir.path().join("data")).expect("the long name is valid");
+    kgraph::coverage::analyze(&dataset, None);
+    start.elapsed()
 }
 
 #[test]
 fn validation_time_is_linear_in_the_length_of_a_label() {
-    let short = time_to_validate(1_000);
-    let long = time_to_validate(64_000);
+    let (short_data, long_data) = (data_with_a_long_name(1_000), data_with_a_long_name(64_000));
+    // Alternated, and the fastest of each kept: the minimum is the run
+    // least disturbed by other work on the machine.
+    let mut short = Duration::MAX;
+    let mut long = Duration::MAX;
+    for _ in 0..3 {
+        short = short.min(time_to_validate(&short_data));
+        long = long.min(time_to_validate(&long_data));
+    }
     // 64 times the input: linear work takes at most about 64 times as long
-    // (less, as the fixed cost of loading is shared); the quadratic build
-    // took over 4,000 times as long. The bound leaves room for noise.
+    // (measured: about 70 in a debug build); the quadratic automaton build
+    // took over 3,500 times as long. The bound leaves room for noise.
     let ratio = long.as_secs_f64() / short.as_secs_f64().max(1e-4);
     assert!(
-        ratio < 256.0,
-        "64k-character label: {long:?}, 1k: {short:?}, ratio {ratio:.0} (linear is at most ~64)"
+        ratio < 1000.0,
+        "64k-character label: {long:?}, 1k: {short:?}, ratio {ratio:.0} (linear is about 64)"
     );
 }

@@ -15,6 +15,7 @@ mod exports_db;
 mod exports_rdf;
 mod file_schemas;
 mod fmt;
+mod fuzz;
 mod import;
 mod init;
 mod io_errors;

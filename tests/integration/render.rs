@@ -74,6 +74,26 @@ fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
             .any(|t| t.contains("<b>Bold</b> & {braces}; =cmd")),
         "no evidence tooltip"
     );
+    // Graphviz decodes HTML entities in labels and tooltips: the curated
+    // `&amp;` must still be drawn as `&amp;`, not as `&`.
+    let drawn_label: Vec<&str> = document
+        .descendants()
+        .filter(|node| node.attribute("class") == Some("node"))
+        .filter(|node| {
+            node.children()
+                .any(|child| child.has_tag_name("title") && child.text() == Some("markup"))
+        })
+        .flat_map(|node| node.descendants())
+        .filter(|node| node.has_tag_name("text"))
+        .filter_map(|node| node.text())
+        .collect();
+    assert_eq!(drawn_label.join(" "), "<b>&amp;</b> {x}; =SUM(A1)");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("<b>&amp;</b> {x}; =SUM(A1)")),
+        "the tooltip decoded an entity: {titles:?}"
+    );
 }
 
 #[test]

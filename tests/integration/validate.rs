@@ -3,7 +3,8 @@
 //! to delete), runs `kg validate`, and compares stderr and the exit status
 //! with `expected.stderr`. A case may also hold `outside/`, copied beside
 //! `data/` (for links that lead out of it), and a `fifos` file listing paths
-//! to replace with named pipes (which git cannot store).
+//! to replace with named pipes (which git cannot store), and a
+//! `kgraph.toml` for the working directory.
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,6 +20,10 @@ fn prepare_case(case: &Path) -> Workdir {
     let overlay = case.join("data");
     if overlay.exists() {
         copy_dir(&overlay, &workdir.path().join("data"));
+    }
+    let project = case.join("kgraph.toml");
+    if project.exists() {
+        std::fs::copy(&project, workdir.path().join("kgraph.toml")).unwrap();
     }
     let outside = case.join("outside");
     if outside.exists() {
