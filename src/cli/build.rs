@@ -13,7 +13,7 @@ use super::{DataArgs, Outcome};
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml, graph.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl, graph.mmd,\n                                  graph.jgf.json, graph.cytoscape.json, graph.html\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n  kg build --watch                build again on every change under data/ (Ctrl-C stops)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
+    after_help = "Examples:\n  kg build                        data/ -> output/: graph.dot, graph.json, graph.graphml,\n                                  graph.cypher, graph.memgraph.cypher, graph.falkordb.cypher,\n                                  graph.kuzu.cypher, nodes.csv, relationships.csv, graph.ttl,\n                                  graph.mmd, graph.jgf.json, graph.cytoscape.json, graph.grass,\n                                  graph.gexf, graph.html,\n                                  parquet/{entities,relations,evidence,sources}.parquet\n  kg build --data corpus --out public\n  kg build --check                exit 1 naming each stale file in output/\n  kg build --formats dot,json     only these formats (or `[build] formats` in kgraph.toml)\n  kg build --watch                build again on every change under data/ (Ctrl-C stops)\n\nEach file is streamed to a temporary file, all in parallel; only when all are complete are they\nrenamed into place, under a journal that the next build finishes if a kill cut the renames short.\nA failed or interrupted build leaves the previous output whole; invalid data writes nothing.\nThe next build removes temporary files left by interrupted ones; --check reports them."
 )]
 pub(super) struct Args {
     #[command(flatten)]
@@ -133,9 +133,20 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
     );
     let graph = KnowledgeGraph::new(dataset);
-    let mut paths: Vec<&str> = formats.iter().map(|format| format.file_name()).collect();
-    let write = |index: usize, out: &mut dyn Write| match formats.get(index) {
-        Some(format) => format.write(&graph, out),
+    // One entry per file: a directory format (Parquet) has several.
+    let parts: Vec<(Format, usize, String)> = formats
+        .iter()
+        .flat_map(|&format| {
+            format
+                .file_names()
+                .into_iter()
+                .enumerate()
+                .map(move |(part, path)| (format, part, path))
+        })
+        .collect();
+    let mut paths: Vec<&str> = parts.iter().map(|(_, _, path)| path.as_str()).collect();
+    let write = |index: usize, out: &mut dyn Write| match parts.get(index) {
+        Some((format, part, _)) => format.write_part(&graph, *part, out),
         None => match &fingerprint {
             Some(fingerprint) => {
                 snapshot::write(out, graph.dataset(), fingerprint, mentions_counted)
@@ -177,7 +188,7 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
             )?;
         }
     }
-    let written: Vec<String> = paths[..formats.len()]
+    let written: Vec<String> = paths[..parts.len()]
         .iter()
         .map(|path| args.out.join(path).display().to_string())
         .collect();

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use kgraph::Format;
-use kgraph::export::{TurtleOptions, write_turtle};
+use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
 use kgraph::output;
 
 use super::printer::Mentions;
@@ -13,7 +13,7 @@ use super::{DataArgs, Outcome};
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export -o graph.html --focus nato --depth 2   interactive page, evidence beside every relation\n\nFormats: dot, json, graphml, cypher, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, html (see docs/exports.md)."
+    after_help = "Examples:\n  kg export --format json -o graph.json\n  kg export --format dot | dot -Tsvg > graph.svg\n  kg export -o graph.gv            format taken from the file name\n  kg export -o graph.jgf.json      JSON Graph Format (longest extension wins)\n  kg export -o graph.kuzu.cypher   Kùzu's dialect; `.cypher` alone is Neo4j's\n  kg export --format csv-nodes -o people.csv\n  kg export --format mermaid --focus nato --depth 1 --modality actual\n  kg export --format turtle --base-iri https://example.org/kg/ -o graph.ttl\n  kg export --format cypher --dialect falkordb -o graph.falkordb.cypher\n  kg export --format parquet -o tables     tables/entities.parquet, relations, evidence, sources\n  kg export -o graph.html --focus nato --depth 2   interactive page, evidence beside every relation\n\nFormats: dot, json, graphml, cypher, cypher-memgraph, cypher-falkordb, cypher-kuzu, csv-nodes, csv-relationships, turtle, mermaid, jgf, cytoscape, grass, gexf, parquet, html (see docs/exports.md)."
 )]
 pub(super) struct Args {
     #[command(flatten)]
@@ -23,12 +23,25 @@ pub(super) struct Args {
     /// Output format; if omitted, taken from the extension of --output
     #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<Format>,
-    /// File to write, or `-` for stdout (the default)
+    /// File to write, or `-` for stdout (the default); a directory for parquet
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     output: PathBuf,
     /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
     #[arg(long, value_name = "IRI", value_parser = parse_base_iri)]
     base_iri: Option<TurtleOptions>,
+    /// The Cypher database to write for: neo4j, memgraph or falkordb [default: neo4j, or the one the format names]
+    #[arg(long, value_name = "DATABASE", value_parser = parse_dialect)]
+    dialect: Option<CypherDialect>,
+}
+
+fn parse_dialect(name: &str) -> Result<CypherDialect, String> {
+    CypherDialect::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = CypherDialect::ALL.iter().map(|d| d.name()).collect();
+        format!(
+            "unknown Cypher dialect `{name}` (dialects: {}; Kùzu's is --format cypher-kuzu)",
+            names.join(", ")
+        )
+    })
 }
 
 fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
@@ -54,6 +67,20 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             )
         })?,
     };
+    let format = match (format, args.dialect) {
+        (format, None) => format,
+        (Format::Cypher(named), Some(dialect))
+            if named == dialect || named == CypherDialect::default() =>
+        {
+            Format::Cypher(dialect)
+        }
+        (Format::Cypher(named), Some(dialect)) => anyhow::bail!(
+            "--dialect {} contradicts --format {}",
+            dialect.name(),
+            Format::Cypher(named).name()
+        ),
+        (_, Some(_)) => anyhow::bail!("--dialect applies only to --format cypher"),
+    };
     if args.base_iri.is_some() && format != Format::Turtle {
         anyhow::bail!("--base-iri applies only to --format turtle");
     }
@@ -64,6 +91,19 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };
+    if format.is_directory() {
+        if to_stdout {
+            anyhow::bail!(
+                "`{}` writes a directory of files: give `-o DIRECTORY`",
+                format.name()
+            );
+        }
+        // Inside the directory the user named, as one set.
+        output::write_set(&args.output, &PARQUET_TABLES, |part, out| {
+            format.write_part(&graph, part, out)
+        })?;
+        return Ok(Outcome::Success);
+    }
     // Checked first: a pipe cannot take back half an export.
     format
         .check_representable(&graph)

@@ -171,6 +171,28 @@ pub(crate) fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
     Some(run_script(&python()?, script, args))
 }
 
+/// The Python 3.12 with the consumers that need it (FalkorDB's
+/// falkordblite): `KG_PYTHON312`, else the repository's `.venv312`.
+/// `None` (after reporting) if it is missing.
+pub(crate) fn python312() -> Option<PathBuf> {
+    let candidate = std::env::var_os("KG_PYTHON312")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv312/bin/python"));
+    if candidate.exists() {
+        Some(candidate)
+    } else {
+        missing_consumer(
+            "the Python 3.12 consumer venv (.venv312, see tests/consumers/requirements-py312.txt)",
+        );
+        None
+    }
+}
+
+/// [`run_consumer`] with the Python 3.12 venv.
+pub(crate) fn run_consumer_312(script: &str, args: &[&Path]) -> Option<String> {
+    Some(run_script(&python312()?, script, args))
+}
+
 /// Runs `interpreter tests/consumers/SCRIPT ARGS`; its stdout, or a panic
 /// with its output if it fails.
 fn run_script(interpreter: &Path, script: &str, args: &[&Path]) -> String {

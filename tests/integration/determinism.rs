@@ -5,14 +5,26 @@ use kgraph::Format;
 
 use crate::common::{Workdir, stderr};
 
-/// Every file `kg build` writes, in `Format::ALL` order.
-fn build(workdir: &Workdir) -> Vec<String> {
+/// Every file `kg build` writes, in `Format::ALL` order (a directory
+/// format's files in name order).
+fn build(workdir: &Workdir) -> Vec<Vec<u8>> {
     let output = workdir.kg(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    Format::ALL
-        .iter()
-        .map(|format| workdir.read(&format!("output/{}", format.file_name())))
-        .collect()
+    let mut files = Vec::new();
+    for format in Format::ALL {
+        let path = workdir.path().join("output").join(format.file_name());
+        if format.is_directory() {
+            let mut names: Vec<_> = std::fs::read_dir(&path)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .collect();
+            names.sort();
+            files.extend(names.iter().map(|name| std::fs::read(name).unwrap()));
+        } else {
+            files.push(std::fs::read(&path).unwrap());
+        }
+    }
+    files
 }
 
 /// Reverses the order of the `[[relation]]` (or `[[entity]]`) blocks.

@@ -2,13 +2,15 @@
 //! networkx reads the GraphML, Kùzu runs the Kùzu Cypher script (twice) and
 //! bulk-loads the Neo4j CSV files. Neo4j itself has no Python package, so
 //! graphglot's Neo4j grammar parses the Neo4j script and decodes its
-//! literals. Each consumer compares what it loaded with kgraph's JSON
-//! export; hostile strings must come back exactly, or changed exactly as
-//! documented.
+//! literals. A real FalkorDB server runs its dialect twice; the Oxigraph
+//! server answers the SPARQL cookbook over HTTP; networkx and graphology
+//! read the GEXF; DuckDB, Kùzu and Spark read the Parquet tables. Each
+//! consumer compares what it loaded with kgraph's JSON export; hostile
+//! strings must come back exactly, or changed exactly as documented.
 
 use std::path::Path;
 
-use crate::common::{Workdir, run_consumer, stderr, stdout};
+use crate::common::{Workdir, run_consumer, run_consumer_312, run_node_consumer, stderr, stdout};
 
 fn built(fixture: &str) -> Workdir {
     let workdir = Workdir::with_data(fixture);
@@ -267,4 +269,210 @@ fn export_picks_the_format_from_the_file_name_and_refuses_an_ambiguous_csv() {
         "{}",
         stderr(&ambiguous)
     );
+}
+
+/// `kg query path FROM TO --all --max-len 4 --json` saved in the workdir.
+fn all_paths(workdir: &Workdir, from: &str, to: &str) -> std::path::PathBuf {
+    let output = workdir.kg(&[
+        "query",
+        "path",
+        from,
+        to,
+        "--all",
+        "--max-len",
+        "4",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = workdir.path().join("paths.json");
+    std::fs::write(&path, &output.stdout).unwrap();
+    path
+}
+
+fn check_falkordb(script: &Path, json: &Path, paths: &Path) {
+    if let Some(report) = run_consumer_312("check_falkordb.py", &[script, json, paths]) {
+        assert!(report.starts_with("ok"), "{report}");
+    }
+}
+
+#[test]
+fn falkordb_runs_its_cypher_twice_reads_back_every_property_and_finds_kgs_paths() {
+    // Pairs joined by several paths, one of them through a relation read
+    // backwards.
+    for (fixture, from, to) in [
+        ("base", "kingdom", "republic"),
+        ("hostile", "markup", "lines"),
+        ("claims", "kingdom", "republic"),
+    ] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        check_falkordb(
+            &output.join("graph.falkordb.cypher"),
+            &output.join("graph.json"),
+            &all_paths(&workdir, from, to),
+        );
+    }
+    // Control characters, which FalkorDB cannot escape, written as
+    // themselves.
+    let workdir = hostile_plus();
+    let script = export(&workdir, "cypher-falkordb", "graph.falkordb.cypher");
+    let json = export(&workdir, "json", "graph.json");
+    check_falkordb(&script, &json, &all_paths(&workdir, "controls", "lines"));
+}
+
+#[test]
+fn dialect_option_picks_the_cypher_database_and_refuses_other_formats() {
+    let workdir = built("base");
+    let falkordb = workdir.kg(&["export", "--format", "cypher", "--dialect", "falkordb"]);
+    assert!(falkordb.status.success(), "{}", stderr(&falkordb));
+    assert_eq!(
+        stdout(&falkordb),
+        workdir.read("output/graph.falkordb.cypher")
+    );
+    let memgraph = workdir.kg(&["export", "-o", "m.cypher", "--dialect", "memgraph"]);
+    assert!(memgraph.status.success(), "{}", stderr(&memgraph));
+    assert_eq!(
+        workdir.read("m.cypher"),
+        workdir.read("output/graph.memgraph.cypher")
+    );
+    assert!(
+        workdir
+            .read("m.cypher")
+            .contains("\nCREATE INDEX ON :`Entity`(`id`);\n")
+    );
+
+    let refused = workdir.kg(&["export", "--format", "json", "--dialect", "neo4j"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--dialect applies only to --format cypher"));
+    let contradiction = workdir.kg(&[
+        "export",
+        "--format",
+        "cypher-memgraph",
+        "--dialect",
+        "falkordb",
+    ]);
+    assert_eq!(contradiction.status.code(), Some(2));
+    assert!(
+        stderr(&contradiction).contains("--dialect falkordb contradicts --format cypher-memgraph"),
+        "{}",
+        stderr(&contradiction)
+    );
+    let unknown = workdir.kg(&["export", "--format", "cypher", "--dialect", "kuzu"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown Cypher dialect `kuzu`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn gexf_reads_back_in_networkx_and_graphology_with_its_viz() {
+    for fixture in ["base", "hostile", "claims"] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        let (gexf, json) = (output.join("graph.gexf"), output.join("graph.json"));
+        check(
+            "check_gexf.py",
+            &[&gexf, &json, &workdir.path().join("data/schema.toml")],
+        );
+        if let Some(report) = run_node_consumer("check_gexf.mjs", &[&gexf, &json]) {
+            assert!(report.starts_with("ok"), "{report}");
+        }
+    }
+}
+
+/// `kg ARGS --json` (a query or `kg stats`) saved in the workdir as NAME.
+fn answer(workdir: &Workdir, args: &[&str], name: &str) -> std::path::PathBuf {
+    let output = workdir.kg(args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = workdir.path().join(name);
+    std::fs::write(&path, &output.stdout).unwrap();
+    path
+}
+
+#[test]
+fn parquet_reads_back_in_duckdb_and_kuzu_and_answers_kgs_neighbors() {
+    for (fixture, center) in [
+        ("base", "alliance"),
+        ("hostile", "unicode"),
+        ("claims", "republic"),
+    ] {
+        let workdir = built(fixture);
+        let output = workdir.path().join("output");
+        let neighbors = answer(
+            &workdir,
+            &["query", "neighbors", center, "--json"],
+            "n.json",
+        );
+        check(
+            "check_parquet.py",
+            &[
+                &output.join("parquet"),
+                &output.join("graph.json"),
+                &neighbors,
+            ],
+        );
+    }
+    // Control characters from a source stay exact in Parquet strings.
+    let workdir = hostile_plus();
+    let tables = export(&workdir, "parquet", "tables");
+    let json = export(&workdir, "json", "graph.json");
+    let neighbors = answer(
+        &workdir,
+        &["query", "neighbors", "controls", "--json"],
+        "n.json",
+    );
+    check("check_parquet.py", &[&tables, &json, &neighbors]);
+}
+
+#[test]
+fn spark_computes_kgs_degrees_and_components_from_the_parquet_tables() {
+    let mut arguments = Vec::new();
+    let workdirs: Vec<Workdir> = ["base", "hostile", "claims"]
+        .into_iter()
+        .map(built)
+        .collect();
+    for workdir in &workdirs {
+        arguments.push(workdir.path().join("output/parquet"));
+        arguments.push(answer(workdir, &["stats", "--json"], "stats.json"));
+    }
+    let arguments: Vec<&Path> = arguments.iter().map(|path| path.as_path()).collect();
+    check("check_spark.py", &arguments);
+}
+
+#[test]
+fn parquet_needs_a_directory_and_is_written_whole() {
+    let workdir = built("base");
+    let refused = workdir.kg(&["export", "--format", "parquet"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("`parquet` writes a directory of files: give `-o DIRECTORY`"),
+        "{}",
+        stderr(&refused)
+    );
+    let written = workdir.kg(&["export", "--format", "parquet", "-o", "tables"]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    for table in kgraph::export::PARQUET_TABLES {
+        assert_eq!(
+            std::fs::read(workdir.path().join("tables").join(table)).unwrap(),
+            std::fs::read(workdir.path().join("output/parquet").join(table)).unwrap(),
+            "{table}"
+        );
+    }
+    // A `.parquet` name alone does not say which table: the format must be named.
+    let ambiguous = workdir.kg(&["export", "-o", "x.parquet"]);
+    assert_eq!(ambiguous.status.code(), Some(2));
+}
+
+#[test]
+fn the_oxigraph_server_answers_the_sparql_cookbook_over_http_as_rdflib_does() {
+    let cookbook = crate::common::repo().join("docs/sparql");
+    for fixture in ["base", "hostile", "claims"] {
+        let workdir = built(fixture);
+        check(
+            "check_sparql_server.py",
+            &[&workdir.path().join("output/graph.ttl"), &cookbook],
+        );
+    }
 }

@@ -1,34 +1,134 @@
-//! A Cypher script for Neo4j 5 (and Memgraph), one statement per line.
+//! A Cypher script, one statement per line, in the dialect of Neo4j 5,
+//! Memgraph or FalkorDB ([`CypherDialect`]). Kùzu's dialect, which needs
+//! declared tables, is its own writer ([`super::write_kuzu_cypher`]).
 //!
-//! Load it with `cypher-shell -a neo4j://localhost:7687 -u neo4j -f
-//! graph.cypher`. Memgraph does not know Neo4j 5's constraint syntax: run
-//! `CREATE CONSTRAINT ON (n:Entity) ASSERT n.id IS UNIQUE;` and `CREATE
-//! INDEX ON :Entity(id);` once, then `grep -v '^CREATE CONSTRAINT'
-//! graph.cypher | mgconsole`.
+//! The dialects differ only where the databases do: the statements that
+//! make `Entity.id` unique or indexed, and how a string literal escapes a
+//! control character. Everything else is shared. Load it with
+//! - Neo4j 5: `cypher-shell -a neo4j://localhost:7687 -u neo4j -f graph.cypher`;
+//! - Memgraph: `mgconsole < graph.memgraph.cypher`;
+//! - FalkorDB: one `GRAPH.QUERY` per line (see docs/exports.md).
 //!
-//! The script is idempotent: a uniqueness constraint on `Entity.id` (which
-//! also indexes it), then one `MERGE` per entity on its id and one `MERGE`
-//! per relation on its endpoints, type and id, each followed by `SET ... +=
-//! {...}`; running it twice changes nothing. Re-running a newer export
-//! updates properties (a property that became absent is removed, since it
-//! is set to `null`) but does not delete entities or relations that were
-//! removed from the data, nor a kind label that changed: load into an
-//! empty database for an exact copy. For large graphs, the CSV files and
-//! `neo4j-admin database import` are much faster.
+//! The script is idempotent: the schema statement(s), then one `MERGE` per
+//! entity on its id and one `MERGE` per relation on its endpoints, type and
+//! id, each followed by `SET ... += {...}`; running it twice changes
+//! nothing. FalkorDB has no `IF NOT EXISTS` for indexes, so on a second
+//! run its one schema statement fails with ``Attribute 'id' is already
+//! indexed`` and everything else applies as before. Re-running a newer
+//! export updates properties (a property that became absent is removed,
+//! since it is set to `null`) but does not delete entities or relations
+//! that were removed from the data, nor a kind label that changed: load
+//! into an empty database for an exact copy. For large graphs, the CSV
+//! files and `neo4j-admin database import` are much faster.
 //!
 //! Every node has the label `Entity` and the label of its kind in
 //! UpperCamelCase (`:Entity:State`); relationship types are the relation
 //! types in UPPER_SNAKE_CASE. The properties are those of
-//! [`super::properties`]; aliases are a list of strings, evidence a JSON
+//! [`super::properties`]; lists are list properties, evidence a JSON
 //! string. Every name is backtick-quoted (so reserved words such as `date`
-//! are safe) and every string goes through [`cypher_string`].
+//! are safe) and every string goes through [`cypher_string`] (or its
+//! FalkorDB variant).
 
 use std::io::{self, Write};
 
+use super::ExportError;
 use super::properties::{
     self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Value, quote_name,
 };
 use crate::graph::KnowledgeGraph;
+
+/// The Cypher databases whose dialect [`write_cypher`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum CypherDialect {
+    /// Neo4j 5 (`CREATE CONSTRAINT ... IF NOT EXISTS ... REQUIRE`).
+    #[default]
+    Neo4j,
+    /// Memgraph (`CREATE CONSTRAINT ON ... ASSERT`, `CREATE INDEX ON`).
+    Memgraph,
+    /// FalkorDB (`CREATE INDEX FOR ... ON`; no `\u` escapes).
+    Falkordb,
+}
+
+impl CypherDialect {
+    /// Every dialect, in the order `--help` lists them.
+    pub const ALL: [CypherDialect; 3] = [
+        CypherDialect::Neo4j,
+        CypherDialect::Memgraph,
+        CypherDialect::Falkordb,
+    ];
+
+    /// The name used on the command line (`--dialect`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CypherDialect::Neo4j => "neo4j",
+            CypherDialect::Memgraph => "memgraph",
+            CypherDialect::Falkordb => "falkordb",
+        }
+    }
+
+    /// The dialect named `name` (as `--dialect` spells it).
+    pub fn from_name(name: &str) -> Option<CypherDialect> {
+        CypherDialect::ALL
+            .into_iter()
+            .find(|dialect| dialect.name() == name)
+    }
+
+    /// The database's name as people write it.
+    fn product(self) -> &'static str {
+        match self {
+            CypherDialect::Neo4j => "Neo4j 5",
+            CypherDialect::Memgraph => "Memgraph",
+            CypherDialect::Falkordb => "FalkorDB",
+        }
+    }
+
+    /// How to run the script and run it again, for its header.
+    fn how_to_load(self) -> &'static str {
+        match self {
+            CypherDialect::Neo4j => {
+                "cypher-shell -f graph.cypher. Idempotent: run it twice, nothing changes."
+            }
+            CypherDialect::Memgraph => {
+                "mgconsole < graph.memgraph.cypher. Idempotent: run it twice, nothing changes."
+            }
+            CypherDialect::Falkordb => {
+                "send each line as GRAPH.QUERY. Idempotent: run it twice, nothing changes (the index line then fails as already indexed)."
+            }
+        }
+    }
+
+    /// The statements that make `Entity.id` unique or indexed, so that
+    /// every `MERGE` finds its node by index.
+    fn schema_statements(self) -> Vec<String> {
+        let entity = quote_name(ENTITY_LABEL);
+        let id = quote_name("id");
+        match self {
+            CypherDialect::Neo4j => vec![format!(
+                "CREATE CONSTRAINT `kgraph_entity_id` IF NOT EXISTS FOR (n:{entity}) REQUIRE n.{id} IS UNIQUE;"
+            )],
+            // Memgraph answers an existing constraint or index with a
+            // notice, not an error; its uniqueness constraint does not
+            // index the property, hence the second statement.
+            CypherDialect::Memgraph => vec![
+                format!("CREATE CONSTRAINT ON (n:{entity}) ASSERT n.{id} IS UNIQUE;"),
+                format!("CREATE INDEX ON :{entity}({id});"),
+            ],
+            // FalkorDB's unique constraints are a Redis command
+            // (GRAPH.CONSTRAINT), not Cypher; an index is what MERGE needs.
+            CypherDialect::Falkordb => {
+                vec![format!("CREATE INDEX FOR (n:{entity}) ON (n.{id});")]
+            }
+        }
+    }
+
+    /// A string as a literal of this dialect.
+    fn string(self, text: &str) -> Result<String, ExportError> {
+        match self {
+            CypherDialect::Neo4j | CypherDialect::Memgraph => Ok(cypher_string(text)),
+            CypherDialect::Falkordb => falkordb_string(text),
+        }
+    }
+}
 
 /// Quotes a string as a Cypher literal in single quotes, with backslash
 /// escapes: `\\`, `\'`, `\"`, `\n`, `\r`, `\t`, and other control
@@ -57,59 +157,101 @@ pub(super) fn cypher_string(text: &str) -> String {
     quoted
 }
 
+/// Quotes a string as a FalkorDB literal. FalkorDB's parser knows `\\`,
+/// `\'`, `\"`, `\n`, `\r`, `\t`, `\b` and `\f` but reads `\u0007` as the
+/// six characters it is written with, so other control characters are
+/// written as themselves (none of them is `\n`, so the statement stays on
+/// one line). U+0000 ends a string inside FalkorDB and cannot be written
+/// at all.
+fn falkordb_string(text: &str) -> Result<String, ExportError> {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('\'');
+    for character in text.chars() {
+        match character {
+            '\\' => quoted.push_str("\\\\"),
+            '\'' => quoted.push_str("\\'"),
+            '"' => quoted.push_str("\\\""),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            '\u{8}' => quoted.push_str("\\b"),
+            '\u{c}' => quoted.push_str("\\f"),
+            '\0' => {
+                return Err(ExportError::UnrepresentableCharacter {
+                    format: "FalkorDB Cypher",
+                    character: '\0',
+                });
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    Ok(quoted)
+}
+
 /// A value as a Cypher expression.
-fn literal(value: &Value<'_>) -> String {
-    match value {
-        Value::Text(text) => cypher_string(text),
+fn literal(value: &Value<'_>, dialect: CypherDialect) -> Result<String, ExportError> {
+    Ok(match value {
+        Value::Text(text) => dialect.string(text)?,
         Value::Int(number) => number.to_string(),
         Value::Bool(flag) => flag.to_string(),
         Value::TextList(list) => {
-            let items: Vec<String> = list.iter().map(|item| cypher_string(item)).collect();
+            let items = list
+                .iter()
+                .map(|item| dialect.string(item))
+                .collect::<Result<Vec<String>, ExportError>>()?;
             format!("[{}]", items.join(", "))
         }
         Value::Null => "null".to_owned(),
-    }
+    })
 }
 
 /// `{`name`: value, ...}`
-fn map(names: &[&str], values: &[Value<'_>]) -> String {
-    let entries: Vec<String> = names
+fn map(
+    names: &[&str],
+    values: &[Value<'_>],
+    dialect: CypherDialect,
+) -> Result<String, ExportError> {
+    let entries = names
         .iter()
         .zip(values)
-        .map(|(name, value)| format!("{}: {}", quote_name(name), literal(value)))
-        .collect();
-    format!("{{{}}}", entries.join(", "))
+        .map(|(name, value)| {
+            Ok(format!(
+                "{}: {}",
+                quote_name(name),
+                literal(value, dialect)?
+            ))
+        })
+        .collect::<Result<Vec<String>, ExportError>>()?;
+    Ok(format!("{{{}}}", entries.join(", ")))
 }
 
-/// Writes the graph as a Cypher script for Neo4j 5.
-pub fn write_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the graph as a Cypher script in the given dialect.
+pub fn write_cypher(
+    graph: &KnowledgeGraph,
+    dialect: CypherDialect,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let entity = quote_name(ENTITY_LABEL);
     let id = quote_name("id");
+    let string = |text: &str| dialect.string(text);
     writeln!(
         out,
         "// Generated by kgraph {}; rebuild with `kg build`, do not edit.",
         env!("CARGO_PKG_VERSION")
     )?;
-    writeln!(
-        out,
-        "// Neo4j 5: cypher-shell -f graph.cypher. Idempotent: run it twice, nothing changes."
-    )?;
-    writeln!(
-        out,
-        "// Memgraph: replace the first statement with CREATE CONSTRAINT ON (n:Entity) ASSERT n.id IS UNIQUE;"
-    )?;
-    writeln!(
-        out,
-        "CREATE CONSTRAINT `kgraph_entity_id` IF NOT EXISTS FOR (n:{entity}) REQUIRE n.{id} IS UNIQUE;"
-    )?;
+    writeln!(out, "// {}: {}", dialect.product(), dialect.how_to_load())?;
+    for statement in dialect.schema_statements() {
+        writeln!(out, "{statement}")?;
+    }
     let entity_names: Vec<&str> = ENTITY_PROPERTIES.iter().map(|(name, _)| *name).collect();
     for node in graph.entities() {
         let kind_label = quote_name(&properties::node_label(&node.kind)?);
         writeln!(
             out,
             "MERGE (n:{entity} {{{id}: {}}}) SET n += {} SET n:{kind_label};",
-            cypher_string(&node.id),
-            map(&entity_names, &properties::entity_values(node)),
+            string(&node.id)?,
+            map(&entity_names, &properties::entity_values(node), dialect)?,
         )?;
     }
     let relation_names: Vec<&str> = RELATION_PROPERTIES.iter().map(|(name, _)| *name).collect();
@@ -118,13 +260,14 @@ pub fn write_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
         writeln!(
             out,
             "MATCH (a:{entity} {{{id}: {}}}) MATCH (b:{entity} {{{id}: {}}}) MERGE (a)-[r:{rel_type} {{{id}: {}}}]->(b) SET r += {};",
-            cypher_string(&relation.from),
-            cypher_string(&relation.to),
-            cypher_string(&relation.id),
+            string(&relation.from)?,
+            string(&relation.to)?,
+            string(&relation.id)?,
             map(
                 &relation_names,
-                &properties::relation_values(&graph.dataset().schema, relation)?
-            ),
+                &properties::relation_values(&graph.dataset().schema, relation)?,
+                dialect
+            )?,
         )?;
     }
     Ok(())
@@ -133,6 +276,7 @@ pub fn write_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::testing::hostile_graph;
 
     #[test]
     fn strings_are_single_quoted_with_backslash_escapes() {
@@ -148,11 +292,81 @@ mod tests {
     }
 
     #[test]
+    fn falkordb_strings_write_controls_it_cannot_escape_as_themselves() {
+        assert_eq!(
+            falkordb_string("O'Neil \"q\" \\N\r\n\t").unwrap(),
+            r#"'O\'Neil \"q\" \\N\r\n\t'"#
+        );
+        assert_eq!(
+            falkordb_string("bell\u{7} bs\u{8} ff\u{c} nel\u{85}").unwrap(),
+            "'bell\u{7} bs\\b ff\\f nel\u{85}'"
+        );
+        assert_eq!(
+            falkordb_string("a\0b"),
+            Err(ExportError::UnrepresentableCharacter {
+                format: "FalkorDB Cypher",
+                character: '\0'
+            })
+        );
+    }
+
+    #[test]
     fn values_become_cypher_literals() {
+        let neo4j = CypherDialect::Neo4j;
         let aliases = vec!["a".to_owned(), "b'c".to_owned()];
-        assert_eq!(literal(&Value::TextList(&aliases)), r"['a', 'b\'c']");
-        assert_eq!(literal(&Value::TextList(&[])), "[]");
-        assert_eq!(literal(&Value::Null), "null");
-        assert_eq!(literal(&Value::Int(42)), "42");
+        assert_eq!(
+            literal(&Value::TextList(&aliases), neo4j).unwrap(),
+            r"['a', 'b\'c']"
+        );
+        assert_eq!(literal(&Value::TextList(&[]), neo4j).unwrap(), "[]");
+        assert_eq!(literal(&Value::Null, neo4j).unwrap(), "null");
+        assert_eq!(literal(&Value::Int(42), neo4j).unwrap(), "42");
+    }
+
+    fn script(dialect: CypherDialect) -> String {
+        let mut bytes = Vec::new();
+        write_cypher(&hostile_graph(), dialect, &mut bytes).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn dialects_differ_only_in_schema_statements_and_string_escapes() {
+        let statements = |dialect| -> Vec<String> {
+            script(dialect)
+                .lines()
+                .filter(|line| !line.starts_with("//"))
+                .map(str::to_owned)
+                .collect()
+        };
+        let neo4j = statements(CypherDialect::Neo4j);
+        let memgraph = statements(CypherDialect::Memgraph);
+        let falkordb = statements(CypherDialect::Falkordb);
+        assert!(neo4j[0].contains("IF NOT EXISTS FOR (n:`Entity`) REQUIRE n.`id` IS UNIQUE"));
+        assert_eq!(
+            memgraph[..2],
+            [
+                "CREATE CONSTRAINT ON (n:`Entity`) ASSERT n.`id` IS UNIQUE;",
+                "CREATE INDEX ON :`Entity`(`id`);"
+            ]
+        );
+        assert_eq!(falkordb[0], "CREATE INDEX FOR (n:`Entity`) ON (n.`id`);");
+        assert_eq!(neo4j[1..], memgraph[2..]);
+        // The hostile graph has no control characters beyond \r \n \t.
+        assert_eq!(neo4j[1..], falkordb[1..]);
+    }
+
+    #[test]
+    fn every_statement_stays_on_one_line() {
+        let graph = hostile_graph();
+        for dialect in CypherDialect::ALL {
+            let script = script(dialect);
+            let merges = script.lines().filter(|l| l.contains("MERGE ")).count();
+            assert_eq!(
+                merges,
+                graph.entities().len() + graph.relations().len(),
+                "{}",
+                dialect.name()
+            );
+        }
     }
 }

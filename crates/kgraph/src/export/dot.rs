@@ -117,7 +117,9 @@ fn shown_literally(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-const DEFAULT_FILL: &str = "#f2f2f2";
+/// The fill of a node whose kind sets none (shared with the formats that
+/// colour nodes as the pictures do).
+pub(super) const DEFAULT_FILL: &str = "#f2f2f2";
 
 fn modality_style(modality: Modality) -> &'static str {
     match modality {

@@ -9,28 +9,35 @@
 mod cypher;
 mod cytoscape;
 mod dot;
+mod gexf;
 mod graphml;
+mod grass;
 mod html;
 mod jgf;
 mod json;
 mod kuzu;
 mod mermaid;
 mod neo4j_csv;
+mod parquet;
 mod properties;
+mod style;
 #[cfg(test)]
 mod testing;
 mod turtle;
 
-pub use cypher::write_cypher;
+pub use cypher::{CypherDialect, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, write_dot};
+pub use gexf::write_gexf;
 pub use graphml::write_graphml;
+pub use grass::write_grass;
 pub use html::{HTML_DATA_VERSION, write_html};
 pub use jgf::{JGF_METADATA_VERSION, write_jgf};
 pub use json::{JSON_FORMAT_VERSION, write_json};
 pub use kuzu::write_kuzu_cypher;
 pub use mermaid::write_mermaid;
 pub use neo4j_csv::{ARRAY_DELIMITER, write_csv_nodes, write_csv_relationships};
+pub use parquet::{PARQUET_TABLES, write_parquet_table};
 pub use turtle::{BaseIriError, DEFAULT_BASE_IRI, TurtleOptions, write_turtle};
 
 use std::io;
@@ -65,6 +72,20 @@ pub enum ExportError {
         /// The node table it collides with.
         table: &'static str,
     },
+    /// A format that writes several files was asked for one stream.
+    #[error("`{format}` writes a directory of files: give `-o DIRECTORY`")]
+    DirectoryFormat {
+        /// The format's name.
+        format: &'static str,
+    },
+    /// A character that the format has no way to write in a string.
+    #[error("{format} cannot hold the character U+{:04X} in a string", u32::from(*character))]
+    UnrepresentableCharacter {
+        /// The format's name.
+        format: &'static str,
+        /// The character it cannot write.
+        character: char,
+    },
 }
 
 impl From<ExportError> for io::Error {
@@ -82,8 +103,8 @@ pub enum Format {
     Json,
     /// GraphML for networkx, Gephi, yEd and Neo4j APOC.
     Graphml,
-    /// A Cypher script for Neo4j 5 (and Memgraph), idempotent.
-    Cypher,
+    /// An idempotent Cypher script for Neo4j 5, Memgraph or FalkorDB.
+    Cypher(CypherDialect),
     /// A Cypher script in Kùzu's dialect: DDL, then idempotent MERGEs.
     CypherKuzu,
     /// The node file for `neo4j-admin database import full`.
@@ -100,15 +121,24 @@ pub enum Format {
     Cytoscape,
     /// A self-contained interactive page with the evidence of every relation.
     Html,
+    /// A GraSS style sheet for Neo4j Browser: nodes coloured by kind.
+    Grass,
+    /// GEXF 1.3 with the viz module, for Gephi, networkx and graphology.
+    Gexf,
+    /// Apache Parquet tables (a directory): entities, relations, evidence,
+    /// sources.
+    Parquet,
 }
 
 impl Format {
     /// Every format, in the order `kg build` writes them.
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 17] = [
         Format::Dot,
         Format::Json,
         Format::Graphml,
-        Format::Cypher,
+        Format::Cypher(CypherDialect::Neo4j),
+        Format::Cypher(CypherDialect::Memgraph),
+        Format::Cypher(CypherDialect::Falkordb),
         Format::CypherKuzu,
         Format::CsvNodes,
         Format::CsvRelationships,
@@ -117,6 +147,9 @@ impl Format {
         Format::Jgf,
         Format::Cytoscape,
         Format::Html,
+        Format::Grass,
+        Format::Gexf,
+        Format::Parquet,
     ];
 
     /// The name used on the command line.
@@ -125,7 +158,9 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Graphml => "graphml",
-            Format::Cypher => "cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "cypher-memgraph",
+            Format::Cypher(CypherDialect::Falkordb) => "cypher-falkordb",
             Format::CypherKuzu => "cypher-kuzu",
             Format::CsvNodes => "csv-nodes",
             Format::CsvRelationships => "csv-relationships",
@@ -134,6 +169,9 @@ impl Format {
             Format::Jgf => "jgf",
             Format::Cytoscape => "cytoscape",
             Format::Html => "html",
+            Format::Grass => "grass",
+            Format::Gexf => "gexf",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -143,7 +181,9 @@ impl Format {
             Format::Dot => "graph.dot",
             Format::Json => "graph.json",
             Format::Graphml => "graph.graphml",
-            Format::Cypher => "graph.cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "graph.cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "graph.memgraph.cypher",
+            Format::Cypher(CypherDialect::Falkordb) => "graph.falkordb.cypher",
             Format::CypherKuzu => "graph.kuzu.cypher",
             Format::CsvNodes => "nodes.csv",
             Format::CsvRelationships => "relationships.csv",
@@ -152,6 +192,10 @@ impl Format {
             Format::Jgf => "graph.jgf.json",
             Format::Cytoscape => "graph.cytoscape.json",
             Format::Html => "graph.html",
+            Format::Grass => "graph.grass",
+            Format::Gexf => "graph.gexf",
+            // A directory: see [`Format::files`].
+            Format::Parquet => "parquet",
         }
     }
 
@@ -163,7 +207,9 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Graphml => "graphml",
-            Format::Cypher => "cypher",
+            Format::Cypher(CypherDialect::Neo4j) => "cypher",
+            Format::Cypher(CypherDialect::Memgraph) => "memgraph.cypher",
+            Format::Cypher(CypherDialect::Falkordb) => "falkordb.cypher",
             Format::CypherKuzu => "kuzu.cypher",
             Format::CsvNodes | Format::CsvRelationships => "csv",
             Format::Turtle => "ttl",
@@ -171,6 +217,9 @@ impl Format {
             Format::Jgf => "jgf.json",
             Format::Cytoscape => "cytoscape.json",
             Format::Html => "html",
+            Format::Grass => "grass",
+            Format::Gexf => "gexf",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -184,12 +233,13 @@ impl Format {
         let extension = extension.to_ascii_lowercase();
         match extension.as_str() {
             "gv" => Some(Format::Dot),
-            "cyp" => Some(Format::Cypher),
+            "cyp" => Some(Format::Cypher(CypherDialect::Neo4j)),
             "mermaid" => Some(Format::Mermaid),
             "jgf" => Some(Format::Jgf),
             "cyjs" => Some(Format::Cytoscape),
             "htm" => Some(Format::Html),
-            "csv" => None,
+            // Several files share these: the format must be named.
+            "csv" | "parquet" => None,
             _ => Format::ALL
                 .into_iter()
                 .find(|format| format.file_extension() == extension),
@@ -213,17 +263,52 @@ impl Format {
             .find_map(|(index, _)| Format::from_extension(&name[index + 1..]))
     }
 
+    /// True for a format that writes a directory of files rather than one
+    /// file ([`Format::file_names`]).
+    pub fn is_directory(self) -> bool {
+        self == Format::Parquet
+    }
+
+    /// The files of this format, relative to the output directory:
+    /// [`Format::file_name`] for a one-file format, the files inside the
+    /// directory [`Format::file_name`] for a directory format. Write each
+    /// with [`Format::write_part`].
+    pub fn file_names(self) -> Vec<String> {
+        match self {
+            Format::Parquet => PARQUET_TABLES
+                .iter()
+                .map(|table| format!("{}/{table}", self.file_name()))
+                .collect(),
+            _ => vec![self.file_name().to_owned()],
+        }
+    }
+
+    /// Writes the file `file_names()[part]` of this format: for a one-file
+    /// format, part 0 is [`Format::write`].
+    pub fn write_part(
+        self,
+        graph: &KnowledgeGraph,
+        part: usize,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        match self {
+            Format::Parquet => write_parquet_table(graph, part, out),
+            _ => self.write(graph, out),
+        }
+    }
+
     /// What this format would refuse in the graph, found before a byte is
     /// written: a stream (stdout, a pipe) cannot take back what it was
     /// given when an export stops half-way.
     pub fn check_representable(self, graph: &KnowledgeGraph) -> Result<(), ExportError> {
         let labelled = matches!(
             self,
-            Format::Cypher
+            Format::Cypher(_)
                 | Format::CypherKuzu
                 | Format::Graphml
                 | Format::CsvNodes
                 | Format::CsvRelationships
+                | Format::Grass
         );
         if !labelled {
             return Ok(());
@@ -250,16 +335,21 @@ impl Format {
     /// True if this format shows how often the sources mention each entity
     /// ([`crate::model::Entity::mentions`]), which must then be counted.
     pub fn shows_mentions(self) -> bool {
-        matches!(self, Format::Dot | Format::Json)
+        matches!(
+            self,
+            Format::Dot | Format::Json | Format::Gexf | Format::Parquet
+        )
     }
 
-    /// Writes the graph in this format, with default options.
+    /// Writes the graph in this format, with default options. A directory
+    /// format ([`Format::is_directory`]) fails with
+    /// [`ExportError::DirectoryFormat`]: use [`Format::write_part`].
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
         match self {
             Format::Dot => write_dot(graph, &DotOptions::default(), out),
             Format::Json => write_json(graph, out),
             Format::Graphml => write_graphml(graph, out),
-            Format::Cypher => write_cypher(graph, out),
+            Format::Cypher(dialect) => write_cypher(graph, dialect, out),
             Format::CypherKuzu => write_kuzu_cypher(graph, out),
             Format::CsvNodes => write_csv_nodes(graph, out),
             Format::CsvRelationships => write_csv_relationships(graph, out),
@@ -268,6 +358,12 @@ impl Format {
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),
             Format::Html => write_html(graph, out),
+            Format::Grass => write_grass(graph, out),
+            Format::Gexf => write_gexf(graph, out),
+            Format::Parquet => Err(ExportError::DirectoryFormat {
+                format: self.name(),
+            }
+            .into()),
         }
     }
 }
@@ -284,7 +380,7 @@ mod tests {
                 Format::from_path(Path::new(format.file_name())),
                 Some(format)
             );
-            if format.file_extension() != "csv" {
+            if !matches!(format.file_extension(), "csv" | "parquet") {
                 assert_eq!(
                     Format::from_extension(format.file_extension()),
                     Some(format)
@@ -301,7 +397,11 @@ mod tests {
         assert_eq!(of("out/my.graph.json"), Some(Format::Json));
         assert_eq!(of("x.JGF.json"), Some(Format::Jgf));
         assert_eq!(of("x.cyjs"), Some(Format::Cytoscape));
-        assert_eq!(of("x.cypher"), Some(Format::Cypher));
+        assert_eq!(of("x.cypher"), Some(Format::Cypher(CypherDialect::Neo4j)));
+        assert_eq!(
+            of("x.falkordb.cypher"),
+            Some(Format::Cypher(CypherDialect::Falkordb))
+        );
         assert_eq!(of("x.Kuzu.cypher"), Some(Format::CypherKuzu));
         assert_eq!(of("NODES.CSV"), Some(Format::CsvNodes));
         assert_eq!(of("people.csv"), None);
