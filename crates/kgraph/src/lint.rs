@@ -220,10 +220,7 @@ fn structure_warnings(graph: &KnowledgeGraph, warnings: &mut Vec<Diagnostic>) {
         }
     }
     for relation in &dataset.relations {
-        let symmetric = dataset
-            .schema
-            .relation_type(&relation.relation_type)
-            .is_some_and(|ty| ty.symmetric);
+        let symmetric = dataset.schema.is_symmetric(&relation.relation_type);
         let reverse = (
             relation.to.as_str(),
             relation.relation_type.as_str(),

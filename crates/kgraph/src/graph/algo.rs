@@ -153,14 +153,7 @@ impl KnowledgeGraph {
     /// order whatever the input order.
     /// A symmetric relation links both ways, also when `directed`.
     fn linked_pairs(&self, directed: bool) -> BTreeSet<(usize, usize)> {
-        let symmetric: BTreeSet<&str> = self
-            .dataset
-            .schema
-            .relation_types
-            .iter()
-            .filter(|ty| ty.symmetric)
-            .map(|ty| ty.name.as_str())
-            .collect();
+        let symmetric = self.dataset.schema.symmetric_types();
         let mut pairs = BTreeSet::new();
         for edge in self.graph.edge_references() {
             let (from, to) = (edge.source().index(), edge.target().index());

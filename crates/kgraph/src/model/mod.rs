@@ -38,6 +38,22 @@ impl Schema {
         self.relation_types.iter().find(|ty| ty.name == name)
     }
 
+    /// The names of the relation types that read the same both ways, which
+    /// walks and paths follow in either direction.
+    pub fn symmetric_types(&self) -> std::collections::BTreeSet<&str> {
+        self.relation_types
+            .iter()
+            .filter(|ty| ty.symmetric)
+            .map(|ty| ty.name.as_str())
+            .collect()
+    }
+
+    /// Whether relations of this type read the same both ways (false for a
+    /// type the schema does not define).
+    pub fn is_symmetric(&self, name: &str) -> bool {
+        self.relation_type(name).is_some_and(|ty| ty.symmetric)
+    }
+
     /// The words a reader sees for a relation type: its `label`, or its
     /// name with underscores turned into spaces (also for a type the schema
     /// does not define, so that callers never have to special-case it).

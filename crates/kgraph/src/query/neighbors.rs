@@ -64,14 +64,7 @@ pub fn neighbors<'g>(
     filter: &dyn Filter,
 ) -> Result<Neighborhood<'g>, QueryError> {
     let center = resolve(graph, &focus.entity)?;
-    let symmetric: BTreeSet<&str> = graph
-        .dataset()
-        .schema
-        .relation_types
-        .iter()
-        .filter(|ty| ty.symmetric)
-        .map(|ty| ty.name.as_str())
-        .collect();
+    let symmetric = graph.dataset().schema.symmetric_types();
     let follows_out = focus.direction != Direction::In;
     let follows_in = focus.direction != Direction::Out;
 

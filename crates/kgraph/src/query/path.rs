@@ -117,13 +117,8 @@ pub fn paths<'g>(
             .into_iter()
             .collect()
     };
-    let symmetric = |relation: &Relation| {
-        graph
-            .dataset()
-            .schema
-            .relation_type(&relation.relation_type)
-            .is_some_and(|ty| ty.symmetric)
-    };
+    let symmetric =
+        |relation: &Relation| graph.dataset().schema.is_symmetric(&relation.relation_type);
     let paths = found
         .into_iter()
         .map(|ids| {
