@@ -91,7 +91,7 @@ fn coverage_warnings(
         let entity = dataset.entity(id).expect("coverage lists known entities");
         warnings.push(
             Diagnostic::warning(format!("entity `{id}` is mentioned in no source"))
-.code("unmentioned-entity")
+                .code("unmentioned-entity")
 .about(id)
                 .at(entity.origin.clone(), "no source uses its label or any alias")
                 .note("add the surface form the source uses as an alias, or check that the sources support this entity"),
@@ -117,7 +117,7 @@ fn coverage_warnings(
                 "sentence mentions {} but backs no relation",
                 names.join(", ")
             ))
-.code("uncovered-sentence")
+                .code("uncovered-sentence")
 .about(candidate.source.clone())
             .at(Origin::new(file, candidate.byte_start..candidate.byte_end), "no evidence quote overlaps this sentence")
             .note("record the relation it states, or add it to reviewed.toml as an `[[ignore]]` with a reason"),

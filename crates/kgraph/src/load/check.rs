@@ -1086,7 +1086,7 @@ fn choose_occurrence(
                     occurrence.value,
                     places.len()
                 ))
-.code("occurrence-out-of-range")
+                .code("occurrence-out-of-range")
                 .at(at, format!("expected 1 to {}", places.len()))
                 .at(here, "this quote")
                 .note(list_places(&places))
@@ -1094,7 +1094,7 @@ fn choose_occurrence(
         Located::Unique(span) => Err(Diagnostic::error(format!(
             "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
         ))
-.code("occurrence-on-unique-quote")
+        .code("occurrence-on-unique-quote")
         .at(at, "remove this field")
         .at(here, "found once")
         .note(format!("found at line {}, column {}", span.line, span.column))),

@@ -369,23 +369,23 @@ impl Loader<'_> {
         };
         let diagnostic = match refusal {
             Refusal::Outside => Diagnostic::error(format!("{what} leads out of the data directory"))
-.code("file-outside-data-dir")
+                .code("file-outside-data-dir")
                 .note("it is a symbolic link, or lies under one, whose target is outside the data directory: every data file and source text must resolve inside it"),
             Refusal::NotRegular(kind) => Diagnostic::error(format!(
                 "cannot read {what}: it is {kind}, not a regular file"
             ))
-.code("not-a-regular-file")
+            .code("not-a-regular-file")
             .io(),
             Refusal::TooLarge { size, limit } => Diagnostic::error(format!(
                 "{what} is larger than the limit of {}",
                 byte_size(limit)
             ))
-.code("file-too-large")
+            .code("file-too-large")
             .note(format!(
                 "it holds at least {size} bytes; `{setting}` in the `[limits]` table of `kgraph.toml` sets the limit (see docs/data-format.md)"
             )),
             Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
-.code("unreadable-file").io(),
+                .code("unreadable-file").io(),
         };
         let diagnostic = match origin {
             Some(origin) => diagnostic.at(origin, "this file"),
@@ -413,7 +413,7 @@ impl Loader<'_> {
                     self.report.diagnostics.push(Diagnostic::error(format!(
                     "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
                 ))
-.code("invalid-utf8"));
+                    .code("invalid-utf8"));
                     return None;
                 }
             };
@@ -456,7 +456,7 @@ impl Loader<'_> {
                         "source text path `{}` leaves the data directory",
                         source.text.value
                     ))
-.code("source-text-outside-data-dir")
+                    .code("source-text-outside-data-dir")
                     .at(text_origin, "must be a relative path inside the data directory")
                     .note("write the path relative to the data directory, such as `sources/article.txt`"),
                 );
@@ -507,7 +507,7 @@ impl Loader<'_> {
                     let offset = error.utf8_error().valid_up_to();
                     self.report.diagnostics.push(
                         Diagnostic::error(format!("source text `{shown}` is not valid UTF-8 (first invalid byte at offset {offset})"))
-.code("invalid-utf8")
+                            .code("invalid-utf8")
                             .at(text_origin, "this file"),
                     );
                     continue;

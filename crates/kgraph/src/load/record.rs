@@ -148,7 +148,7 @@ impl<'a> Record<'a> {
                 "field `{key}` contains the noncharacter U+{:04X}",
                 u32::from(bad)
             ))
-.code("noncharacter")
+            .code("noncharacter")
             .at(self.origin(span.clone()), "not allowed in curated text")
             .note("Unicode noncharacters are for a program's internal use, not for text: XML exports cannot carry U+FFFE and U+FFFF")
         } else {
@@ -156,7 +156,7 @@ impl<'a> Record<'a> {
                 "field `{key}` contains the control character U+{:04X}",
                 u32::from(bad)
             ))
-.code("control-character")
+            .code("control-character")
             .at(self.origin(span.clone()), "not allowed in curated text")
             .note("only tab, line feed and carriage return are allowed: XML exports cannot carry the others")
         };
