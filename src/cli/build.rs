@@ -6,9 +6,10 @@ use kgraph::output;
 use kgraph::snapshot::{self, Fingerprint};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Loaded, load, plural};
+use super::error::bail;
+use super::printer::{load, plural};
 use super::progress::{Phase, note};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Error, Result};
 
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
@@ -87,16 +88,16 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     if args.watch {
         return super::watch::run(&args.data.data, || build(&args));
     }
     build(&args)
 }
 
-fn build(args: &Args) -> anyhow::Result<Outcome> {
+fn build(args: &Args) -> Result {
     if args.out.as_os_str() == "-" {
-        anyhow::bail!(
+        bail!(
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"
         );
     }
@@ -115,10 +116,7 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         }
     };
     let phase = Phase::start("load and validate");
-    let (mut dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (*dataset, report),
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+    let (mut dataset, mut report) = load(&args.data.data)?;
     drop(phase);
     let mentions_counted = formats.iter().any(|format| format.shows_mentions());
     if mentions_counted {
@@ -206,7 +204,7 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         },
         written.join(", ")
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// `kg build --check`: compares without writing, and fails on leftovers of
@@ -215,7 +213,7 @@ fn check(
     out: &Path,
     paths: &[&str],
     write: impl Fn(usize, &mut dyn Write) -> std::io::Result<()> + Sync,
-) -> anyhow::Result<Outcome> {
+) -> Result {
     let report = output::check_set(out, paths, write)?;
     if report.is_clean() {
         writeln!(
@@ -224,7 +222,7 @@ fn check(
             plural(paths.len(), "file"),
             out.display()
         )?;
-        return Ok(Outcome::Success);
+        return Ok(());
     }
     let mut stderr = std::io::stderr().lock();
     for path in &report.stale {
@@ -252,5 +250,5 @@ fn check(
         stderr,
         "error: output is out of date; run `kg build` and commit the result"
     )?;
-    Ok(Outcome::Failure)
+    Err(Error::Failed)
 }

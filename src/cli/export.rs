@@ -6,9 +6,10 @@ use kgraph::Format;
 use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
 use kgraph::output;
 
+use super::error::bail;
 use super::printer::Mentions;
 use super::selection::SelectArgs;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
@@ -34,7 +35,7 @@ pub(super) struct Args {
     dialect: Option<CypherDialect>,
 }
 
-fn parse_dialect(name: &str) -> Result<CypherDialect, String> {
+fn parse_dialect(name: &str) -> std::result::Result<CypherDialect, String> {
     CypherDialect::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = CypherDialect::ALL.iter().map(|d| d.name()).collect();
         format!(
@@ -44,22 +45,22 @@ fn parse_dialect(name: &str) -> Result<CypherDialect, String> {
     })
 }
 
-fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
+fn parse_base_iri(iri: &str) -> std::result::Result<TurtleOptions, String> {
     TurtleOptions::new(iri).map_err(|error| error.to_string())
 }
 
-pub(super) fn parse_format(name: &str) -> Result<Format, String> {
+pub(super) fn parse_format(name: &str) -> std::result::Result<Format, String> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         format!("unknown format `{name}` (formats: {})", names.join(", "))
     })
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let to_stdout = args.output.as_os_str() == "-";
     let format = match args.format {
         Some(format) => format,
-        None if to_stdout => anyhow::bail!("give --format when writing to stdout"),
+        None if to_stdout => bail!("give --format when writing to stdout"),
         None => Format::from_path(&args.output).with_context(|| {
             format!(
                 "cannot tell the format of `{}` from its name: give --format",
@@ -74,26 +75,22 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         {
             Format::Cypher(dialect)
         }
-        (Format::Cypher(named), Some(dialect)) => anyhow::bail!(
+        (Format::Cypher(named), Some(dialect)) => bail!(
             "--dialect {} contradicts --format {}",
             dialect.name(),
             Format::Cypher(named).name()
         ),
-        (_, Some(_)) => anyhow::bail!("--dialect applies only to --format cypher"),
+        (_, Some(_)) => bail!("--dialect applies only to --format cypher"),
     };
     if args.base_iri.is_some() && format != Format::Turtle {
-        anyhow::bail!("--base-iri applies only to --format turtle");
+        bail!("--base-iri applies only to --format turtle");
     }
-    let graph = match args
+    let graph = args
         .select
-        .load(&args.data.data, Mentions::for_format(format))?
-    {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+        .load(&args.data.data, Mentions::for_format(format))?;
     if format.is_directory() {
         if to_stdout {
-            anyhow::bail!(
+            bail!(
                 "`{}` writes a directory of files: give `-o DIRECTORY`",
                 format.name()
             );
@@ -102,12 +99,10 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         output::write_set(&args.output, &PARQUET_TABLES, |part, out| {
             format.write_part(&graph, part, out)
         })?;
-        return Ok(Outcome::Success);
+        return Ok(());
     }
     // Checked first: a pipe cannot take back half an export.
-    format
-        .check_representable(&graph)
-        .map_err(std::io::Error::from)?;
+    format.check_representable(&graph)?;
     let write = |out: &mut dyn Write| match &args.base_iri {
         Some(options) => write_turtle(&graph, options, out),
         None => format.write(&graph, out),
@@ -119,5 +114,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         output::write_file(&args.output, write)?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -2,10 +2,8 @@ use std::io::Write;
 
 use kgraph::{KnowledgeGraph, coverage, display_path, lint};
 
-use super::printer::{
-    Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural, print_report,
-};
-use super::{DataArgs, Outcome};
+use super::printer::{ReportFormat, diagnostic_records, load, load_quietly, plural, print_report};
+use super::{DataArgs, Error, Result};
 
 /// Warn about data that is valid but probably not what was meant
 #[derive(Debug, clap::Args)]
@@ -45,9 +43,10 @@ pub(super) fn lint_into(
     linted.allowed
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     if args.format == ReportFormat::Json {
-        let (dataset, mut report, outcome) = load_quietly(&args.data.data)?;
+        let (dataset, mut report) = load_quietly(&args.data.data)?;
+        let valid = dataset.is_some();
         let allowed = match dataset {
             Some(dataset) => lint_into(&KnowledgeGraph::new(dataset), &mut report, &args.data.data),
             None => 0,
@@ -58,18 +57,15 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             diagnostics: diagnostic_records(&report),
         };
         super::view::write_json(&mut std::io::stdout().lock(), &document)?;
-        return Ok(if outcome != Outcome::Success {
-            outcome
+        return if !valid {
+            Err(Error::from_report(&report))
         } else if args.deny_warnings && report.warnings() > 0 {
-            Outcome::Failure
+            Err(Error::Failed)
         } else {
-            Outcome::Success
-        });
+            Ok(())
+        };
     }
-    let (dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (*dataset, report),
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+    let (dataset, mut report) = load(&args.data.data)?;
     let graph = KnowledgeGraph::new(dataset);
     // Validation warnings were printed while loading; print only the new.
     let already = report.diagnostics.len();
@@ -89,9 +85,8 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         writeln!(std::io::stdout(), "{}", plural(warnings, "warning"))?;
     }
-    Ok(if args.deny_warnings && warnings > 0 {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    if args.deny_warnings && warnings > 0 {
+        return Err(Error::Failed);
+    }
+    Ok(())
 }

@@ -8,9 +8,10 @@ use kgraph::export::{DotOptions, write_dot};
 use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
+use super::error::bail;
 use super::printer::Mentions;
 use super::selection::SelectArgs;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// Draw the graph with Graphviz (SVG, PNG or PDF)
 #[derive(Debug, clap::Args)]
@@ -66,12 +67,12 @@ pub(super) struct Args {
     memory_limit: u64,
 }
 
-fn parse_engine(name: &str) -> Result<Engine, String> {
+fn parse_engine(name: &str) -> std::result::Result<Engine, String> {
     Engine::from_name(name)
         .ok_or_else(|| format!("unknown engine `{name}` (engines: dot, neato, fdp, sfdp, circo)"))
 }
 
-fn parse_image_format(name: &str) -> Result<ImageFormat, String> {
+fn parse_image_format(name: &str) -> std::result::Result<ImageFormat, String> {
     ImageFormat::from_name(name)
         .ok_or_else(|| format!("unknown image format `{name}` (formats: svg, png, pdf)"))
 }
@@ -136,14 +137,14 @@ fn credit(graph: &KnowledgeGraph) -> Option<String> {
 
 /// The image format: the flag, else the extension of the output file,
 /// else SVG for stdout.
-fn image_format(args: &Args) -> anyhow::Result<ImageFormat> {
+fn image_format(args: &Args) -> Result<ImageFormat> {
     let extension = args
         .output
         .extension()
         .map(|extension| extension.to_string_lossy().into_owned());
     let named = extension.as_deref().and_then(ImageFormat::from_name);
     match (args.format, named) {
-        (Some(format), Some(named)) if format != named => anyhow::bail!(
+        (Some(format), Some(named)) if format != named => bail!(
             "`{}` names a {} image but --format is {}: make them agree",
             args.output.display(),
             named.name().to_uppercase(),
@@ -152,7 +153,7 @@ fn image_format(args: &Args) -> anyhow::Result<ImageFormat> {
         (Some(format), _) => Ok(format),
         (None, Some(named)) => Ok(named),
         (None, None) if args.output.as_os_str() == "-" => Ok(ImageFormat::Svg),
-        (None, None) => anyhow::bail!(
+        (None, None) => bail!(
             "cannot tell the image format of `{}` from its name: end it in .svg, .png or .pdf, or give --format",
             args.output.display()
         ),
@@ -196,7 +197,7 @@ pub(super) fn render_graph(
     graph: &KnowledgeGraph,
     args: &Args,
     format: ImageFormat,
-) -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<u8>> {
     let options = RenderOptions {
         engine: args.engine,
         format,
@@ -251,7 +252,7 @@ pub(super) fn render_graph(
     write_dot(graph, &dot_options, &mut dot)?;
     match render::render_dot(&dot, &options) {
         Ok(image) => Ok(image),
-        Err(RenderError::Failed { status, stderr }) => anyhow::bail!(
+        Err(RenderError::Failed { status, stderr }) => bail!(
             "Graphviz failed ({status}: {}); {}",
             first_line(&stderr),
             graphviz_advice(args)
@@ -270,23 +271,20 @@ fn first_line(stderr: &str) -> &str {
         .map_or("no message", |line| line.trim_start_matches("Error: "))
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let format = image_format(&args)?;
     if format != ImageFormat::Png && (args.width.is_some() || args.dpi.is_some()) {
-        anyhow::bail!("--width and --dpi apply only to PNG images");
+        bail!("--width and --dpi apply only to PNG images");
     }
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout && format != ImageFormat::Svg && std::io::stdout().is_terminal() {
-        anyhow::bail!(
+        bail!(
             "refusing to write a binary {} image to the terminal: give `-o graph.{}` or redirect the output",
             format.name().to_uppercase(),
             format.name()
         );
     }
-    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+    let graph = args.select.load(&args.data.data, Mentions::Count)?;
     let graph = match args.top {
         Some(n) => top_entities(&graph, n),
         None => graph,
@@ -299,5 +297,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         output::write_file(&args.output, |out| out.write_all(&image))?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -58,11 +58,11 @@ impl FilterArgs {
     }
 }
 
-pub(super) fn parse_date(text: &str) -> Result<PartialDate, String> {
+pub(super) fn parse_date(text: &str) -> std::result::Result<PartialDate, String> {
     PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
 }
 
-pub(super) fn parse_modality(name: &str) -> Result<Modality, String> {
+pub(super) fn parse_modality(name: &str) -> std::result::Result<Modality, String> {
     name.parse().map_err(|_| {
         let names = Modality::ALL.map(Modality::as_str);
         format!(
@@ -73,7 +73,7 @@ pub(super) fn parse_modality(name: &str) -> Result<Modality, String> {
     })
 }
 
-pub(super) fn parse_direction(name: &str) -> Result<Direction, String> {
+pub(super) fn parse_direction(name: &str) -> std::result::Result<Direction, String> {
     Direction::from_name(name)
         .ok_or_else(|| format!("unknown direction `{name}` (directions: out, in, both)"))
 }
@@ -97,21 +97,14 @@ pub(super) struct SelectArgs {
 }
 
 impl SelectArgs {
-    /// Loads the data and applies the selection: the graph, or the outcome
-    /// to exit with (invalid data, or an unknown name, already reported).
+    /// Loads the data and applies the selection.
     pub(super) fn load(
         &self,
         data: &std::path::Path,
         mentions: super::printer::Mentions,
-    ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-        let graph = match super::printer::load_graph(data, mentions)? {
-            Ok(graph) => graph,
-            Err(outcome) => return Ok(Err(outcome)),
-        };
-        match self.selection().select(graph) {
-            Ok(selected) => Ok(Ok(selected)),
-            Err(error) => super::printer::query_failed(&error).map(Err),
-        }
+    ) -> super::Result<kgraph::KnowledgeGraph> {
+        let graph = super::printer::load_graph(data, mentions)?;
+        Ok(self.selection().select(graph)?)
     }
 
     pub(super) fn selection(&self) -> Selection {

@@ -1,7 +1,7 @@
 use std::io::Write;
 
-use super::printer::{Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural};
-use super::{DataArgs, Outcome};
+use super::printer::{ReportFormat, diagnostic_records, load, load_quietly, plural};
+use super::{DataArgs, Error, Result};
 
 /// Check the curated data and report every problem at once
 #[derive(Debug, clap::Args)]
@@ -27,9 +27,9 @@ struct ValidationJson<'a> {
     diagnostics: Vec<kgraph::diagnostic::DiagnosticRecord<'a>>,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     if args.format == ReportFormat::Json {
-        let (dataset, report, outcome) = load_quietly(&args.data.data)?;
+        let (dataset, report) = load_quietly(&args.data.data)?;
         let document = ValidationJson {
             valid: dataset.is_some(),
             errors: report.errors(),
@@ -40,12 +40,12 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             diagnostics: diagnostic_records(&report),
         };
         super::view::write_json(&mut std::io::stdout().lock(), &document)?;
-        return Ok(outcome);
+        return match dataset {
+            Some(_) => Ok(()),
+            None => Err(Error::from_report(&report)),
+        };
     }
-    let (dataset, report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (*dataset, report),
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+    let (dataset, report) = load(&args.data.data)?;
     writeln!(
         std::io::stdout(),
         "valid: {}, {}, {} ({})",
@@ -54,5 +54,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(dataset.sources.len(), "source"),
         plural(report.warnings(), "warning"),
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -11,6 +11,7 @@ mod coverage;
 mod determinism;
 mod diff;
 mod docs;
+mod exit_codes;
 mod exports_db;
 mod exports_rdf;
 mod file_schemas;
