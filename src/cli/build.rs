@@ -29,7 +29,7 @@ pub(super) struct Args {
     #[arg(long)]
     lint: bool,
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::names::named(&Format::ALL, Format::name))]
     formats: Vec<Format>,
     /// Build again whenever a file under the data directory changes, until interrupted
     #[arg(long, conflicts_with = "check")]

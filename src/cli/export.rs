@@ -22,7 +22,7 @@ pub(super) struct Args {
     #[command(flatten)]
     select: SelectArgs,
     /// Output format; if omitted, taken from the extension of --output
-    #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&Format::ALL, Format::name))]
     format: Option<Format>,
     /// File to write, or `-` for stdout (the default); a directory for parquet
     #[arg(long, short, value_name = "FILE", default_value = "-")]
@@ -30,19 +30,9 @@ pub(super) struct Args {
     /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
     #[arg(long, value_name = "IRI", value_parser = parse_base_iri)]
     base_iri: Option<TurtleOptions>,
-    /// The Cypher database to write for: neo4j, memgraph or falkordb [default: neo4j, or the one the format names]
-    #[arg(long, value_name = "DATABASE", value_parser = parse_dialect)]
+    /// The Cypher database to write for [default: neo4j, or the one the format names]; Kùzu's dialect is --format cypher-kuzu
+    #[arg(long, value_name = "DATABASE", value_parser = super::names::named(&CypherDialect::ALL, CypherDialect::name))]
     dialect: Option<CypherDialect>,
-}
-
-fn parse_dialect(name: &str) -> std::result::Result<CypherDialect, String> {
-    CypherDialect::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = CypherDialect::ALL.iter().map(|d| d.name()).collect();
-        format!(
-            "unknown Cypher dialect `{name}` (dialects: {}; Kùzu's is --format cypher-kuzu)",
-            names.join(", ")
-        )
-    })
 }
 
 fn parse_base_iri(iri: &str) -> std::result::Result<TurtleOptions, String> {

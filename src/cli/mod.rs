@@ -12,6 +12,7 @@ mod fmt;
 mod import;
 mod init;
 mod lint;
+mod names;
 mod printer;
 mod progress;
 mod project;

@@ -6,7 +6,7 @@ use kgraph::{Format, KnowledgeGraph};
 use serde::Serialize;
 
 use super::printer::{Mentions, load_graph, plural};
-use super::selection::{FilterArgs, parse_direction};
+use super::selection::FilterArgs;
 use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
 use super::{DataArgs, Result};
 
@@ -41,7 +41,7 @@ pub(super) struct NeighborsArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     depth: usize,
     /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction)]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
     direction: Direction,
     #[command(flatten)]
     filters: FilterArgs,
@@ -107,12 +107,12 @@ pub(super) struct SubgraphArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     depth: usize,
     /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction)]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
     direction: Direction,
     #[command(flatten)]
     filters: FilterArgs,
     /// Output format
-    #[arg(long, short, value_name = "FORMAT", value_parser = super::export::parse_format)]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&Format::ALL, Format::name))]
     format: Format,
 }
 

@@ -23,11 +23,11 @@ pub(super) struct Args {
     data: DataArgs,
     #[command(flatten)]
     select: SelectArgs,
-    /// Image format: svg, png or pdf [default: from the extension of --output, else svg]
-    #[arg(long, short, value_name = "FORMAT", value_parser = parse_image_format)]
+    /// Image format [default: from the extension of --output, else svg]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&ImageFormat::ALL, ImageFormat::name))]
     format: Option<ImageFormat>,
-    /// Graphviz layout engine: dot, neato, fdp, sfdp or circo
-    #[arg(long, short, value_name = "ENGINE", default_value = "dot", value_parser = parse_engine)]
+    /// Graphviz layout engine
+    #[arg(long, short, value_name = "ENGINE", default_value = "dot", value_parser = super::names::named(&Engine::ALL, Engine::name))]
     engine: Engine,
     /// File to write, or `-` for stdout
     #[arg(long, short, value_name = "FILE", default_value = "-")]
@@ -65,16 +65,6 @@ pub(super) struct Args {
     /// Cap Graphviz's memory at this many MiB
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     memory_limit: u64,
-}
-
-fn parse_engine(name: &str) -> std::result::Result<Engine, String> {
-    Engine::from_name(name)
-        .ok_or_else(|| format!("unknown engine `{name}` (engines: dot, neato, fdp, sfdp, circo)"))
-}
-
-fn parse_image_format(name: &str) -> std::result::Result<ImageFormat, String> {
-    ImageFormat::from_name(name)
-        .ok_or_else(|| format!("unknown image format `{name}` (formats: svg, png, pdf)"))
 }
 
 /// The DOT drawing options for a render: readable defaults for each engine.

@@ -3,7 +3,6 @@
 //! turn into one [`kgraph::query::Selection`].
 
 use kgraph::Modality;
-use kgraph::diagnostic::did_you_mean;
 use kgraph::model::PartialDate;
 use kgraph::query::{Direction, Focus, Selection};
 
@@ -14,8 +13,8 @@ pub(super) struct FilterArgs {
     /// Follow or keep only relations of this type
     #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
     pub relation_types: Vec<String>,
-    /// Follow or keep only relations of this modality (actual, historical, proposed, hypothetical, recommended)
-    #[arg(long = "modality", value_name = "MODALITY", value_delimiter = ',', value_parser = parse_modality)]
+    /// Follow or keep only relations of this modality
+    #[arg(long = "modality", value_name = "MODALITY", value_delimiter = ',', value_parser = super::names::named(&Modality::ALL, Modality::as_str))]
     pub modalities: Vec<Modality>,
     /// Follow or keep only entities of this kind
     #[arg(long = "kind", value_name = "KIND", value_delimiter = ',')]
@@ -62,22 +61,6 @@ pub(super) fn parse_date(text: &str) -> std::result::Result<PartialDate, String>
     PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
 }
 
-pub(super) fn parse_modality(name: &str) -> std::result::Result<Modality, String> {
-    name.parse().map_err(|_| {
-        let names = Modality::ALL.map(Modality::as_str);
-        format!(
-            "unknown modality `{name}`{} (modalities: {})",
-            did_you_mean(name, names),
-            names.join(", ")
-        )
-    })
-}
-
-pub(super) fn parse_direction(name: &str) -> std::result::Result<Direction, String> {
-    Direction::from_name(name)
-        .ok_or_else(|| format!("unknown direction `{name}` (directions: out, in, both)"))
-}
-
 /// `--focus ENTITY --depth N --direction D` plus the filters: the part of
 /// the graph that `kg render` and `kg export` draw or write. Without
 /// `--focus` and filters, the whole graph.
@@ -90,7 +73,7 @@ pub(super) struct SelectArgs {
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
     /// With --focus: follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction, requires = "focus")]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name), requires = "focus")]
     pub direction: Direction,
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -120,6 +120,24 @@ fn an_unknown_format_is_a_usage_error_everywhere() {
 }
 
 #[test]
+fn a_misspelt_value_gets_a_did_you_mean_from_the_librarys_names() {
+    let workdir = Workdir::with_data("base");
+    let output = workdir.kg(&["export", "--format", "dott"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a similar value exists: 'dot'"),
+        "{}",
+        stderr(&output)
+    );
+    let completions = workdir.kg(&["completions", "bash"]);
+    let script = crate::common::stdout(&completions);
+    assert!(
+        script.contains("cypher-kuzu") && script.contains("sfdp"),
+        "{script}"
+    );
+}
+
+#[test]
 fn a_missing_data_directory_exits_2_everywhere() {
     let workdir = Workdir::new();
     let mut commands = READERS.to_vec();
