@@ -57,11 +57,6 @@ struct BuildSettings {
 
 const PROJECT_FILE: &str = "kgraph.toml";
 
-/// Up to this much source text, `kg build` runs the lint checks to count
-/// their warnings in its summary (a coverage analysis of every text: about
-/// a second per 10 MB); beyond it only with `--lint`.
-const LINT_BUDGET_BYTES: usize = 4 << 20;
-
 /// The formats to build: the flag, else the project file, else all.
 fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     if !flag.is_empty() {
@@ -123,7 +118,6 @@ fn build(args: &Args) -> Result {
         let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
-    let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
     let counts = format!(
         "{}, {}, {}",
         plural(dataset.entities.len(), "entity"),
@@ -155,13 +149,7 @@ fn build(args: &Args) -> Result {
     if args.check {
         return check(&args.out, &paths, write);
     }
-    // The lint warnings only make a count in the summary: not worth a
-    // coverage analysis of a large corpus unless asked for.
-    let linted = args.lint || text_bytes <= LINT_BUDGET_BYTES;
-    if linted {
-        let _phase = Phase::start("lint");
-        super::lint::lint_into(&graph, &mut report, &args.data.data);
-    }
+    let linted = super::lint::count_warnings(&graph, &mut report, &args.data.data, args.lint);
     // The snapshot is replaced with the exports, as one set.
     if fingerprint.is_some() {
         paths.push(snapshot::SNAPSHOT_PATH);
@@ -193,15 +181,7 @@ fn build(args: &Args) -> Result {
     writeln!(
         std::io::stdout().lock(),
         "built {counts}{} -> {}",
-        match (report.warnings(), linted) {
-            (0, true) => String::new(),
-            (n, true) => format!(" ({}: run `kg lint`)", plural(n, "warning")),
-            (n, false) => format!(
-                " ({} from validation; lint not run on {} MB of source text: run `kg lint`)",
-                plural(n, "warning"),
-                text_bytes.div_ceil(1_000_000)
-            ),
-        },
+        super::lint::warning_summary(report.warnings(), &linted),
         written.join(", ")
     )?;
     Ok(())

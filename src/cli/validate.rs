@@ -11,6 +11,9 @@ use super::{DataArgs, Error, Result};
 pub(super) struct Args {
     #[command(flatten)]
     data: DataArgs,
+    /// Run the lint checks for the warning count even on sources larger than 4 MB in all
+    #[arg(long)]
+    lint: bool,
     /// How to print the result and the diagnostics
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -45,14 +48,20 @@ pub(super) fn run(args: Args) -> Result {
             None => Err(Error::from_report(&report)),
         };
     }
-    let (dataset, report) = load(&args.data.data)?;
-    writeln!(
-        std::io::stdout(),
-        "valid: {}, {}, {} ({})",
+    let (dataset, mut report) = load(&args.data.data)?;
+    let counts = format!(
+        "{}, {}, {}",
         plural(dataset.entities.len(), "entity"),
         plural(dataset.relations.len(), "relation"),
         plural(dataset.sources.len(), "source"),
-        plural(report.warnings(), "warning"),
-    )?;
+    );
+    // The warnings `kg build` counts: validation's and the lint's.
+    let graph = kgraph::KnowledgeGraph::new(dataset);
+    let linted = super::lint::count_warnings(&graph, &mut report, &args.data.data, args.lint);
+    let summary = match super::lint::warning_summary(report.warnings(), &linted) {
+        none if none.is_empty() => " (0 warnings)".to_owned(),
+        summary => summary,
+    };
+    writeln!(std::io::stdout(), "valid: {counts}{summary}")?;
     Ok(())
 }
