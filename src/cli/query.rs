@@ -30,7 +30,7 @@ enum QueryCommand {
 /// The entities around one entity, with the relations that connect them
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg query neighbors Moscow\n  kg query neighbors nato --depth 2 --direction in\n  kg query neighbors ukraine --modality actual,historical --type seeks_membership\n  kg query neighbors russia --json | jq -r '.neighbors[].id'\n\nEach neighbour is listed with the relations that reach it from one step closer."
+    after_help = "Examples:\n  kg query neighbors Moscow\n  kg query neighbors nato --depth 2 --direction in\n  kg query neighbors ukraine --modality actual,historical --type seeks_membership_of\n  kg query neighbors russia --json | jq -r '.neighbors[].id'\n\nEach neighbour is listed with the relations that reach it from one step closer."
 )]
 pub(super) struct NeighborsArgs {
     #[command(flatten)]

@@ -6,7 +6,7 @@ use super::{DataArgs, Error, Result};
 /// Check the curated data and report every problem at once
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg validate\n  kg validate --data tests/fixtures/hostile\n  kg validate --format json | jq '.diagnostics[] | {code, message}'\n\nEvery problem is reported with file:line:column, the line and a caret, and a\nstable code (docs/diagnostics.md). With --format json, one document on stdout\nholds every diagnostic with its code, spans and notes.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
+    after_help = "Examples:\n  kg validate\n  kg validate --data corpus\n  kg validate --format json | jq '.diagnostics[] | {code, message}'\n\nEvery problem is reported with file:line:column, the line and a caret, and a\nstable code (docs/diagnostics.md). With --format json, one document on stdout\nholds every diagnostic with its code, spans and notes.\nExit codes: 0 valid, 1 invalid data, 2 unreadable files."
 )]
 pub(super) struct Args {
     #[command(flatten)]

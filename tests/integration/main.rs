@@ -17,6 +17,7 @@ mod exports_rdf;
 mod file_schemas;
 mod fmt;
 mod fuzz;
+mod help_examples;
 mod html;
 mod import;
 mod init;
