@@ -3,7 +3,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use kgraph::Format;
-use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
+use kgraph::export::{CypherDialect, ExportOptions, PARQUET_TABLES, TurtleOptions};
 use kgraph::output;
 
 use super::error::bail;
@@ -72,8 +72,12 @@ pub(super) fn run(args: Args) -> Result {
         ),
         (_, Some(_)) => bail!("--dialect applies only to --format cypher"),
     };
-    if args.base_iri.is_some() && format != Format::Turtle {
-        bail!("--base-iri applies only to --format turtle");
+    let mut options = ExportOptions::default();
+    if let Some(turtle) = args.base_iri {
+        if format != Format::Turtle {
+            bail!("--base-iri applies only to --format turtle");
+        }
+        options = options.with_turtle(turtle);
     }
     let graph = args
         .select
@@ -93,10 +97,7 @@ pub(super) fn run(args: Args) -> Result {
     }
     // Checked first: a pipe cannot take back half an export.
     format.check_representable(&graph)?;
-    let write = |out: &mut dyn Write| match &args.base_iri {
-        Some(options) => write_turtle(&graph, options, out),
-        None => format.write(&graph, out),
-    };
+    let write = |out: &mut dyn Write| format.write_with(&graph, &options, out);
     if to_stdout {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         write(&mut stdout)?;

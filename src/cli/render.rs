@@ -3,8 +3,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use kgraph::Format;
 use kgraph::KnowledgeGraph;
-use kgraph::export::{DotOptions, write_dot};
+use kgraph::export::{DotOptions, ExportOptions};
 use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
@@ -239,7 +240,8 @@ pub(super) fn render_graph(
         }
     }
     let mut dot = Vec::new();
-    write_dot(graph, &dot_options, &mut dot)?;
+    let export = ExportOptions::default().with_dot(dot_options);
+    Format::Dot.write_with(graph, &export, &mut dot)?;
     match render::render_dot(&dot, &options) {
         Ok(image) => Ok(image),
         Err(RenderError::Failed { status, stderr }) => bail!(
