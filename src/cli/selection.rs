@@ -1,5 +1,5 @@
 //! The selection flags, defined once for every command that picks part of
-//! the graph (`kg query`, and `kg render` and `kg export` to come): they all
+//! the graph (`kg query`, `kg render` and `kg export`): they all
 //! turn into one [`kgraph::query::Selection`].
 
 use kgraph::Modality;
