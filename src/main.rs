@@ -1,7 +1,7 @@
 //! `kg`: the command-line interface to kgraph. Parses arguments, calls the
-//! library, prints, and maps outcomes to exit codes: 0 success, 1 invalid
-//! data or a failed check, 2 usage or I/O error. A closed pipe ends the
-//! program quietly.
+//! library, prints, and ends with the exit code of what happened
+//! (`cli::Error::code`): 0 success, 1 invalid data or a failed check, 2
+//! usage or I/O error. A closed pipe ends the program quietly.
 
 mod cli;
 
@@ -12,22 +12,12 @@ use clap::Parser;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
-        Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
-        Ok(cli::Outcome::Failure) => ExitCode::from(1),
-        Ok(cli::Outcome::IoFailure) => ExitCode::from(2),
-        Err(error) if cli::is_broken_pipe(&error) => ExitCode::SUCCESS,
-        Err(error) if cli::is_unexportable_data(&error) => {
-            print_error(&error);
-            ExitCode::from(1)
-        }
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            print_error(&error);
-            ExitCode::from(2)
+            if let Some(message) = error.message() {
+                eprintln!("{message}");
+            }
+            ExitCode::from(error.code())
         }
     }
-}
-
-/// An error may quote the data (a path, a name): shown escaped, never raw.
-fn print_error(error: &anyhow::Error) {
-    eprintln!("error: {}", kgraph::terminal::safe(&format!("{error:#}")));
 }

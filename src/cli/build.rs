@@ -6,9 +6,10 @@ use kgraph::output;
 use kgraph::snapshot::{self, Fingerprint};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Loaded, load, plural};
+use super::error::bail;
+use super::printer::{load, plural};
 use super::progress::{Phase, note};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Error, Result};
 
 /// Validate the data, build the graph and write its exports
 #[derive(Debug, clap::Args)]
@@ -28,7 +29,7 @@ pub(super) struct Args {
     #[arg(long)]
     lint: bool,
     /// Formats to write, comma-separated (default: `formats` in kgraph.toml, else all)
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::export::parse_format)]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = super::names::named(&Format::ALL, Format::name))]
     formats: Vec<Format>,
     /// Build again whenever a file under the data directory changes, until interrupted
     #[arg(long, conflicts_with = "check")]
@@ -56,11 +57,6 @@ struct BuildSettings {
 
 const PROJECT_FILE: &str = "kgraph.toml";
 
-/// Up to this much source text, `kg build` runs the lint checks to count
-/// their warnings in its summary (a coverage analysis of every text: about
-/// a second per 10 MB); beyond it only with `--lint`.
-const LINT_BUDGET_BYTES: usize = 4 << 20;
-
 /// The formats to build: the flag, else the project file, else all.
 fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     if !flag.is_empty() {
@@ -87,16 +83,16 @@ fn formats(flag: &[Format]) -> anyhow::Result<Vec<Format>> {
     }
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     if args.watch {
         return super::watch::run(&args.data.data, || build(&args));
     }
     build(&args)
 }
 
-fn build(args: &Args) -> anyhow::Result<Outcome> {
+fn build(args: &Args) -> Result {
     if args.out.as_os_str() == "-" {
-        anyhow::bail!(
+        bail!(
             "`kg build` writes several files into a directory; to print one format, use `kg export --format FORMAT -`"
         );
     }
@@ -115,17 +111,13 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         }
     };
     let phase = Phase::start("load and validate");
-    let (mut dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (*dataset, report),
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+    let (mut dataset, mut report) = load(&args.data.data)?;
     drop(phase);
     let mentions_counted = formats.iter().any(|format| format.shows_mentions());
     if mentions_counted {
         let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
-    let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
     let counts = format!(
         "{}, {}, {}",
         plural(dataset.entities.len(), "entity"),
@@ -157,13 +149,7 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
     if args.check {
         return check(&args.out, &paths, write);
     }
-    // The lint warnings only make a count in the summary: not worth a
-    // coverage analysis of a large corpus unless asked for.
-    let linted = args.lint || text_bytes <= LINT_BUDGET_BYTES;
-    if linted {
-        let _phase = Phase::start("lint");
-        super::lint::lint_into(&graph, &mut report, &args.data.data);
-    }
+    let linted = super::lint::count_warnings(&graph, &mut report, &args.data.data, args.lint);
     // The snapshot is replaced with the exports, as one set.
     if fingerprint.is_some() {
         paths.push(snapshot::SNAPSHOT_PATH);
@@ -195,18 +181,10 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
     writeln!(
         std::io::stdout().lock(),
         "built {counts}{} -> {}",
-        match (report.warnings(), linted) {
-            (0, true) => String::new(),
-            (n, true) => format!(" ({}: run `kg lint`)", plural(n, "warning")),
-            (n, false) => format!(
-                " ({} from validation; lint not run on {} MB of source text: run `kg lint`)",
-                plural(n, "warning"),
-                text_bytes.div_ceil(1_000_000)
-            ),
-        },
+        super::lint::warning_summary(report.warnings(), &linted),
         written.join(", ")
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// `kg build --check`: compares without writing, and fails on leftovers of
@@ -215,7 +193,7 @@ fn check(
     out: &Path,
     paths: &[&str],
     write: impl Fn(usize, &mut dyn Write) -> std::io::Result<()> + Sync,
-) -> anyhow::Result<Outcome> {
+) -> Result {
     let report = output::check_set(out, paths, write)?;
     if report.is_clean() {
         writeln!(
@@ -224,7 +202,7 @@ fn check(
             plural(paths.len(), "file"),
             out.display()
         )?;
-        return Ok(Outcome::Success);
+        return Ok(());
     }
     let mut stderr = std::io::stderr().lock();
     for path in &report.stale {
@@ -252,5 +230,5 @@ fn check(
         stderr,
         "error: output is out of date; run `kg build` and commit the result"
     )?;
-    Ok(Outcome::Failure)
+    Err(Error::Failed)
 }

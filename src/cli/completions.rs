@@ -1,7 +1,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Outcome};
+use super::{Cli, Result};
 
 /// Print a shell completion script
 #[derive(Debug, clap::Args)]
@@ -13,10 +13,10 @@ pub(super) struct Args {
     shell: Shell,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "kg", &mut script);
     std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -1,11 +1,12 @@
 use std::io::{IsTerminal, Write};
 
 use kgraph::coverage::{self, CoverageReport};
+use kgraph::query::QueryError;
 use serde::Serialize;
 use termcolor::{Color, ColorChoice, ColorSpec, StandardStream, WriteColor};
 
-use super::printer::{Loaded, load, plural};
-use super::{DataArgs, Outcome};
+use super::printer::{load, plural};
+use super::{DataArgs, Error, Result};
 
 /// Show what the sources say that the graph does not
 #[derive(Debug, clap::Args)]
@@ -35,19 +36,14 @@ struct Document<'a> {
     report: &'a CoverageReport,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
-    let dataset = match load(&args.data.data)? {
-        Loaded::Valid(dataset, _) => *dataset,
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+pub(super) fn run(args: Args) -> Result {
+    let (dataset, _) = load(&args.data.data)?;
     if let Some(source) = &args.source
         && dataset.source(source).is_none()
     {
+        // The error `kg query --source` and `kg export --source` give.
         let ids = dataset.sources.iter().map(|s| s.id.as_str());
-        anyhow::bail!(
-            "unknown source `{source}`{}",
-            kgraph::diagnostic::did_you_mean(source, ids)
-        );
+        return Err(QueryError::unknown_source(source, ids).into());
     }
     let report = coverage::analyze(&dataset, args.source.as_deref());
     if args.format == "json" {
@@ -81,9 +77,9 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             "error: {} unaccounted for: quote each in a relation's evidence or record it in reviewed.toml with a reason",
             plural(report.unaccounted.len(), "sentence")
         )?;
-        return Ok(Outcome::Failure);
+        return Err(Error::Failed);
     }
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 fn heading(out: &mut dyn WriteColor, text: &str) -> std::io::Result<()> {

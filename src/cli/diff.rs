@@ -10,8 +10,9 @@ use kgraph::diff::{Changed, FieldChange, GraphDiff, Section};
 use kgraph::{Format, KnowledgeGraph, LoadError};
 use serde_json::{Map, Value};
 
-use super::Outcome;
+use super::error::bail;
 use super::printer::print_report;
+use super::{Error, Result};
 
 /// Show the entities and relations added, removed and changed between two graphs
 #[derive(Debug, clap::Args)]
@@ -40,7 +41,7 @@ pub(super) struct Args {
     format: String,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let (old, new) = match (&args.git, &args.old, &args.new) {
         (Some(revision), _, _) => {
             let checkout = data_at_revision(revision, &args.data)?;
@@ -55,12 +56,9 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             read_side(old, &old.display().to_string())?,
             read_side(new, &new.display().to_string())?,
         ),
-        _ => anyhow::bail!("give OLD and NEW, or --git REV"),
+        _ => bail!("give OLD and NEW, or --git REV"),
     };
-    let (Some(old), Some(new)) = (old, new) else {
-        return Ok(Outcome::IoFailure);
-    };
-    let diff = kgraph::diff::diff(&old, &new)?;
+    let diff = kgraph::diff::diff(&old, &new).map_err(anyhow::Error::new)?;
     let mut stdout = std::io::stdout().lock();
     if args.format == "json" {
         serde_json::to_writer_pretty(&mut stdout, &as_json(&diff))?;
@@ -68,16 +66,17 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         write_text(&mut stdout, &diff)?;
     }
-    Ok(if diff.is_empty() {
-        Outcome::Success
+    if diff.is_empty() {
+        Ok(())
     } else {
-        Outcome::Failure
-    })
+        // As diff(1): 1 says the sides differ.
+        Err(Error::Failed)
+    }
 }
 
-/// The node-link JSON of one side; `None` after printing the diagnostics
-/// of invalid data.
-fn read_side(path: &Path, label: &str) -> anyhow::Result<Option<Value>> {
+/// The node-link JSON of one side; [`Error::NotCompared`] after printing
+/// the diagnostics of invalid data.
+fn read_side(path: &Path, label: &str) -> Result<Value> {
     if path.is_dir() {
         let has_schema = ["schema.toml", "schema.json"]
             .iter()
@@ -95,20 +94,22 @@ fn read_side(path: &Path, label: &str) -> anyhow::Result<Option<Value>> {
                     std::io::stderr().lock(),
                     "error: `{label}` is not valid data; nothing compared"
                 )?;
-                return Ok(None);
+                return Err(Error::NotCompared);
             }
-            Err(error) => return Err(error).with_context(|| format!("cannot load `{label}`")),
+            Err(error) => {
+                return Err(anyhow::Error::new(error)
+                    .context(format!("cannot load `{label}`"))
+                    .into());
+            }
         };
         let mut bytes = Vec::new();
         Format::Json
             .write(&KnowledgeGraph::new(dataset), &mut bytes)
             .with_context(|| format!("cannot export `{label}` as JSON"))?;
-        return Ok(Some(serde_json::from_slice(&bytes)?));
+        return Ok(serde_json::from_slice(&bytes)?);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{label}`"))?;
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .with_context(|| format!("`{label}` is not JSON"))
+    Ok(serde_json::from_slice(&bytes).with_context(|| format!("`{label}` is not JSON"))?)
 }
 
 /// The files of `data_dir` as committed at `revision`, written into a

@@ -5,7 +5,7 @@ use kgraph::query::{Path, Step};
 
 use super::query::{PathOptions, answer_paths};
 use super::view::{arrow, clean, excerpt, location, standing};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// How two entities are connected, hop by hop, with the evidence for each
 #[derive(Debug, clap::Args)]
@@ -26,7 +26,7 @@ pub(super) struct Args {
     json: bool,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     answer_paths(
         &args.data,
         &args.from,

@@ -3,12 +3,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use kgraph::Format;
-use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
+use kgraph::export::{CypherDialect, ExportOptions, PARQUET_TABLES, TurtleOptions};
 use kgraph::output;
 
+use super::error::bail;
 use super::printer::Mentions;
 use super::selection::SelectArgs;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// Write the graph in one format, to a file or to stdout
 #[derive(Debug, clap::Args)]
@@ -21,7 +22,7 @@ pub(super) struct Args {
     #[command(flatten)]
     select: SelectArgs,
     /// Output format; if omitted, taken from the extension of --output
-    #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&Format::ALL, Format::name))]
     format: Option<Format>,
     /// File to write, or `-` for stdout (the default); a directory for parquet
     #[arg(long, short, value_name = "FILE", default_value = "-")]
@@ -29,37 +30,27 @@ pub(super) struct Args {
     /// Base of every IRI in the Turtle export (an absolute IRI ending in `/` or `#`) [default: https://kgraph.example/]
     #[arg(long, value_name = "IRI", value_parser = parse_base_iri)]
     base_iri: Option<TurtleOptions>,
-    /// The Cypher database to write for: neo4j, memgraph or falkordb [default: neo4j, or the one the format names]
-    #[arg(long, value_name = "DATABASE", value_parser = parse_dialect)]
+    /// The Cypher database to write for [default: neo4j, or the one the format names]; Kùzu's dialect is --format cypher-kuzu
+    #[arg(long, value_name = "DATABASE", value_parser = super::names::named(&CypherDialect::ALL, CypherDialect::name))]
     dialect: Option<CypherDialect>,
 }
 
-fn parse_dialect(name: &str) -> Result<CypherDialect, String> {
-    CypherDialect::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = CypherDialect::ALL.iter().map(|d| d.name()).collect();
-        format!(
-            "unknown Cypher dialect `{name}` (dialects: {}; Kùzu's is --format cypher-kuzu)",
-            names.join(", ")
-        )
-    })
-}
-
-fn parse_base_iri(iri: &str) -> Result<TurtleOptions, String> {
+fn parse_base_iri(iri: &str) -> std::result::Result<TurtleOptions, String> {
     TurtleOptions::new(iri).map_err(|error| error.to_string())
 }
 
-pub(super) fn parse_format(name: &str) -> Result<Format, String> {
+pub(super) fn parse_format(name: &str) -> std::result::Result<Format, String> {
     Format::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         format!("unknown format `{name}` (formats: {})", names.join(", "))
     })
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let to_stdout = args.output.as_os_str() == "-";
     let format = match args.format {
         Some(format) => format,
-        None if to_stdout => anyhow::bail!("give --format when writing to stdout"),
+        None if to_stdout => bail!("give --format when writing to stdout"),
         None => Format::from_path(&args.output).with_context(|| {
             format!(
                 "cannot tell the format of `{}` from its name: give --format",
@@ -74,26 +65,26 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         {
             Format::Cypher(dialect)
         }
-        (Format::Cypher(named), Some(dialect)) => anyhow::bail!(
+        (Format::Cypher(named), Some(dialect)) => bail!(
             "--dialect {} contradicts --format {}",
             dialect.name(),
             Format::Cypher(named).name()
         ),
-        (_, Some(_)) => anyhow::bail!("--dialect applies only to --format cypher"),
+        (_, Some(_)) => bail!("--dialect applies only to --format cypher"),
     };
-    if args.base_iri.is_some() && format != Format::Turtle {
-        anyhow::bail!("--base-iri applies only to --format turtle");
+    let mut options = ExportOptions::default();
+    if let Some(turtle) = args.base_iri {
+        if format != Format::Turtle {
+            bail!("--base-iri applies only to --format turtle");
+        }
+        options = options.with_turtle(turtle);
     }
-    let graph = match args
+    let graph = args
         .select
-        .load(&args.data.data, Mentions::for_format(format))?
-    {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+        .load(&args.data.data, Mentions::for_format(format))?;
     if format.is_directory() {
         if to_stdout {
-            anyhow::bail!(
+            bail!(
                 "`{}` writes a directory of files: give `-o DIRECTORY`",
                 format.name()
             );
@@ -102,16 +93,11 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         output::write_set(&args.output, &PARQUET_TABLES, |part, out| {
             format.write_part(&graph, part, out)
         })?;
-        return Ok(Outcome::Success);
+        return Ok(());
     }
     // Checked first: a pipe cannot take back half an export.
-    format
-        .check_representable(&graph)
-        .map_err(std::io::Error::from)?;
-    let write = |out: &mut dyn Write| match &args.base_iri {
-        Some(options) => write_turtle(&graph, options, out),
-        None => format.write(&graph, out),
-    };
+    format.check_representable(&graph)?;
+    let write = |out: &mut dyn Write| format.write_with(&graph, &options, out);
     if to_stdout {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         write(&mut stdout)?;
@@ -119,5 +105,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         output::write_file(&args.output, write)?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use kgraph::canonical_toml;
 
 use super::printer::plural;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Error, Result};
 
 /// Format the TOML data files canonically, keeping comments
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,9 @@ fn data_files(data: &Path) -> anyhow::Result<Vec<String>> {
     let mut files: Vec<String> = ["schema", "entities", "relations", "reviewed"]
         .iter()
         .map(|name| format!("{name}.toml"))
-        .filter(|relative| data.join(relative).is_file())
+        // Anything by that name: a directory or a device is refused when
+        // read, not skipped as if the file were not there.
+        .filter(|relative| std::fs::symlink_metadata(data.join(relative)).is_ok())
         .collect();
     if let Ok(entries) = std::fs::read_dir(data.join("sources")) {
         let mut sources: Vec<String> = entries
@@ -46,7 +48,7 @@ fn data_files(data: &Path) -> anyhow::Result<Vec<String>> {
     Ok(files)
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let data = &args.data.data;
     let mut changed = Vec::new();
     let mut unchanged = 0;
@@ -64,7 +66,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             Ok(text) => text,
             Err(error) => {
                 writeln!(stderr, "error: cannot read `{shown}`: {error}")?;
-                return Ok(Outcome::IoFailure);
+                return Err(Error::UnreadableData);
             }
         };
         match canonical_toml(&text) {
@@ -87,7 +89,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             stderr,
             "error: nothing was formatted; `kg validate` shows every problem"
         )?;
-        return Ok(Outcome::Failure);
+        return Err(Error::Failed);
     }
     drop(stderr);
     if args.check {
@@ -97,7 +99,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
                 "canonical: {}",
                 plural(unchanged, "file")
             )?;
-            return Ok(Outcome::Success);
+            return Ok(());
         }
         let mut stderr = std::io::stderr().lock();
         for (_, shown, _) in &changed {
@@ -108,7 +110,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             "error: {} would be reformatted; run `kg fmt`",
             plural(changed.len(), "file")
         )?;
-        return Ok(Outcome::Failure);
+        return Err(Error::Failed);
     }
     // All files or none: a half-formatted corpus would make a noisy diff.
     let paths: Vec<&str> = changed
@@ -128,5 +130,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         plural(changed.len(), "file"),
         unchanged
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }

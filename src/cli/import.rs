@@ -9,7 +9,7 @@ use kgraph::LoadError;
 use kgraph::import::{Records, RowProblem};
 
 use super::printer::plural;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Error, Result};
 
 /// Import records from other tools
 #[derive(Debug, clap::Args)]
@@ -29,7 +29,7 @@ enum ImportCommand {
 /// Import Kumu-style entity and relation sheets (CSV) into data/
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n  kg import csv --relations more-relations.csv --data corpus/data\n\nThe entity sheet has the columns id, label, kind (required), aliases,\ndescription, wikidata; the relation sheet from, type, to, modality, source,\nquote (required), id, negated, attributed_to, note, date, occurrence. The\nfirst row names the columns (any case, any order); several values in one\ncell (aliases, attributed_to) are separated by `|`. Each relation row is one\nrelation with its quote.\n\nThe records are added to data/entities.toml and data/relations.toml in the\nlayout `kg fmt` keeps, and the data is validated with them before anything\nis written: every bad cell is reported with its row and column (the header\nis row 1), and nothing is written if there is any."
+    after_help = "Examples:\n  kg import csv --entities entities.csv --relations relations.csv\n  kg import csv --relations more-relations.csv --data corpus\n\nThe entity sheet has the columns id, label, kind (required), aliases,\ndescription, wikidata; the relation sheet from, type, to, modality, source,\nquote (required), id, negated, attributed_to, note, date, occurrence. The\nfirst row names the columns (any case, any order); several values in one\ncell (aliases, attributed_to) are separated by `|`. Each relation row is one\nrelation with its quote.\n\nThe records are added to data/entities.toml and data/relations.toml in the\nlayout `kg fmt` keeps, and the data is validated with them before anything\nis written: every bad cell is reported with its row and column (the header\nis row 1), and nothing is written if there is any."
 )]
 pub(super) struct CsvArgs {
     /// The entity sheet
@@ -42,7 +42,7 @@ pub(super) struct CsvArgs {
     data: DataArgs,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     match args.command {
         ImportCommand::Csv(args) => csv(args),
     }
@@ -60,7 +60,7 @@ struct Import {
     contents: String,
 }
 
-fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
+fn csv(args: CsvArgs) -> Result {
     let data = &args.data.data;
     let mut imports = Vec::new();
     let mut problems: Vec<(PathBuf, RowProblem)> = Vec::new();
@@ -91,9 +91,9 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
                     Ok(text) => Some(text),
                     Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
                     Err(error) => {
-                        return Err(error).with_context(|| {
-                            format!("cannot read `{}`", data.join(target).display())
-                        });
+                        return Err(anyhow::Error::new(error)
+                            .context(format!("cannot read `{}`", data.join(target).display()))
+                            .into());
                     }
                 };
                 let head = match existing {
@@ -149,7 +149,7 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
                 plural(dataset.relations.len(), "relation"),
                 plural(dataset.sources.len(), "source"),
             )?;
-            Ok(Outcome::Success)
+            Ok(())
         }
         Err(LoadError::Invalid(report)) => {
             let mut unplaced = Vec::new();
@@ -195,12 +195,14 @@ fn csv(args: CsvArgs) -> anyhow::Result<Outcome> {
             });
             refuse(&problems, &unplaced)
         }
-        Err(error) => Err(error).context("cannot load the data"),
+        Err(error) => Err(anyhow::Error::new(error)
+            .context("cannot load the data")
+            .into()),
     }
 }
 
 /// Reports every problem and that nothing was written.
-fn refuse(problems: &[(PathBuf, RowProblem)], unplaced: &[String]) -> anyhow::Result<Outcome> {
+fn refuse(problems: &[(PathBuf, RowProblem)], unplaced: &[String]) -> Result {
     let mut stderr = std::io::stderr().lock();
     for (sheet, problem) in problems {
         let column = match &problem.column {
@@ -228,7 +230,7 @@ fn refuse(problems: &[(PathBuf, RowProblem)], unplaced: &[String]) -> anyhow::Re
         "error: {}; nothing was imported",
         plural(problems.len() + unplaced.len(), "problem")
     )?;
-    Ok(Outcome::Failure)
+    Err(Error::Failed)
 }
 
 /// Copies a data directory (files and subdirectories) for a trial load.

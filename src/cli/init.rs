@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::Outcome;
+use super::Result;
+use super::error::bail;
 
 /// Start a new corpus: schema, an example source, entities and a relation
 #[derive(Debug, clap::Args)]
@@ -78,7 +79,7 @@ const CORPUS: &[(&str, &str)] = &[
     ),
 ];
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let existing: Vec<String> = CORPUS
         .iter()
         .map(|(relative, _)| args.dir.join(relative))
@@ -91,13 +92,13 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     if existing.is_empty()
         && std::fs::read_dir(&data).is_ok_and(|mut entries| entries.next().is_some())
     {
-        anyhow::bail!(
+        bail!(
             "not creating a corpus: `{}` already holds files; nothing was written",
             data.display()
         );
     }
     if !existing.is_empty() {
-        anyhow::bail!(
+        bail!(
             "not creating a corpus: {} already exist{}; nothing was written",
             existing.join(", "),
             if existing.len() == 1 { "s" } else { "" }
@@ -110,7 +111,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         for path in created.iter().rev() {
             let _ = std::fs::remove_file(path);
         }
-        return Err(error);
+        return Err(error.into());
     }
     let mut stdout = std::io::stdout().lock();
     writeln!(
@@ -141,7 +142,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         stdout,
         "next: {enter}kg build, then kg render -o graph.svg to see it"
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// Creates each file, never replacing one (`create_new`, so a file that

@@ -2,10 +2,8 @@ use std::io::Write;
 
 use kgraph::{KnowledgeGraph, coverage, display_path, lint};
 
-use super::printer::{
-    Loaded, ReportFormat, diagnostic_records, load, load_quietly, plural, print_report,
-};
-use super::{DataArgs, Outcome};
+use super::printer::{ReportFormat, diagnostic_records, load, load_quietly, plural, print_report};
+use super::{DataArgs, Error, Result};
 
 /// Warn about data that is valid but probably not what was meant
 #[derive(Debug, clap::Args)]
@@ -45,9 +43,55 @@ pub(super) fn lint_into(
     linted.allowed
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+/// Up to this much source text, `kg build` and `kg validate` run the lint
+/// checks to count their warnings in the summary (a coverage analysis of
+/// every text: about a second per 10 MB); beyond it only with `--lint`.
+const LINT_BUDGET_BYTES: usize = 4 << 20;
+
+/// Whether the summary's warning count includes the lint warnings.
+pub(super) enum Linted {
+    Yes,
+    /// Not run on this many bytes of source text.
+    Skipped(usize),
+}
+
+/// Adds the lint warnings to `report` for the summary of `kg build` and
+/// `kg validate` (one count in both), unless the sources are over the
+/// budget and `force` is not given.
+pub(super) fn count_warnings(
+    graph: &KnowledgeGraph,
+    report: &mut kgraph::Report,
+    data: &std::path::Path,
+    force: bool,
+) -> Linted {
+    let text_bytes: usize = graph.dataset().sources.iter().map(|s| s.text.len()).sum();
+    // The lint warnings only make a count in the summary: not worth a
+    // coverage analysis of a large corpus unless asked for.
+    if !force && text_bytes > LINT_BUDGET_BYTES {
+        return Linted::Skipped(text_bytes);
+    }
+    let _phase = super::progress::Phase::start("lint");
+    lint_into(graph, report, data);
+    Linted::Yes
+}
+
+/// ` (14 warnings: run `kg lint`)`, or nothing without warnings.
+pub(super) fn warning_summary(warnings: usize, linted: &Linted) -> String {
+    match (warnings, linted) {
+        (0, Linted::Yes) => String::new(),
+        (n, Linted::Yes) => format!(" ({}: run `kg lint`)", plural(n, "warning")),
+        (n, Linted::Skipped(bytes)) => format!(
+            " ({} from validation; lint not run on {} MB of source text: run `kg lint`)",
+            plural(n, "warning"),
+            bytes.div_ceil(1_000_000)
+        ),
+    }
+}
+
+pub(super) fn run(args: Args) -> Result {
     if args.format == ReportFormat::Json {
-        let (dataset, mut report, outcome) = load_quietly(&args.data.data)?;
+        let (dataset, mut report) = load_quietly(&args.data.data)?;
+        let valid = dataset.is_some();
         let allowed = match dataset {
             Some(dataset) => lint_into(&KnowledgeGraph::new(dataset), &mut report, &args.data.data),
             None => 0,
@@ -58,18 +102,15 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             diagnostics: diagnostic_records(&report),
         };
         super::view::write_json(&mut std::io::stdout().lock(), &document)?;
-        return Ok(if outcome != Outcome::Success {
-            outcome
+        return if !valid {
+            Err(Error::from_report(&report))
         } else if args.deny_warnings && report.warnings() > 0 {
-            Outcome::Failure
+            Err(Error::Failed)
         } else {
-            Outcome::Success
-        });
+            Ok(())
+        };
     }
-    let (dataset, mut report) = match load(&args.data.data)? {
-        Loaded::Valid(dataset, report) => (*dataset, report),
-        Loaded::Invalid(outcome) => return Ok(outcome),
-    };
+    let (dataset, mut report) = load(&args.data.data)?;
     let graph = KnowledgeGraph::new(dataset);
     // Validation warnings were printed while loading; print only the new.
     let already = report.diagnostics.len();
@@ -89,9 +130,8 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         writeln!(std::io::stdout(), "{}", plural(warnings, "warning"))?;
     }
-    Ok(if args.deny_warnings && warnings > 0 {
-        Outcome::Failure
-    } else {
-        Outcome::Success
-    })
+    if args.deny_warnings && warnings > 0 {
+        return Err(Error::Failed);
+    }
+    Ok(())
 }

@@ -5,12 +5,14 @@ mod build;
 mod completions;
 mod coverage;
 mod diff;
+mod error;
 mod explain;
 mod export;
 mod fmt;
 mod import;
 mod init;
 mod lint;
+mod names;
 mod printer;
 mod progress;
 mod project;
@@ -27,24 +29,14 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub(crate) use printer::{is_broken_pipe, is_unexportable_data};
-
-/// What a command concluded, when it ran to the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Success,
-    /// Invalid data or a failed check: exit code 1.
-    Failure,
-    /// Files that could not be read, already reported: exit code 2.
-    IoFailure,
-}
+pub(crate) use error::{Error, Result};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kg",
     version,
     about = "Build a validated knowledge graph from curated entities, relations and verbatim evidence",
-    after_help = "Examples:\n  kg init my-corpus           start a new corpus that builds at once\n  kg source add ...           add a source text with its hash\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json -   print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n  kg diff --git HEAD          what changed in data/ since the last commit\n\nExit codes: 0 ok, 1 invalid data or failed check, 2 usage or I/O error."
+    after_help = "Examples:\n  kg init my-corpus           start a new corpus that builds at once\n  kg source add ...           add a source text with its hash\n  kg validate                 check the curated files in data/\n  kg build                    write every export format into output/\n  kg build --check            exit 1 if output/ is out of date\n  kg export --format json     print the graph as node-link JSON\n  kg render -o graph.svg      draw it with Graphviz\n  kg query neighbors Moscow   entities one relation away\n  kg explain ukraine nato     how two entities connect, with quotes\n  kg stats                    counts, central entities, components\n  kg coverage                 what the sources say that the graph does not\n  kg diff --git HEAD          what changed in data/ since the last commit\n\nExit codes, the same in every command:\n  0  success (also when a reader such as `head` closes the output early)\n  1  invalid data, a name the data does not have (entity, kind, type, source),\n     data an export format cannot hold, or a failed check (--check, --strict,\n     --deny-warnings); `kg diff`: the two sides differ\n  2  usage error, a missing or unreadable file or directory, an I/O error;\n     `kg diff`: either side is not valid data"
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -84,7 +76,7 @@ pub(crate) struct DataArgs {
     pub data: PathBuf,
 }
 
-pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
+pub(crate) fn run(cli: Cli) -> Result {
     progress::set(progress::Verbosity {
         verbose: cli.verbose,
         quiet: cli.quiet,

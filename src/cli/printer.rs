@@ -3,38 +3,12 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use kgraph::{Dataset, LoadError, Report};
+
+use super::{Error, Result};
 use termcolor::{ColorChoice, StandardStream, WriteColor};
 
 use super::progress::{Phase, detail, note};
-
-/// True if the error, or any error under it, is a write to a closed pipe.
-pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        let kind = cause
-            .downcast_ref::<std::io::Error>()
-            .map(std::io::Error::kind)
-            // serde_json wraps the write error in its own.
-            .or_else(|| {
-                cause
-                    .downcast_ref::<serde_json::Error>()
-                    .and_then(serde_json::Error::io_error_kind)
-            });
-        kind == Some(std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-/// True if an export refused the data (a value its format cannot hold):
-/// a data problem, exit code 1, not an I/O failure.
-pub(crate) fn is_unexportable_data(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .is_some_and(|inner| inner.is::<kgraph::export::ExportError>())
-    })
-}
 
 fn color_choice() -> ColorChoice {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
@@ -46,7 +20,7 @@ fn color_choice() -> ColorChoice {
 }
 
 /// Prints every diagnostic of a report on stderr, then a count.
-pub(super) fn print_report(report: &Report) -> anyhow::Result<()> {
+pub(super) fn print_report(report: &Report) -> std::io::Result<()> {
     let mut stderr = StandardStream::stderr(color_choice());
     for diagnostic in &report.diagnostics {
         kgraph::diagnostic::render(&mut stderr, &report.files, diagnostic)?;
@@ -79,30 +53,22 @@ pub(super) fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// What loading the data came to, for a command to act on.
-pub(super) enum Loaded {
-    Valid(Box<Dataset>, Report),
-    /// The diagnostics are printed; the command should exit with this code.
-    Invalid(super::Outcome),
-}
-
 /// Loads and validates the data directory, printing every diagnostic.
-/// I/O failures (missing directory, unreadable files) are errors: exit 2.
-pub(super) fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
+/// Invalid data is [`Error::InvalidData`], unreadable files
+/// [`Error::UnreadableData`], a missing directory an I/O error.
+pub(super) fn load(data: &std::path::Path) -> Result<(Dataset, Report)> {
     match kgraph::load_with_limits(data, super::project::limits()?) {
         Ok((dataset, report)) => {
             print_report(&report)?;
-            Ok(Loaded::Valid(Box::new(dataset), report))
+            Ok((dataset, report))
         }
         Err(LoadError::Invalid(report)) => {
             print_report(&report)?;
-            Ok(Loaded::Invalid(if report.has_io_errors() {
-                super::Outcome::IoFailure
-            } else {
-                super::Outcome::Failure
-            }))
+            Err(Error::from_report(&report))
         }
-        Err(error) => Err(error).context("cannot load the data"),
+        Err(error) => Err(anyhow::Error::new(error)
+            .context("cannot load the data")
+            .into()),
     }
 }
 
@@ -117,22 +83,15 @@ pub(super) enum ReportFormat {
 }
 
 /// Loads and validates the data directory without printing anything: the
-/// dataset if it is valid, and the report either way, with the exit
-/// outcome for invalid data.
-pub(super) fn load_quietly(
-    data: &std::path::Path,
-) -> anyhow::Result<(Option<Dataset>, Report, super::Outcome)> {
+/// dataset if it is valid, and the report either way (for invalid data,
+/// [`Error::from_report`] is the error to end with).
+pub(super) fn load_quietly(data: &std::path::Path) -> Result<(Option<Dataset>, Report)> {
     match kgraph::load_with_limits(data, super::project::limits()?) {
-        Ok((dataset, report)) => Ok((Some(dataset), report, super::Outcome::Success)),
-        Err(LoadError::Invalid(report)) => {
-            let outcome = if report.has_io_errors() {
-                super::Outcome::IoFailure
-            } else {
-                super::Outcome::Failure
-            };
-            Ok((None, report, outcome))
-        }
-        Err(error) => Err(error).context("cannot load the data"),
+        Ok((dataset, report)) => Ok((Some(dataset), report)),
+        Err(LoadError::Invalid(report)) => Ok((None, report)),
+        Err(error) => Err(anyhow::Error::new(error)
+            .context("cannot load the data")
+            .into()),
     }
 }
 
@@ -172,12 +131,11 @@ pub(super) fn snapshot_path() -> std::path::PathBuf {
 
 /// The graph of the data: from the snapshot of the last `kg build` when it
 /// is fresh, else loaded and validated (saying why, when a snapshot was
-/// there but stale). `Err(outcome)` if the data is invalid: the
-/// diagnostics are printed and the command should end so.
+/// there but stale). Invalid data is an error, its diagnostics printed.
 pub(super) fn load_graph(
     data: &std::path::Path,
     mentions: Mentions,
-) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
+) -> Result<kgraph::KnowledgeGraph> {
     use kgraph::snapshot::{self, Stale};
     let path = snapshot_path();
     let phase = Phase::start("read snapshot");
@@ -190,7 +148,7 @@ pub(super) fn load_graph(
                 let _phase = Phase::start("count mentions");
                 kgraph::coverage::count_mentions(&mut dataset);
             }
-            return Ok(Ok(kgraph::KnowledgeGraph::new(dataset)));
+            return Ok(kgraph::KnowledgeGraph::new(dataset));
         }
         Err(stale) => {
             drop(phase);
@@ -202,27 +160,12 @@ pub(super) fn load_graph(
                 ));
             }
             let _phase = Phase::start("load and validate");
-            match load(data)? {
-                Loaded::Valid(dataset, _) => *dataset,
-                Loaded::Invalid(outcome) => return Ok(Err(outcome)),
-            }
+            load(data)?.0
         }
     };
     if mentions == Mentions::Count {
         let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
-    Ok(Ok(kgraph::KnowledgeGraph::new(dataset)))
-}
-
-/// Reports a question about something the data does not have (an unknown
-/// entity, kind, type or source): one line on stderr, exit code 1.
-pub(super) fn query_failed(error: &kgraph::query::QueryError) -> anyhow::Result<super::Outcome> {
-    let message = error.to_string();
-    writeln!(
-        std::io::stderr().lock(),
-        "error: {}",
-        kgraph::terminal::safe(&message)
-    )?;
-    Ok(super::Outcome::Failure)
+    Ok(kgraph::KnowledgeGraph::new(dataset))
 }

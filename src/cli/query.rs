@@ -5,10 +5,10 @@ use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Focus, Neighborhood, Pat
 use kgraph::{Format, KnowledgeGraph};
 use serde::Serialize;
 
-use super::printer::{Mentions, load_graph, plural, query_failed};
-use super::selection::{FilterArgs, parse_direction};
+use super::printer::{Mentions, load_graph, plural};
+use super::selection::FilterArgs;
 use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// Ask the graph: the neighbours of an entity, paths between two, an ego graph
 #[derive(Debug, clap::Args)]
@@ -30,7 +30,7 @@ enum QueryCommand {
 /// The entities around one entity, with the relations that connect them
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kg query neighbors Moscow\n  kg query neighbors nato --depth 2 --direction in\n  kg query neighbors ukraine --modality actual,historical --type seeks_membership\n  kg query neighbors russia --json | jq -r '.neighbors[].id'\n\nEach neighbour is listed with the relations that reach it from one step closer."
+    after_help = "Examples:\n  kg query neighbors Moscow\n  kg query neighbors nato --depth 2 --direction in\n  kg query neighbors ukraine --modality actual,historical --type seeks_membership_of\n  kg query neighbors russia --json | jq -r '.neighbors[].id'\n\nEach neighbour is listed with the relations that reach it from one step closer."
 )]
 pub(super) struct NeighborsArgs {
     #[command(flatten)]
@@ -41,7 +41,7 @@ pub(super) struct NeighborsArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     depth: usize,
     /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction)]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
     direction: Direction,
     #[command(flatten)]
     filters: FilterArgs,
@@ -107,16 +107,16 @@ pub(super) struct SubgraphArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     depth: usize,
     /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction)]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
     direction: Direction,
     #[command(flatten)]
     filters: FilterArgs,
     /// Output format
-    #[arg(long, short, value_name = "FORMAT", value_parser = super::export::parse_format)]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&Format::ALL, Format::name))]
     format: Format,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     match args.command {
         QueryCommand::Neighbors(args) => run_neighbors(args),
         QueryCommand::Path(args) => run_path(args),
@@ -124,24 +124,16 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     }
 }
 
-fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+fn run_neighbors(args: NeighborsArgs) -> Result {
+    let graph = load_graph(&args.data.data, Mentions::Skip)?;
     let focus = Focus {
         entity: args.entity.clone(),
         depth: args.depth,
         direction: args.direction,
     };
     let selection = args.filters.selection(None);
-    let answer = selection
-        .check(&graph)
-        .and_then(|()| query::neighbors(&graph, &focus, &selection));
-    let neighborhood = match answer {
-        Ok(neighborhood) => neighborhood,
-        Err(error) => return query_failed(&error),
-    };
+    selection.check(&graph)?;
+    let neighborhood = query::neighbors(&graph, &focus, &selection)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
         view::write_json(&mut out, &NeighborhoodJson::new(&graph, &neighborhood))?;
@@ -149,7 +141,7 @@ fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<Outcome> {
         write_neighborhood(&mut out, &graph, &neighborhood)?;
     }
     out.flush()?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 fn write_neighborhood(
@@ -232,7 +224,7 @@ impl<'a> NeighborhoodJson<'a> {
     }
 }
 
-fn run_path(args: PathArgs) -> anyhow::Result<Outcome> {
+fn run_path(args: PathArgs) -> Result {
     answer_paths(
         &args.data,
         &args.from,
@@ -273,16 +265,10 @@ pub(super) fn answer_paths(
     json: bool,
     with_evidence: bool,
     write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &kgraph::query::Path) -> std::io::Result<()>,
-) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+) -> Result {
+    let graph = load_graph(&data.data, Mentions::Skip)?;
     let query = options.query();
-    let found = match query::paths(&graph, from, to, &query) {
-        Ok(found) => found,
-        Err(error) => return query_failed(&error),
-    };
+    let found = query::paths(&graph, from, to, &query)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if json {
         view::write_json(
@@ -306,7 +292,7 @@ pub(super) fn answer_paths(
         }
     }
     out.flush()?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// `Kingdom (kingdom, state) to Republic (republic, state): 2 relations`,
@@ -397,24 +383,18 @@ impl<'a> PathsJson<'a> {
     }
 }
 
-fn run_subgraph(args: SubgraphArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::for_format(args.format))? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+fn run_subgraph(args: SubgraphArgs) -> Result {
+    let graph = load_graph(&args.data.data, Mentions::for_format(args.format))?;
     let selection = args.filters.selection(Some(Focus {
         entity: args.entity,
         depth: args.depth,
         direction: args.direction,
     }));
-    let subgraph = match selection.apply(&graph) {
-        Ok(subgraph) => subgraph,
-        Err(error) => return query_failed(&error),
-    };
+    let subgraph = selection.apply(&graph)?;
     let mut bytes = Vec::new();
     args.format.write(&subgraph, &mut bytes)?;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&bytes)?;
     stdout.flush()?;
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -3,14 +3,16 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use kgraph::Format;
 use kgraph::KnowledgeGraph;
-use kgraph::export::{DotOptions, write_dot};
+use kgraph::export::{DotOptions, ExportOptions};
 use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
+use super::error::bail;
 use super::printer::Mentions;
 use super::selection::SelectArgs;
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// Draw the graph with Graphviz (SVG, PNG or PDF)
 #[derive(Debug, clap::Args)]
@@ -22,11 +24,11 @@ pub(super) struct Args {
     data: DataArgs,
     #[command(flatten)]
     select: SelectArgs,
-    /// Image format: svg, png or pdf [default: from the extension of --output, else svg]
-    #[arg(long, short, value_name = "FORMAT", value_parser = parse_image_format)]
+    /// Image format [default: from the extension of --output, else svg]
+    #[arg(long, short, value_name = "FORMAT", value_parser = super::names::named(&ImageFormat::ALL, ImageFormat::name))]
     format: Option<ImageFormat>,
-    /// Graphviz layout engine: dot, neato, fdp, sfdp or circo
-    #[arg(long, short, value_name = "ENGINE", default_value = "dot", value_parser = parse_engine)]
+    /// Graphviz layout engine
+    #[arg(long, short, value_name = "ENGINE", default_value = "dot", value_parser = super::names::named(&Engine::ALL, Engine::name))]
     engine: Engine,
     /// File to write, or `-` for stdout
     #[arg(long, short, value_name = "FILE", default_value = "-")]
@@ -64,16 +66,6 @@ pub(super) struct Args {
     /// Cap Graphviz's memory at this many MiB
     #[arg(long, value_name = "MIB", default_value_t = 4096)]
     memory_limit: u64,
-}
-
-fn parse_engine(name: &str) -> Result<Engine, String> {
-    Engine::from_name(name)
-        .ok_or_else(|| format!("unknown engine `{name}` (engines: dot, neato, fdp, sfdp, circo)"))
-}
-
-fn parse_image_format(name: &str) -> Result<ImageFormat, String> {
-    ImageFormat::from_name(name)
-        .ok_or_else(|| format!("unknown image format `{name}` (formats: svg, png, pdf)"))
 }
 
 /// The DOT drawing options for a render: readable defaults for each engine.
@@ -136,14 +128,14 @@ fn credit(graph: &KnowledgeGraph) -> Option<String> {
 
 /// The image format: the flag, else the extension of the output file,
 /// else SVG for stdout.
-fn image_format(args: &Args) -> anyhow::Result<ImageFormat> {
+fn image_format(args: &Args) -> Result<ImageFormat> {
     let extension = args
         .output
         .extension()
         .map(|extension| extension.to_string_lossy().into_owned());
     let named = extension.as_deref().and_then(ImageFormat::from_name);
     match (args.format, named) {
-        (Some(format), Some(named)) if format != named => anyhow::bail!(
+        (Some(format), Some(named)) if format != named => bail!(
             "`{}` names a {} image but --format is {}: make them agree",
             args.output.display(),
             named.name().to_uppercase(),
@@ -152,7 +144,7 @@ fn image_format(args: &Args) -> anyhow::Result<ImageFormat> {
         (Some(format), _) => Ok(format),
         (None, Some(named)) => Ok(named),
         (None, None) if args.output.as_os_str() == "-" => Ok(ImageFormat::Svg),
-        (None, None) => anyhow::bail!(
+        (None, None) => bail!(
             "cannot tell the image format of `{}` from its name: end it in .svg, .png or .pdf, or give --format",
             args.output.display()
         ),
@@ -196,7 +188,7 @@ pub(super) fn render_graph(
     graph: &KnowledgeGraph,
     args: &Args,
     format: ImageFormat,
-) -> anyhow::Result<Vec<u8>> {
+) -> Result<Vec<u8>> {
     let options = RenderOptions {
         engine: args.engine,
         format,
@@ -248,10 +240,11 @@ pub(super) fn render_graph(
         }
     }
     let mut dot = Vec::new();
-    write_dot(graph, &dot_options, &mut dot)?;
+    let export = ExportOptions::default().with_dot(dot_options);
+    Format::Dot.write_with(graph, &export, &mut dot)?;
     match render::render_dot(&dot, &options) {
         Ok(image) => Ok(image),
-        Err(RenderError::Failed { status, stderr }) => anyhow::bail!(
+        Err(RenderError::Failed { status, stderr }) => bail!(
             "Graphviz failed ({status}: {}); {}",
             first_line(&stderr),
             graphviz_advice(args)
@@ -270,23 +263,20 @@ fn first_line(stderr: &str) -> &str {
         .map_or("no message", |line| line.trim_start_matches("Error: "))
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     let format = image_format(&args)?;
     if format != ImageFormat::Png && (args.width.is_some() || args.dpi.is_some()) {
-        anyhow::bail!("--width and --dpi apply only to PNG images");
+        bail!("--width and --dpi apply only to PNG images");
     }
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout && format != ImageFormat::Svg && std::io::stdout().is_terminal() {
-        anyhow::bail!(
+        bail!(
             "refusing to write a binary {} image to the terminal: give `-o graph.{}` or redirect the output",
             format.name().to_uppercase(),
             format.name()
         );
     }
-    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+    let graph = args.select.load(&args.data.data, Mentions::Count)?;
     let graph = match args.top {
         Some(n) => top_entities(&graph, n),
         None => graph,
@@ -299,5 +289,5 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         output::write_file(&args.output, |out| out.write_all(&image))?;
     }
-    Ok(Outcome::Success)
+    Ok(())
 }

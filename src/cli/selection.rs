@@ -1,9 +1,8 @@
 //! The selection flags, defined once for every command that picks part of
-//! the graph (`kg query`, and `kg render` and `kg export` to come): they all
+//! the graph (`kg query`, `kg render` and `kg export`): they all
 //! turn into one [`kgraph::query::Selection`].
 
 use kgraph::Modality;
-use kgraph::diagnostic::did_you_mean;
 use kgraph::model::PartialDate;
 use kgraph::query::{Direction, Focus, Selection};
 
@@ -14,8 +13,8 @@ pub(super) struct FilterArgs {
     /// Follow or keep only relations of this type
     #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
     pub relation_types: Vec<String>,
-    /// Follow or keep only relations of this modality (actual, historical, proposed, hypothetical, recommended)
-    #[arg(long = "modality", value_name = "MODALITY", value_delimiter = ',', value_parser = parse_modality)]
+    /// Follow or keep only relations of this modality
+    #[arg(long = "modality", value_name = "MODALITY", value_delimiter = ',', value_parser = super::names::named(&Modality::ALL, Modality::as_str))]
     pub modalities: Vec<Modality>,
     /// Follow or keep only entities of this kind
     #[arg(long = "kind", value_name = "KIND", value_delimiter = ',')]
@@ -58,24 +57,8 @@ impl FilterArgs {
     }
 }
 
-pub(super) fn parse_date(text: &str) -> Result<PartialDate, String> {
+pub(super) fn parse_date(text: &str) -> std::result::Result<PartialDate, String> {
     PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
-}
-
-pub(super) fn parse_modality(name: &str) -> Result<Modality, String> {
-    name.parse().map_err(|_| {
-        let names = Modality::ALL.map(Modality::as_str);
-        format!(
-            "unknown modality `{name}`{} (modalities: {})",
-            did_you_mean(name, names),
-            names.join(", ")
-        )
-    })
-}
-
-pub(super) fn parse_direction(name: &str) -> Result<Direction, String> {
-    Direction::from_name(name)
-        .ok_or_else(|| format!("unknown direction `{name}` (directions: out, in, both)"))
 }
 
 /// `--focus ENTITY --depth N --direction D` plus the filters: the part of
@@ -90,28 +73,21 @@ pub(super) struct SelectArgs {
     #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
     pub depth: usize,
     /// With --focus: follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = parse_direction, requires = "focus")]
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name), requires = "focus")]
     pub direction: Direction,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
 
 impl SelectArgs {
-    /// Loads the data and applies the selection: the graph, or the outcome
-    /// to exit with (invalid data, or an unknown name, already reported).
+    /// Loads the data and applies the selection.
     pub(super) fn load(
         &self,
         data: &std::path::Path,
         mentions: super::printer::Mentions,
-    ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-        let graph = match super::printer::load_graph(data, mentions)? {
-            Ok(graph) => graph,
-            Err(outcome) => return Ok(Err(outcome)),
-        };
-        match self.selection().select(graph) {
-            Ok(selected) => Ok(Ok(selected)),
-            Err(error) => super::printer::query_failed(&error).map(Err),
-        }
+    ) -> super::Result<kgraph::KnowledgeGraph> {
+        let graph = super::printer::load_graph(data, mentions)?;
+        Ok(self.selection().select(graph)?)
     }
 
     pub(super) fn selection(&self) -> Selection {

@@ -8,10 +8,11 @@ use anyhow::Context;
 use kgraph::LoadError;
 use kgraph::MAX_TEXT_BYTES;
 use kgraph::model::ids::{is_iso_date, is_slug};
+use kgraph::query::QueryError;
 use kgraph::text_hash;
 
 use super::printer::{plural, print_report};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Error, Result};
 
 /// Add a source text, or record the hash of one that changed
 #[derive(Debug, clap::Args)]
@@ -78,7 +79,7 @@ pub(super) struct RehashArgs {
     data: DataArgs,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: Args) -> Result {
     match args.command {
         SourceCommand::Add(args) => add(*args),
         SourceCommand::Rehash(args) => rehash(args),
@@ -105,7 +106,7 @@ struct Metadata<'a> {
     sha256: &'a str,
 }
 
-fn add(args: AddArgs) -> anyhow::Result<Outcome> {
+fn add(args: AddArgs) -> Result {
     let mut problems = Vec::new();
     if !is_slug(&args.id) {
         problems.push(format!(
@@ -184,7 +185,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
             writeln!(stderr, "error: {problem}")?;
         }
         writeln!(stderr, "error: source not added; nothing was written")?;
-        return Ok(Outcome::Failure);
+        return Err(Error::Failed);
     }
 
     let hash = text_hash(&bytes);
@@ -222,7 +223,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     {
         // A text without metadata is not a source: take it back.
         let _ = std::fs::remove_file(&text_target);
-        return Err(error);
+        return Err(error.into());
     }
     writeln!(
         std::io::stdout().lock(),
@@ -233,7 +234,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         sources.join(&metadata_name).display(),
         args.id
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The copied text keeps its file's extension, unless that would make it
@@ -310,17 +311,22 @@ fn create_new_atomically(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
+fn rehash(args: RehashArgs) -> Result {
     let data = &args.data.data;
+    // A missing data directory is that, not an unknown source in it.
+    if let Err(source) = std::fs::read_dir(data) {
+        let error = LoadError::DataDir {
+            path: data.clone(),
+            source,
+        };
+        return Err(anyhow::Error::new(error)
+            .context("cannot load the data")
+            .into());
+    }
     let declared = declared_sources(&data.join("sources"));
     if !declared.iter().any(|(id, _)| *id == args.id) {
-        writeln!(
-            std::io::stderr().lock(),
-            "error: unknown source `{}`{}",
-            args.id,
-            kgraph::diagnostic::did_you_mean(&args.id, declared.iter().map(|(id, _)| id.as_str()))
-        )?;
-        return Ok(Outcome::Failure);
+        let ids = declared.iter().map(|(id, _)| id.as_str());
+        return Err(QueryError::unknown_source(&args.id, ids).into());
     }
     let (dataset, report) = match kgraph::load_with_changed_text(
         data,
@@ -336,13 +342,13 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
                 args.id,
                 args.id
             )?;
-            return Ok(if report.has_io_errors() {
-                Outcome::IoFailure
-            } else {
-                Outcome::Failure
-            });
+            return Err(Error::from_report(&report));
         }
-        Err(error) => return Err(error).context("cannot load the data"),
+        Err(error) => {
+            return Err(anyhow::Error::new(error)
+                .context("cannot load the data")
+                .into());
+        }
     };
     let source = dataset
         .source(&args.id)
@@ -374,7 +380,7 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
             "`{}` already records the hash of its text ({checked}); nothing to do",
             metadata_path.display()
         )?;
-        return Ok(Outcome::Success);
+        return Ok(());
     };
     let parent = metadata_path.parent().unwrap_or(Path::new("."));
     let name = metadata_path
@@ -391,12 +397,13 @@ fn rehash(args: RehashArgs) -> anyhow::Result<Outcome> {
         checked,
         source.sha256
     )?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 /// The metadata text with `sha256` set to `hash`, everything else kept as
 /// it was; `None` if it already records that hash.
 fn with_hash(path: &Path, text: &str, hash: &str) -> anyhow::Result<Option<String>> {
+    use anyhow::bail;
     let shown = path.display();
     if path
         .extension()
@@ -406,14 +413,14 @@ fn with_hash(path: &Path, text: &str, hash: &str) -> anyhow::Result<Option<Strin
         let value: serde_json::Value =
             serde_json::from_str(text).with_context(|| format!("cannot read `{shown}`"))?;
         let Some(old) = value.get("sha256").and_then(serde_json::Value::as_str) else {
-            anyhow::bail!("`{shown}` has no `sha256`: add `\"sha256\": \"{hash}\"` to it");
+            bail!("`{shown}` has no `sha256`: add `\"sha256\": \"{hash}\"` to it");
         };
         if old.eq_ignore_ascii_case(hash) {
             return Ok(None);
         }
         let quoted = format!("\"{old}\"");
         if text.matches(&quoted).count() != 1 {
-            anyhow::bail!(
+            bail!(
                 "cannot tell which `{quoted}` in `{shown}` to replace: set `sha256` to `{hash}` by hand"
             );
         }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::printer::{Mentions, load_graph, plural};
 use super::view::{self, clean, width};
-use super::{DataArgs, Outcome};
+use super::{DataArgs, Result};
 
 /// What the graph holds: counts, central entities, components, density
 #[derive(Debug, clap::Args)]
@@ -26,11 +26,8 @@ pub(super) struct Args {
     markdown: bool,
 }
 
-pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
-        Err(outcome) => return Ok(outcome),
-    };
+pub(super) fn run(args: Args) -> Result {
+    let graph = load_graph(&args.data.data, Mentions::Skip)?;
     let stats = query::stats(&graph);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
@@ -41,7 +38,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
         write_text(&mut out, &stats, args.top)?;
     }
     out.flush()?;
-    Ok(Outcome::Success)
+    Ok(())
 }
 
 fn write_text(out: &mut dyn Write, stats: &Stats, top: usize) -> std::io::Result<()> {

@@ -9,7 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::Outcome;
+use super::error::bail;
+use super::{Error, Result};
 
 /// Changes arriving within this time of each other are one change: an
 /// editor's save or a `git checkout` touches several files at once.
@@ -18,10 +19,7 @@ const SETTLE: Duration = Duration::from_millis(200);
 /// Runs `build` now and after every change under `data`. Each run prints
 /// its one-line summary or its diagnostics; invalid data never ends the
 /// watch. Returns only when the watcher fails or stdout is closed.
-pub(super) fn run(
-    data: &Path,
-    mut build: impl FnMut() -> anyhow::Result<Outcome>,
-) -> anyhow::Result<Outcome> {
+pub(super) fn run(data: &Path, mut build: impl FnMut() -> Result) -> Result {
     let (events, changes) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).context("cannot watch for changes")?;
     watcher
@@ -34,10 +32,15 @@ pub(super) fn run(
     )?;
     loop {
         match build() {
-            Ok(_) => {}
-            Err(error) if super::is_broken_pipe(&error) => return Ok(Outcome::Success),
-            // An unreadable or unwritable file now may be fixed by the next change.
-            Err(error) => writeln!(std::io::stderr().lock(), "error: {error:#}")?,
+            Ok(()) => {}
+            Err(Error::BrokenPipe) => return Ok(()),
+            // Invalid or unreadable data now may be fixed by the next
+            // change: report it (if not yet reported) and watch on.
+            Err(error) => {
+                if let Some(message) = error.message() {
+                    writeln!(std::io::stderr().lock(), "{message}")?;
+                }
+            }
         }
         loop {
             match changes.recv() {
@@ -46,7 +49,7 @@ pub(super) fn run(
                 Ok(Err(error)) => {
                     writeln!(std::io::stderr().lock(), "warning: watching: {error}")?;
                 }
-                Err(_) => anyhow::bail!("the watcher stopped"),
+                Err(_) => bail!("the watcher stopped"),
             }
         }
         while changes.recv_timeout(SETTLE).is_ok() {}

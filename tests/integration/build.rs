@@ -96,7 +96,7 @@ fn export_writes_one_format_to_stdout_or_to_a_file_named_by_extension() {
     let unknown = workdir.kg(&["export", "--format", "svgz"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
-        stderr(&unknown).contains("unknown format `svgz`"),
+        stderr(&unknown).contains("invalid value 'svgz' for '--format <FORMAT>'"),
         "{}",
         stderr(&unknown)
     );

@@ -144,11 +144,32 @@ pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| value == "true")
 }
 
-/// Reports a missing consumer: a skip on a developer machine, a failure
-/// in CI.
-pub(crate) fn missing_consumer(what: &str) {
-    assert!(!in_ci(), "{what} is required when CI=true, but is missing");
-    eprintln!("skipped: {what} is not installed");
+/// True when `KG_WITHOUT_CONSUMERS=1` asks to run as on a machine with
+/// only Rust: every consumer then counts as missing, which shows that each
+/// test needing one is `#[ignore]`d (`cargo test` must stay green).
+pub(crate) fn consumers_withheld() -> bool {
+    std::env::var_os("KG_WITHOUT_CONSUMERS").is_some_and(|value| value == "1")
+}
+
+/// Fails a test whose consumer is missing. Every test that needs a
+/// consumer is `#[ignore = "needs ..."]`, so that `cargo test` reports it
+/// as ignored, never as passed; it runs with `cargo test -- --include-ignored`
+/// (as CI does), and then its consumer must be there.
+pub(crate) fn missing_consumer(what: &str) -> ! {
+    panic!(
+        "{what} is missing{}: install it, or run without --include-ignored \
+         (tests that need a consumer are #[ignore]d by default)",
+        if in_ci() { " (CI=true)" } else { "" }
+    );
+}
+
+/// `path` if it is there (and consumers are not withheld), else a failure
+/// naming `what`.
+pub(crate) fn consumer(path: Option<PathBuf>, what: &str) -> PathBuf {
+    match path {
+        Some(path) if !consumers_withheld() => path,
+        _ => missing_consumer(what),
+    }
 }
 
 /// The Python with the pinned consumer packages: `KG_PYTHON`, else the
@@ -157,12 +178,10 @@ pub(crate) fn python() -> Option<PathBuf> {
     let candidate = std::env::var_os("KG_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    if candidate.exists() {
-        Some(candidate)
-    } else {
-        missing_consumer("the consumer venv (.venv, see tests/consumers/requirements.txt)");
-        None
-    }
+    Some(consumer(
+        candidate.exists().then_some(candidate),
+        "the consumer venv (.venv, see tests/consumers/requirements.txt)",
+    ))
 }
 
 /// Runs a consumer script from `tests/consumers` with the given arguments
@@ -178,14 +197,10 @@ pub(crate) fn python312() -> Option<PathBuf> {
     let candidate = std::env::var_os("KG_PYTHON312")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv312/bin/python"));
-    if candidate.exists() {
-        Some(candidate)
-    } else {
-        missing_consumer(
-            "the Python 3.12 consumer venv (.venv312, see tests/consumers/requirements-py312.txt)",
-        );
-        None
-    }
+    Some(consumer(
+        candidate.exists().then_some(candidate),
+        "the Python 3.12 consumer venv (.venv312, see tests/consumers/requirements-py312.txt)",
+    ))
 }
 
 /// [`run_consumer`] with the Python 3.12 venv.
@@ -221,11 +236,7 @@ fn on_path(program: &str) -> Option<PathBuf> {
 
 /// Graphviz's `dot`, if installed.
 pub(crate) fn dot() -> Option<PathBuf> {
-    let found = on_path("dot");
-    if found.is_none() {
-        missing_consumer("Graphviz (`dot`)");
-    }
-    found
+    Some(consumer(on_path("dot"), "Graphviz (`dot`)"))
 }
 
 /// Runs a Node.js consumer script from `tests/consumers` (its packages
@@ -234,12 +245,10 @@ pub(crate) fn dot() -> Option<PathBuf> {
 /// or the packages are missing.
 pub(crate) fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
     let consumers = repo().join("tests/consumers");
-    let (Some(node), true) = (on_path("node"), consumers.join("node_modules").is_dir()) else {
-        missing_consumer(
-            "Node.js with tests/consumers/node_modules (npm ci --prefix tests/consumers)",
-        );
-        return None;
-    };
+    let node = consumer(
+        on_path("node").filter(|_| consumers.join("node_modules").is_dir()),
+        "Node.js with tests/consumers/node_modules (npm ci --prefix tests/consumers)",
+    );
     Some(run_script(&node, script, args))
 }
 

@@ -397,6 +397,7 @@ fn validate_corpus(root: &Path) -> Option<String> {
 }
 
 #[test]
+#[ignore = "needs the consumer venv .venv or KG_PYTHON (pip install -r tests/consumers/requirements.txt)"]
 fn the_repository_data_and_a_new_corpus_validate_against_the_schemas() {
     let Some(report) = validate_corpus(&repo()) else {
         return;
@@ -415,6 +416,7 @@ fn the_repository_data_and_a_new_corpus_validate_against_the_schemas() {
 }
 
 #[test]
+#[ignore = "needs the consumer venv .venv or KG_PYTHON (pip install -r tests/consumers/requirements.txt)"]
 fn the_schemas_refuse_what_kg_validate_refuses() {
     let workdir = Workdir::new();
     assert!(workdir.kg(&["init"]).status.success());
@@ -434,18 +436,17 @@ fn the_schemas_refuse_what_kg_validate_refuses() {
 /// engine of VS Code's Even Better TOML, if installed.
 fn taplo() -> Option<std::path::PathBuf> {
     let taplo = repo().join("tests/consumers/node_modules/.bin/taplo");
-    if taplo.is_file() {
-        Some(taplo)
-    } else {
-        crate::common::missing_consumer("Taplo (npm ci --prefix tests/consumers)");
-        None
-    }
+    Some(crate::common::consumer(
+        taplo.is_file().then_some(taplo),
+        "Taplo (npm ci --prefix tests/consumers)",
+    ))
 }
 
 /// Taplo finds each file's schema through the `#:schema` line `kg init`
 /// writes, accepts the new corpus, and points at a field the schema lacks,
 /// as an editor would while one types.
 #[test]
+#[ignore = "needs Taplo (npm ci --prefix tests/consumers)"]
 fn taplo_checks_a_new_corpus_through_its_schema_lines() {
     let Some(taplo) = taplo() else {
         return;

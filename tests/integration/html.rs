@@ -4,19 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Workdir, kg_command, missing_consumer, repo, run_node_consumer, stderr};
+use crate::common::{Workdir, consumer, kg_command, repo, run_node_consumer, stderr};
 
 /// Debian's chromium, which the browser tests drive.
 fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("KG_CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        Some(path)
-    } else {
-        missing_consumer("chromium (apt-get install chromium)");
-        None
-    }
+    Some(consumer(
+        path.is_file().then_some(path),
+        "chromium (apt-get install chromium)",
+    ))
 }
 
 /// Writes the page, the graph's JSON, the JSON of one modality and that of
@@ -111,6 +109,7 @@ fn check_in_browser(
 }
 
 #[test]
+#[ignore = "needs Chromium and Node.js (apt-get install chromium; npm ci --prefix tests/consumers)"]
 fn the_article_page_works_in_chromium() {
     check_in_browser(
         &repo().join("data"),
@@ -123,6 +122,7 @@ fn the_article_page_works_in_chromium() {
 }
 
 #[test]
+#[ignore = "needs Chromium and Node.js (apt-get install chromium; npm ci --prefix tests/consumers)"]
 fn hostile_strings_show_as_text_in_chromium() {
     // The hostile fixture, plus what could end or comment out the page's
     // data block, or end a JavaScript string in older parsers: `</script>`,
@@ -148,6 +148,7 @@ fn hostile_strings_show_as_text_in_chromium() {
 }
 
 #[test]
+#[ignore = "needs Chromium and Node.js (apt-get install chromium; npm ci --prefix tests/consumers)"]
 fn claims_show_their_voice_and_negation_in_chromium() {
     check_in_browser(
         &repo().join("tests/fixtures/claims"),

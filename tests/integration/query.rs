@@ -239,7 +239,8 @@ fn an_unknown_name_exits_1_with_did_you_mean() {
     let modality = workdir.kg(&["query", "neighbors", "republic", "--modality", "actul"]);
     assert_eq!(modality.status.code(), Some(2));
     assert!(
-        stderr(&modality).contains("unknown modality `actul` (did you mean `actual`?)"),
+        stderr(&modality).contains("invalid value 'actul' for '--modality <MODALITY>'")
+            && stderr(&modality).contains("a similar value exists: 'actual'"),
         "{}",
         stderr(&modality)
     );
@@ -553,6 +554,7 @@ distance 1
 }
 
 #[test]
+#[ignore = "needs the consumer venv .venv or KG_PYTHON (pip install -r tests/consumers/requirements.txt)"]
 fn centralities_components_and_density_agree_with_networkx() {
     use crate::common::{repo, run_consumer};
     let workdir = Workdir::new();

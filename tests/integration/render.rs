@@ -30,6 +30,7 @@ fn drawn_entities(svg: &str) -> BTreeSet<String> {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
     if dot().is_none() {
         return;
@@ -98,6 +99,7 @@ fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn png_and_pdf_come_out_as_such() {
     if dot().is_none() {
         return;
@@ -163,6 +165,7 @@ fn a_graph_too_large_for_the_engine_is_refused_with_advice() {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn a_render_that_runs_too_long_is_stopped() {
     if dot().is_none() {
         return;
@@ -217,6 +220,7 @@ fn rendered(args: &[&str]) -> (Vec<String>, usize) {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn focus_and_filters_draw_the_known_part_of_the_graph() {
     if dot().is_none() {
         return;
@@ -296,6 +300,7 @@ fn a_graphviz_failure_is_one_line_with_what_to_try() {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn the_image_format_comes_from_the_file_name() {
     let Some(_) = dot() else { return };
     let workdir = Workdir::with_data("base");
@@ -334,12 +339,11 @@ fn an_unknown_or_contradicting_extension_is_refused() {
 }
 
 #[test]
+#[ignore = "needs `script` (apt-get install util-linux)"]
 fn a_binary_image_is_not_written_to_a_terminal() {
     // `script` gives kg a terminal as stdout.
-    if !std::path::Path::new("/usr/bin/script").exists() {
-        crate::common::missing_consumer("`script` (util-linux)");
-        return;
-    }
+    let script = std::path::PathBuf::from("/usr/bin/script");
+    crate::common::consumer(script.exists().then_some(script), "`script` (util-linux)");
     let workdir = Workdir::with_data("base");
     let output = std::process::Command::new("/usr/bin/script")
         .args([
@@ -363,6 +367,7 @@ fn a_binary_image_is_not_written_to_a_terminal() {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn a_focused_picture_marks_its_focus_and_credits_the_source() {
     let Some(_) = dot() else { return };
     let workdir = Workdir::new();
@@ -443,6 +448,7 @@ fn a_focused_picture_marks_its_focus_and_credits_the_source() {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn every_help_example_works() {
     let Some(_) = dot() else { return };
     let help = crate::common::kg_command(Path::new("."), &["render", "--help"])
@@ -506,6 +512,7 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn the_size_guard_advice_works_on_1500_entities() {
     let Some(_) = dot() else { return };
     let workdir = Workdir::new();

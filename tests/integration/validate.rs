@@ -226,3 +226,23 @@ fn json_diagnostics_carry_a_code_and_a_span_for_every_invalid_fixture() {
     }
     assert!(checked >= 25, "{checked}");
 }
+
+#[test]
+fn validate_counts_the_warnings_build_counts() {
+    let workdir = Workdir::with_data("coverage");
+    let validated = workdir.kg(&["validate"]);
+    assert!(validated.status.success(), "{}", stderr(&validated));
+    let built = workdir.kg(&["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let count = |text: &str| {
+        let start = text.find(" (").expect("a warning count") + 2;
+        let end = start + text[start..].find(" warning").expect("a warning count");
+        text[start..end]
+            .parse::<usize>()
+            .expect("a number of warnings")
+    };
+    let validated = stdout(&validated);
+    let built = stdout(&built);
+    assert!(count(&validated) > 0, "{validated}");
+    assert_eq!(count(&validated), count(&built), "{validated}{built}");
+}

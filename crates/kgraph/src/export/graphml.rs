@@ -136,7 +136,10 @@ fn write_data(
 /// Writes the graph as GraphML.
 ///
 /// Fails with an [`io::ErrorKind::InvalidData`] error holding an
-/// [`ExportError`](super::ExportError) if a value contains a character XML 1.0 cannot hold.
+/// [`ExportError`](super::ExportError) if a kind or relation type gives no
+/// valid label ([`Format::check_representable`](super::Format::check_representable)
+/// finds it first). A character XML 1.0 cannot hold is not an error: it is
+/// written as its control picture (see the module documentation).
 pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;

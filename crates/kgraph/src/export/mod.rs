@@ -94,8 +94,46 @@ impl From<ExportError> for io::Error {
     }
 }
 
+/// The options of the formats that have any, carried to the writer by
+/// [`Format::write_with`], as oxigraph's serializer builder carries a base
+/// IRI: a caller picks the format and its options in one place, and no
+/// writer is called around [`Format`].
+///
+/// ```
+/// use kgraph::Format;
+/// use kgraph::export::{ExportOptions, TurtleOptions};
+/// let options = ExportOptions::default()
+///     .with_turtle(TurtleOptions::new("https://example.org/kg/").unwrap());
+/// # let graph = kgraph::KnowledgeGraph::new(kgraph::Dataset::default());
+/// let mut turtle = Vec::new();
+/// Format::Turtle.write_with(&graph, &options, &mut turtle).unwrap();
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ExportOptions {
+    /// How [`Format::Dot`] draws: legend, wrapping, clusters, attributes.
+    pub dot: DotOptions,
+    /// The base IRI of [`Format::Turtle`].
+    pub turtle: TurtleOptions,
+}
+
+impl ExportOptions {
+    /// These options with `dot` for [`Format::Dot`].
+    pub fn with_dot(mut self, dot: DotOptions) -> ExportOptions {
+        self.dot = dot;
+        self
+    }
+
+    /// These options with `turtle` for [`Format::Turtle`].
+    pub fn with_turtle(mut self, turtle: TurtleOptions) -> ExportOptions {
+        self.turtle = turtle;
+        self
+    }
+}
+
 /// The formats kgraph writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// Graphviz DOT, styled, with a legend.
     Dot,
@@ -128,6 +166,13 @@ pub enum Format {
     /// Apache Parquet tables (a directory): entities, relations, evidence,
     /// sources.
     Parquet,
+}
+
+/// The name used on the command line (`cypher-kuzu`).
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Format {
@@ -345,15 +390,26 @@ impl Format {
     /// format ([`Format::is_directory`]) fails with
     /// [`ExportError::DirectoryFormat`]: use [`Format::write_part`].
     pub fn write(self, graph: &KnowledgeGraph, out: &mut dyn io::Write) -> io::Result<()> {
+        self.write_with(graph, &ExportOptions::default(), out)
+    }
+
+    /// [`Format::write`] with the options of this format taken from
+    /// `options` (the others are not used).
+    pub fn write_with(
+        self,
+        graph: &KnowledgeGraph,
+        options: &ExportOptions,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
         match self {
-            Format::Dot => write_dot(graph, &DotOptions::default(), out),
+            Format::Dot => write_dot(graph, &options.dot, out),
             Format::Json => write_json(graph, out),
             Format::Graphml => write_graphml(graph, out),
             Format::Cypher(dialect) => write_cypher(graph, dialect, out),
             Format::CypherKuzu => write_kuzu_cypher(graph, out),
             Format::CsvNodes => write_csv_nodes(graph, out),
             Format::CsvRelationships => write_csv_relationships(graph, out),
-            Format::Turtle => write_turtle(graph, &TurtleOptions::default(), out),
+            Format::Turtle => write_turtle(graph, &options.turtle, out),
             Format::Mermaid => write_mermaid(graph, out),
             Format::Jgf => write_jgf(graph, out),
             Format::Cytoscape => write_cytoscape(graph, out),

@@ -83,6 +83,17 @@ pub enum QueryError {
     },
 }
 
+impl QueryError {
+    /// [`QueryError::UnknownSource`] for `name`, suggesting the closest of
+    /// the source ids the data has.
+    pub fn unknown_source<'a>(name: &str, ids: impl IntoIterator<Item = &'a str>) -> QueryError {
+        QueryError::UnknownSource {
+            name: name.to_owned(),
+            suggestion: resolve::closest(name, ids.into_iter()),
+        }
+    }
+}
+
 fn hint(suggestion: &Option<String>) -> String {
     suggestion
         .as_ref()

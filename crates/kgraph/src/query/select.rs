@@ -147,7 +147,8 @@ impl Selection {
     }
 
     /// Checks that every kind, relation type and source named exists in
-    /// the graph's dataset (the focus is checked by [`resolve`]).
+    /// the graph's dataset, and that every `attributed_to` name names an
+    /// entity (the focus is checked by [`resolve`]).
     ///
     /// # Errors
     /// The first unknown name, with a "did you mean".
@@ -180,11 +181,11 @@ impl Selection {
         let sources = || dataset.sources.iter().map(|source| source.id.as_str());
         for name in &self.sources {
             if !sources().any(|source| source == name) {
-                return Err(QueryError::UnknownSource {
-                    name: name.clone(),
-                    suggestion: closest(name, sources()),
-                });
+                return Err(QueryError::unknown_source(name, sources()));
             }
+        }
+        for name in &self.attributed_to {
+            resolve(graph, name)?;
         }
         Ok(())
     }
