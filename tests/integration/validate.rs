@@ -226,3 +226,36 @@ fn json_diagnostics_carry_a_code_and_a_span_for_every_invalid_fixture() {
     }
     assert!(checked >= 25, "{checked}");
 }
+
+/// The "did you mean" of an unknown name is a field of its own in JSON,
+/// not part of the message, so that an editor can offer it as a fix.
+#[test]
+fn json_diagnostics_give_the_suggestion_as_a_field() {
+    let workdir = prepare_case(&fixtures().join("invalid/unknown-entity"));
+    let json = output_within(
+        kg_command(workdir.path(), &["validate", "--format", "json"]),
+        Duration::from_secs(60),
+    )
+    .expect("kg validate finishes");
+    assert_eq!(json.status.code(), Some(1));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let unknown: Vec<(&str, &str)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unknown-entity")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap(),
+                d["suggestion"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            ("unknown entity `kingdon`", "kingdom"),
+            ("unknown entity `Alliance`", "alliance")
+        ]
+    );
+}
