@@ -123,6 +123,41 @@ fn json_data_files_load_like_toml_ones() {
     assert_eq!(stdout(&toml_build), stdout(&json_build));
 }
 
+/// Relations split across `relations/*.json` (and `*.toml`) load as if
+/// they were one file, and an id given twice across two files is reported
+/// in both.
+#[test]
+fn relations_may_be_split_across_the_relations_directory() {
+    let workdir = Workdir::with_data("base");
+    let whole = workdir.kg(&["export", "--format", "json"]);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let relations = std::fs::read_to_string(workdir.path().join("data/relations.toml")).unwrap();
+    std::fs::remove_file(workdir.path().join("data/relations.toml")).unwrap();
+    // The TOML half in one file, the same relations as JSON in another
+    // would be duplicates: split the TOML by relation instead.
+    let parts: Vec<&str> = relations.split("[[relation]]").collect();
+    let (first, rest) = parts.split_at(parts.len() / 2 + 1);
+    workdir.write("data/relations/a.toml", first.join("[[relation]]"));
+    workdir.write(
+        "data/relations/b.toml",
+        format!("[[relation]]{}", rest.join("[[relation]]")),
+    );
+    let split = workdir.kg(&["export", "--format", "json"]);
+    assert!(split.status.success(), "{}", stderr(&split));
+    assert_eq!(stdout(&whole), stdout(&split));
+    workdir.write(
+        "data/relations/c.json",
+        include_str!("../fixtures/base-relations.json"),
+    );
+    let doubled = workdir.kg(&["validate"]);
+    assert_eq!(doubled.status.code(), Some(1));
+    assert!(
+        stderr(&doubled).contains("data/relations/c.json"),
+        "{}",
+        stderr(&doubled)
+    );
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;

@@ -34,9 +34,12 @@ pub(crate) struct QuoteQuery<'a> {
     pub here: Origin,
 }
 
+/// Where one quote stands, or why it stands nowhere.
+type Placed = Result<TextSpan, Box<Diagnostic>>;
+
 /// What became of one query: where the quote stands, or why it stands
 /// nowhere (boxed: most quotes are found, and a diagnostic is large).
-pub(crate) type Found = Option<Result<TextSpan, Box<Diagnostic>>>;
+pub(crate) type Found = Option<Placed>;
 
 /// Finds every quote in its source. One result per query, in order; `None`
 /// for a quote whose source is not among `sources` (sorted by id), which
@@ -54,7 +57,7 @@ pub(crate) fn locate_quotes(queries: &[QuoteQuery<'_>], sources: &[Source]) -> V
             found.ok().map(|index| (&sources[index], places))
         })
         .collect();
-    let located: Vec<Vec<(usize, Result<TextSpan, Box<Diagnostic>>)>> = jobs
+    let located: Vec<Vec<(usize, Placed)>> = jobs
         .par_iter()
         .map(|(source, places)| {
             let quotes: Vec<&str> = places.iter().map(|&q| queries[q].quote).collect();
@@ -62,12 +65,7 @@ pub(crate) fn locate_quotes(queries: &[QuoteQuery<'_>], sources: &[Source]) -> V
             places
                 .iter()
                 .zip(index.locate_all(&quotes))
-                .map(|(&q, located)| {
-                    (
-                        q,
-                        resolve(&queries[q], located, &source.id).map_err(Box::new),
-                    )
-                })
+                .map(|(&q, located)| (q, resolve(&queries[q], located, &source.id)))
                 .collect()
         })
         .collect();
@@ -83,18 +81,18 @@ fn resolve(
     query: &QuoteQuery<'_>,
     located: Located,
     source_id: &str,
-) -> Result<TextSpan, Diagnostic> {
+) -> Result<TextSpan, Box<Diagnostic>> {
     let here = query.here.clone();
     match &query.occurrence {
         Occurrence::Picked { n, at } => choose_occurrence(located, *n, at, source_id, here),
         Occurrence::Unpicked | Occurrence::Unique => match located {
             Located::Unique(span) => Ok(span),
-            other => Err(quote_problem(
+            other => Err(Box::new(quote_problem(
                 other,
                 source_id,
                 here,
                 matches!(query.occurrence, Occurrence::Unpicked),
-            )),
+            ))),
         },
     }
 }
@@ -107,7 +105,7 @@ fn choose_occurrence(
     at: &Origin,
     source_id: &str,
     here: Origin,
-) -> Result<TextSpan, Diagnostic> {
+) -> Result<TextSpan, Box<Diagnostic>> {
     let at = at.clone();
     match located {
         Located::Ambiguous(places) => usize::try_from(occurrence)
@@ -115,7 +113,7 @@ fn choose_occurrence(
             .and_then(|n| n.checked_sub(1))
             .and_then(|index| places.get(index).copied())
             .ok_or_else(|| {
-                Diagnostic::error(format!(
+                Box::new(Diagnostic::error(format!(
                     "`occurrence = {}` is out of range: the quote occurs {} times in source `{source_id}`",
                     occurrence,
                     places.len()
@@ -123,16 +121,16 @@ fn choose_occurrence(
                 .code("occurrence-out-of-range")
                 .at(at, format!("expected 1 to {}", places.len()))
                 .at(here, "this quote")
-                .note(list_places(&places))
+                .note(list_places(&places)))
             }),
-        Located::Unique(span) => Err(Diagnostic::error(format!(
+        Located::Unique(span) => Err(Box::new(Diagnostic::error(format!(
             "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
         ))
         .code("occurrence-on-unique-quote")
         .at(at, "remove this field")
         .at(here, "found once")
-        .note(format!("found at line {}, column {}", span.line, span.column))),
-        other => Err(quote_problem(other, source_id, here, false)),
+        .note(format!("found at line {}, column {}", span.line, span.column)))),
+        other => Err(Box::new(quote_problem(other, source_id, here, false))),
     }
 }
 

@@ -99,6 +99,13 @@ pub(in crate::load) fn check_entities(
 /// reader, nor by `kg query`, which matches names ignoring case.
 pub(crate) fn name_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if name.is_ascii() {
+        // ASCII is its own NFKC form and holds no invisible character:
+        // folding and lowercasing is all there is to do.
+        let mut key = fold_quote(name);
+        key.make_ascii_lowercase();
+        return key;
+    }
     let visible: String = fold_quote(name)
         .nfkc()
         .filter(|&character| !is_invisible(character))

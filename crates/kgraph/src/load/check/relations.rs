@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use super::{check_date, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
@@ -47,13 +49,9 @@ fn resolve_references<'a>(
         .iter()
         .map(|e| (e.id.as_str(), e.kind.as_str()))
         .collect();
-    // Labels and aliases, so that `from = "Russia"` suggests `russia`.
-    let mut id_by_name: HashMap<String, &str> = HashMap::new();
-    for entity in entities {
-        for name in std::iter::once(&entity.label).chain(&entity.aliases) {
-            id_by_name.entry(name.to_lowercase()).or_insert(&entity.id);
-        }
-    }
+    // Labels and aliases, so that `from = "Russia"` suggests `russia`:
+    // made when a first unknown entity needs it.
+    let mut id_by_name: Option<HashMap<String, &str>> = None;
     let type_names: Vec<&str> = schema
         .relation_types
         .iter()
@@ -94,6 +92,17 @@ fn resolve_references<'a>(
                 if !raw.entities_complete {
                     continue;
                 }
+                let id_by_name = id_by_name.get_or_insert_with(|| {
+                    let mut id_by_name = HashMap::new();
+                    for entity in entities {
+                        for name in std::iter::once(&entity.label).chain(&entity.aliases) {
+                            id_by_name
+                                .entry(name.to_lowercase())
+                                .or_insert(entity.id.as_str());
+                        }
+                    }
+                    id_by_name
+                });
                 let suggestion = match id_by_name.get(&endpoint.value.to_lowercase()) {
                     Some(id) => Some(*id),
                     None => suggest(&endpoint.value, entity_ids.iter().copied()),
@@ -220,75 +229,74 @@ fn build_relations(
     entities: &[Entity],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
-    let mut seen: HashMap<String, Origin> = entities
-        .iter()
-        .map(|e| (e.id.clone(), e.origin.clone()))
+    // The ids first, on every core: a derived id hashes its quotes.
+    let ids: Vec<Option<String>> = pending
+        .par_iter()
+        .zip(&located)
+        .map(|(relation, evidence)| {
+            let modality = relation.modality?;
+            evidence.as_ref()?;
+            Some(relation_id(relation.raw, modality))
+        })
         .collect();
-    let mut relations = Vec::new();
-    for (relation, evidence) in pending.iter().zip(located) {
-        let (Some(evidence), Some(modality)) = (evidence, relation.modality) else {
+    // Then, in file order, which of them are taken already.
+    let mut keep = vec![false; pending.len()];
+    let mut seen: HashMap<&str, &Origin> = entities
+        .iter()
+        .map(|entity| (entity.id.as_str(), &entity.origin))
+        .collect();
+    let id_origins: Vec<Option<Origin>> = pending
+        .iter()
+        .map(|relation| {
+            relation
+                .raw
+                .id
+                .as_ref()
+                .map(|id| origin(relation.raw.file, id))
+        })
+        .collect();
+    for (index, (relation, id)) in pending.iter().zip(&ids).enumerate() {
+        let Some(id) = id else {
             continue;
         };
         let raw = relation.raw;
-        let (id, id_origin) = match &raw.id {
-            Some(id) => (id.value.clone(), origin(raw.file, id)),
-            None => {
-                // Folded, so that retyping a quote mark does not change
-                // the id.
-                let folded: Vec<(&str, String)> = raw
-                    .evidence
-                    .iter()
-                    .map(|e| (e.source.value.as_str(), fold_quote(&e.quote.value)))
-                    .collect();
-                let quotes: Vec<(&str, &str)> = folded
-                    .iter()
-                    .map(|(source, quote)| (*source, quote.as_str()))
-                    .collect();
-                let holders: Vec<&str> = raw
-                    .attributed_to
-                    .iter()
-                    .map(|holder| holder.value.as_str())
-                    .collect();
-                let claim = Claim {
-                    modality,
-                    negated: raw.negated,
-                    attributed_to: &holders,
-                };
-                let id = derived_relation_id(
-                    &raw.from.value,
-                    &raw.relation_type.value,
-                    &raw.to.value,
-                    claim,
-                    &quotes,
-                );
-                (id, raw.head.clone())
-            }
-        };
-        if let Some(first) = seen.get(&id) {
-            let mut diagnostic = if entities
-                .binary_search_by(|entity| entity.id.as_str().cmp(&id))
-                .is_ok()
-            {
-                Diagnostic::error(format!("relation id `{id}` is already an entity id"))
-                    .code("id-collision")
-                    .at(id_origin, "this relation")
-                    .at(first.clone(), "the entity")
-                    .note("relation and entity ids share one namespace: every export names both")
-            } else {
-                Diagnostic::error(format!("duplicate relation id `{id}`"))
-                    .code("duplicate-id")
-                    .at(id_origin, "this relation")
-                    .at(first.clone(), "first used here")
-            };
-            if raw.id.is_none() {
-                diagnostic = diagnostic.note(
-                    "the id is derived from endpoints, type, modality and quotes: two relations alike in all of them are the same relation; remove one",
-                );
-            }
-            diagnostics.push(diagnostic);
+        let id_origin = id_origins[index].as_ref().unwrap_or(&raw.head);
+        let Some(first) = seen.get(id.as_str()) else {
+            seen.insert(id, id_origin);
+            keep[index] = true;
             continue;
+        };
+        let mut diagnostic = if entities
+            .binary_search_by(|entity| entity.id.as_str().cmp(id))
+            .is_ok()
+        {
+            Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                .code("id-collision")
+                .at(id_origin.clone(), "this relation")
+                .at((*first).clone(), "the entity")
+                .note("relation and entity ids share one namespace: every export names both")
+        } else {
+            Diagnostic::error(format!("duplicate relation id `{id}`"))
+                .code("duplicate-id")
+                .at(id_origin.clone(), "this relation")
+                .at((*first).clone(), "first used here")
+        };
+        if raw.id.is_none() {
+            diagnostic = diagnostic.note(
+                "the id is derived from endpoints, type, modality and quotes: two relations alike in all of them are the same relation; remove one",
+            );
         }
-        seen.insert(id.clone(), id_origin);
+        diagnostics.push(diagnostic);
+    }
+    drop(seen);
+    let mut relations = Vec::with_capacity(keep.iter().filter(|&&kept| kept).count());
+    for (((relation, evidence), id), kept) in pending.iter().zip(located).zip(ids).zip(keep) {
+        let (true, Some(id), Some(evidence), Some(modality)) =
+            (kept, id, evidence, relation.modality)
+        else {
+            continue;
+        };
+        let raw = relation.raw;
         relations.push(Relation {
             id,
             from: raw.from.value.clone(),
@@ -307,8 +315,42 @@ fn build_relations(
             origin: raw.head.clone(),
         });
     }
-    relations.sort_by(|a, b| a.id.cmp(&b.id));
+    relations.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
     relations
+}
+
+/// The id a relation gives, or the one derived from what it claims.
+fn relation_id(raw: &RawRelation, modality: Modality) -> String {
+    if let Some(id) = &raw.id {
+        return id.value.clone();
+    }
+    // Folded, so that retyping a quote mark does not change the id.
+    let folded: Vec<(&str, String)> = raw
+        .evidence
+        .iter()
+        .map(|e| (e.source.value.as_str(), fold_quote(&e.quote.value)))
+        .collect();
+    let quotes: Vec<(&str, &str)> = folded
+        .iter()
+        .map(|(source, quote)| (*source, quote.as_str()))
+        .collect();
+    let holders: Vec<&str> = raw
+        .attributed_to
+        .iter()
+        .map(|holder| holder.value.as_str())
+        .collect();
+    let claim = Claim {
+        modality,
+        negated: raw.negated,
+        attributed_to: &holders,
+    };
+    derived_relation_id(
+        &raw.from.value,
+        &raw.relation_type.value,
+        &raw.to.value,
+        claim,
+        &quotes,
+    )
 }
 
 /// Locates every quote of the pending relations. Returns, per relation, its
