@@ -177,13 +177,16 @@ fn csv(args: CsvArgs) -> Result {
                             row,
                             column,
                             code: diagnostic.code,
-                            message: std::iter::once(format!("{} ({label})", diagnostic.message))
-                                .chain(diagnostic.notes.iter().cloned())
-                                .collect::<Vec<_>>()
-                                .join("; "),
+                            message: std::iter::once(format!(
+                                "{} ({label})",
+                                diagnostic.headline()
+                            ))
+                            .chain(diagnostic.notes.iter().cloned())
+                            .collect::<Vec<_>>()
+                            .join("; "),
                         },
                     )),
-                    None => unplaced.push(diagnostic.message.clone()),
+                    None => unplaced.push(diagnostic.headline()),
                 }
             }
             problems.sort_by(|(a, x), (b, y)| {

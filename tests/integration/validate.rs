@@ -123,6 +123,41 @@ fn json_data_files_load_like_toml_ones() {
     assert_eq!(stdout(&toml_build), stdout(&json_build));
 }
 
+/// Relations split across `relations/*.json` (and `*.toml`) load as if
+/// they were one file, and an id given twice across two files is reported
+/// in both.
+#[test]
+fn relations_may_be_split_across_the_relations_directory() {
+    let workdir = Workdir::with_data("base");
+    let whole = workdir.kg(&["export", "--format", "json"]);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let relations = std::fs::read_to_string(workdir.path().join("data/relations.toml")).unwrap();
+    std::fs::remove_file(workdir.path().join("data/relations.toml")).unwrap();
+    // The TOML half in one file, the same relations as JSON in another
+    // would be duplicates: split the TOML by relation instead.
+    let parts: Vec<&str> = relations.split("[[relation]]").collect();
+    let (first, rest) = parts.split_at(parts.len() / 2 + 1);
+    workdir.write("data/relations/a.toml", first.join("[[relation]]"));
+    workdir.write(
+        "data/relations/b.toml",
+        format!("[[relation]]{}", rest.join("[[relation]]")),
+    );
+    let split = workdir.kg(&["export", "--format", "json"]);
+    assert!(split.status.success(), "{}", stderr(&split));
+    assert_eq!(stdout(&whole), stdout(&split));
+    workdir.write(
+        "data/relations/c.json",
+        include_str!("../fixtures/base-relations.json"),
+    );
+    let doubled = workdir.kg(&["validate"]);
+    assert_eq!(doubled.status.code(), Some(1));
+    assert!(
+        stderr(&doubled).contains("data/relations/c.json"),
+        "{}",
+        stderr(&doubled)
+    );
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
@@ -245,4 +280,37 @@ fn validate_counts_the_warnings_build_counts() {
     let built = stdout(&built);
     assert!(count(&validated) > 0, "{validated}");
     assert_eq!(count(&validated), count(&built), "{validated}{built}");
+}
+
+/// The "did you mean" of an unknown name is a field of its own in JSON,
+/// not part of the message, so that an editor can offer it as a fix.
+#[test]
+fn json_diagnostics_give_the_suggestion_as_a_field() {
+    let workdir = prepare_case(&fixtures().join("invalid/unknown-entity"));
+    let json = output_within(
+        kg_command(workdir.path(), &["validate", "--format", "json"]),
+        Duration::from_secs(60),
+    )
+    .expect("kg validate finishes");
+    assert_eq!(json.status.code(), Some(1));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let unknown: Vec<(&str, &str)> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unknown-entity")
+        .map(|d| {
+            (
+                d["message"].as_str().unwrap(),
+                d["suggestion"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            ("unknown entity `kingdon`", "kingdom"),
+            ("unknown entity `Alliance`", "alliance")
+        ]
+    );
 }

@@ -116,8 +116,12 @@ pub struct Diagnostic {
     /// kind or source id), so that `[[allow]]` in `reviewed.toml` can
     /// allow it for that one thing.
     pub subject: Option<String>,
-    /// What is wrong, lowercase, values in backticks.
+    /// What is wrong, lowercase, values in backticks; without the
+    /// suggestion, which [`Diagnostic::headline`] adds.
     pub message: String,
+    /// The name most likely meant, for a name that names nothing ("did you
+    /// mean"): its own field, so that an editor can offer it as a fix.
+    pub suggestion: Option<String>,
     /// The places it points at; the first is where the problem is.
     pub labels: Vec<Label>,
     /// Further lines after the source excerpt, such as a fix to try.
@@ -133,6 +137,7 @@ impl Diagnostic {
             code: None,
             subject: None,
             message: message.into(),
+            suggestion: None,
             labels: Vec::new(),
             notes: Vec::new(),
         }
@@ -143,6 +148,28 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
+        }
+    }
+
+    /// The error for a name that names nothing: ``unknown {what} `{name}` ``,
+    /// with the name most likely meant, if any, as its suggestion. Every
+    /// "unknown kind", "unknown entity", "unknown source"... is built here.
+    pub fn unknown(what: &str, name: &str, suggestion: Option<&str>) -> Diagnostic {
+        Diagnostic::error(format!("unknown {what} `{name}`")).suggesting(suggestion)
+    }
+
+    /// Sets the name most likely meant (see [`Diagnostic::suggestion`]).
+    pub fn suggesting(mut self, suggestion: Option<&str>) -> Diagnostic {
+        self.suggestion = suggestion.map(str::to_owned);
+        self
+    }
+
+    /// The message as the terminal prints it: with the suggestion, if any,
+    /// as `` (did you mean `nato`?)``.
+    pub fn headline(&self) -> String {
+        match &self.suggestion {
+            Some(suggestion) => format!("{} (did you mean `{suggestion}`?)", self.message),
+            None => self.message.clone(),
         }
     }
 
@@ -221,7 +248,7 @@ pub fn render(
 }
 
 /// A diagnostic as data, for `--format json`: its code, message,
-/// suggestion-bearing notes and every label with file and positions, so
+/// suggestion, notes and every label with file and positions, so
 /// that editors and CI annotations need not parse the terminal text.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DiagnosticRecord<'a> {
@@ -231,8 +258,10 @@ pub struct DiagnosticRecord<'a> {
     pub code: Option<&'static str>,
     /// What a lint warning is about, if it says.
     pub subject: Option<&'a str>,
-    /// What is wrong.
+    /// What is wrong, without the suggestion.
     pub message: &'a str,
+    /// The name most likely meant, for an unknown name ("did you mean").
+    pub suggestion: Option<&'a str>,
     /// Every place it points at, the primary one first.
     pub labels: Vec<LabelRecord<'a>>,
     /// The notes printed after the excerpt.
@@ -280,6 +309,7 @@ impl<'a> DiagnosticRecord<'a> {
             code: diagnostic.code,
             subject: diagnostic.subject.as_deref(),
             message: &diagnostic.message,
+            suggestion: diagnostic.suggestion.as_deref(),
             labels: diagnostic
                 .labels
                 .iter()
@@ -356,7 +386,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
         Some(code) => base.with_code(code),
         None => base,
     };
-    base.with_message(&diagnostic.message)
+    base.with_message(diagnostic.headline())
         .with_labels(labels)
         .with_notes(diagnostic.notes.clone())
 }

@@ -56,7 +56,29 @@ pub(crate) fn fold(original: &str) -> Folded {
         checkpoints: vec![(0, 0)],
     };
     let mut in_whitespace = false;
-    for (offset, character) in original.char_indices() {
+    let bytes = original.as_bytes();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        // Most text is runs of ASCII that folding leaves as they are:
+        // copied as a whole, one checkpoint test per run.
+        if is_plain_ascii(bytes[offset]) {
+            let start = offset;
+            while offset < bytes.len() && is_plain_ascii(bytes[offset]) {
+                offset += 1;
+            }
+            in_whitespace = false;
+            folded.map(folded.text.len(), start);
+            folded.text.push_str(&original[start..offset]);
+            continue;
+        }
+        let character = original[offset..]
+            .chars()
+            .next()
+            .expect("offset is at a character boundary");
+        let character_offset = offset;
+        offset += character.len_utf8();
+        // The rest of the loop works on the character at its own offset.
+        let offset = character_offset;
         if character.is_whitespace() {
             if in_whitespace {
                 continue;
@@ -73,6 +95,11 @@ pub(crate) fn fold(original: &str) -> Folded {
     folded.map(folded.text.len(), original.len());
     folded.checkpoints.shrink_to_fit();
     folded
+}
+
+/// An ASCII byte that [`fold_char`] keeps and that is not whitespace.
+fn is_plain_ascii(byte: u8) -> bool {
+    byte.is_ascii() && !matches!(byte, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'`')
 }
 
 /// Folds a quote as [`fold`] does, without leading or trailing whitespace.
@@ -107,6 +134,33 @@ mod tests {
         assert_eq!(folded.original_offset(folded.text.len()), original.len());
         // Plain text needs no checkpoint beyond the first.
         assert_eq!(fold("plain text").checkpoints.len(), 1);
+    }
+
+    #[test]
+    fn ascii_runs_fold_as_characters_do() {
+        for text in [
+            "plain `tick` and\x0bvt\x0c ff",
+            "a\u{85}b\u{a0}\u{a0}c\u{2014}`d",
+            "",
+        ] {
+            let slow: String = {
+                let mut out = String::new();
+                let mut in_whitespace = false;
+                for character in text.chars() {
+                    if character.is_whitespace() {
+                        if !in_whitespace {
+                            out.push(' ');
+                        }
+                        in_whitespace = true;
+                    } else {
+                        in_whitespace = false;
+                        out.push(fold_char(character));
+                    }
+                }
+                out
+            };
+            assert_eq!(fold(text).text, slow, "{text:?}");
+        }
     }
 
     #[test]

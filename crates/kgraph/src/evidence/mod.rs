@@ -11,8 +11,10 @@
 //! the text plus the quotes, not quotes times text.
 
 mod fold;
+mod locate;
 
 pub(crate) use fold::{Folded, fold, fold_quote};
+pub(crate) use locate::{Occurrence, QuoteQuery, locate_quotes};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 

@@ -14,6 +14,34 @@ use std::io::{self, Write};
 use crate::graph::KnowledgeGraph;
 use crate::model::{DotStyle, Entity, Modality, Relation};
 
+/// Graphviz attributes a kind may set. Others would be dropped silently by
+/// Graphviz or clash with what kgraph sets itself (labels, tooltips). The
+/// loader refuses the others, so that a style in the schema never vanishes
+/// unnoticed.
+pub(crate) const KIND_DOT_ATTRIBUTES: [&str; 8] = [
+    "color",
+    "fillcolor",
+    "fontcolor",
+    "fontname",
+    "fontsize",
+    "penwidth",
+    "peripheries",
+    "shape",
+];
+
+/// Graphviz attributes a relation type may set; `style` is left to the
+/// modality.
+pub(crate) const TYPE_DOT_ATTRIBUTES: [&str; 8] = [
+    "arrowhead",
+    "arrowsize",
+    "arrowtail",
+    "color",
+    "dir",
+    "fontcolor",
+    "fontname",
+    "penwidth",
+];
+
 /// Choices that change the drawing, not the data.
 #[derive(Debug, Clone)]
 pub struct DotOptions {

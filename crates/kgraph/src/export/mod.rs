@@ -28,6 +28,7 @@ mod turtle;
 pub use cypher::{CypherDialect, write_cypher};
 pub use cytoscape::{CYTOSCAPE_FORMAT_VERSION, write_cytoscape};
 pub use dot::{DotOptions, write_dot};
+pub(crate) use dot::{KIND_DOT_ATTRIBUTES, TYPE_DOT_ATTRIBUTES};
 pub use gexf::write_gexf;
 pub use graphml::write_graphml;
 pub use grass::write_grass;

@@ -13,6 +13,7 @@ pub(crate) use check::name_key;
 
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
@@ -123,8 +124,9 @@ pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
 /// Reads and validates the dataset in `data_dir`.
 ///
 /// Files read: `schema.{toml,json}` (required), `entities.{toml,json}`
-/// (required), `relations.{toml,json}`, `reviewed.{toml,json}` and every
-/// `*.toml` or `*.json` file in `sources/`, one source each. Where both extensions of one name exist,
+/// (required), `relations.{toml,json}`, every `*.toml` or `*.json` file in
+/// `relations/`, `reviewed.{toml,json}` and every `*.toml` or `*.json` file
+/// in `sources/`, one source each. Where both extensions of one name exist,
 /// both are read. Every file must be a regular file that resolves inside
 /// `data_dir` and is no larger than `limits` allow.
 pub fn load_with_limits(data_dir: &Path, limits: Limits) -> Result<(Dataset, Report), LoadError> {
@@ -209,14 +211,16 @@ impl Loader<'_> {
         for mut parsed in entity_files {
             self.read(&mut parsed, &mut raw, raw::read_entities);
         }
-        for mut parsed in self.parse_named("relations", false) {
+        let mut relation_files = self.parse_named("relations", false);
+        relation_files.extend(self.parse_directory("relations"));
+        for mut parsed in relation_files {
             self.read(&mut parsed, &mut raw, raw::read_relations);
         }
         for mut parsed in self.parse_named("reviewed", false) {
             self.read(&mut parsed, &mut raw, raw::read_reviewed);
         }
         let before = self.report.diagnostics.len();
-        let source_files = self.parse_sources();
+        let source_files = self.parse_directory("sources");
         raw.sources_complete = self.report.diagnostics.len() == before;
         for mut parsed in source_files {
             self.read(&mut parsed, &mut raw, raw::read_source);
@@ -315,8 +319,11 @@ impl Loader<'_> {
         parsed
     }
 
-    fn parse_sources(&mut self) -> Vec<Parsed> {
-        let directory = self.data_dir.join("sources");
+    /// Parses every `*.toml` and `*.json` file of the directory `name`
+    /// (`sources`, `relations`), in name order, reading and parsing them on
+    /// every core.
+    fn parse_directory(&mut self, name: &str) -> Vec<Parsed> {
+        let directory = self.data_dir.join(name);
         let entries = match std::fs::read_dir(&directory) {
             Ok(entries) => entries,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
@@ -324,7 +331,7 @@ impl Loader<'_> {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!(
                         "cannot read directory `{}`: {error}",
-                        self.display("sources")
+                        self.display(name)
                     ))
                     .code("unreadable-directory")
                     .io(),
@@ -346,25 +353,45 @@ impl Loader<'_> {
             .collect();
         // Directory order differs between machines; sorted order does not.
         names.sort();
-        names
-            .into_iter()
-            .filter_map(|(name, syntax)| self.parse_file(&format!("sources/{name}"), syntax))
-            .collect()
+        let read: Vec<(String, Syntax, Result<String, Diagnostic>)> = names
+            .into_par_iter()
+            .map(|(file, syntax)| {
+                let relative = format!("{name}/{file}");
+                let text = self.read_text(&relative);
+                (relative, syntax, text)
+            })
+            .collect();
+        let mut parsed = Vec::with_capacity(read.len());
+        for (relative, syntax, text) in read {
+            let text = match text {
+                Ok(text) => text,
+                Err(diagnostic) => {
+                    self.report.diagnostics.push(diagnostic);
+                    continue;
+                }
+            };
+            parsed.extend(self.register_and_parse(&relative, syntax, text));
+        }
+        parsed
     }
 
     /// Reads a file of the data directory, or says why not as a diagnostic
-    /// (pointing at `origin` when given). `what` names the file in
-    /// messages, such as "`data/entities.toml`" or "source text `...`".
-    fn read_file(
-        &mut self,
+    /// (pointing at `origin` when given), which the caller reports: files
+    /// are read on every core. `what` names the file in messages, such as
+    /// "`data/entities.toml`" or "source text `...`".
+    // A diagnostic is large, but reading a file is not a hot path: one
+    // result per file, most of them `Ok`.
+    #[allow(clippy::result_large_err)]
+    fn read_bytes(
+        &self,
         relative: &str,
         what: &str,
         (limit, setting): (u64, &str),
         origin: Option<Origin>,
-    ) -> Option<Vec<u8>> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let path = self.data_dir.join(relative);
         let refusal = match files::read_inside(&self.root, &path, limit) {
-            Ok(bytes) => return Some(bytes),
+            Ok(bytes) => return Ok(bytes),
             Err(refusal) => refusal,
         };
         let diagnostic = match refusal {
@@ -387,36 +414,51 @@ impl Loader<'_> {
             Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
                 .code("unreadable-file").io(),
         };
-        let diagnostic = match origin {
+        Err(match origin {
             Some(origin) => diagnostic.at(origin, "this file"),
             None => diagnostic,
-        };
-        self.report.diagnostics.push(diagnostic);
-        None
+        })
     }
 
     /// Reads and parses one data file, registering it for diagnostics.
     fn parse_file(&mut self, relative: &str, syntax: Syntax) -> Option<Parsed> {
+        match self.read_text(relative) {
+            Ok(text) => self.register_and_parse(relative, syntax, text),
+            Err(diagnostic) => {
+                self.report.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// The text of a data file, or why it cannot be read.
+    #[allow(clippy::result_large_err)]
+    fn read_text(&self, relative: &str) -> Result<String, Diagnostic> {
         let name = self.display(relative);
-        let bytes = self.read_file(
+        let bytes = self.read_bytes(
             relative,
             &format!("`{name}`"),
             (self.limits.data_file_bytes, "data_file_bytes"),
             None,
         )?;
-        let text =
-            match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(error) => {
-                    let (line, column) =
-                        line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
-                    self.report.diagnostics.push(Diagnostic::error(format!(
-                    "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
-                ))
-                    .code("invalid-utf8"));
-                    return None;
-                }
-            };
+        String::from_utf8(bytes).map_err(|error| {
+            let (line, column) =
+                line_and_column(error.as_bytes(), error.utf8_error().valid_up_to());
+            Diagnostic::error(format!(
+                "`{name}` is not valid UTF-8: invalid byte at line {line}, column {column}"
+            ))
+            .code("invalid-utf8")
+        })
+    }
+
+    /// Registers a data file's text for diagnostics and parses it.
+    fn register_and_parse(
+        &mut self,
+        relative: &str,
+        syntax: Syntax,
+        text: String,
+    ) -> Option<Parsed> {
+        let name = self.display(relative);
         let is_blank = text.trim().is_empty();
         let file = self.report.files.add(name.clone(), text);
         if is_blank {
@@ -446,74 +488,74 @@ impl Loader<'_> {
     /// Reads each source's text, checking that it stays inside the data
     /// directory and still has the hash the curator recorded.
     fn read_source_texts(&mut self, raw: &RawDataset) -> Vec<Source> {
-        let mut sources = Vec::new();
-        for source in &raw.sources {
+        // Each text is read and hashed on its own core; what is found is
+        // kept in declaration order.
+        #[allow(clippy::result_large_err)]
+        let read = |source: &raw::RawSource| -> Result<Source, Diagnostic> {
             let at = |span: &std::ops::Range<usize>| Origin::new(source.file, span.clone());
             let text_origin = at(&source.text.span);
             let Some(relative) = inside_data_dir(&source.text.value) else {
-                self.report.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "source text path `{}` leaves the data directory",
-                        source.text.value
-                    ))
-                    .code("source-text-outside-data-dir")
-                    .at(text_origin, "must be a relative path inside the data directory")
-                    .note("write the path relative to the data directory, such as `sources/article.txt`"),
-                );
-                continue;
+                return Err(Diagnostic::error(format!(
+                    "source text path `{}` leaves the data directory",
+                    source.text.value
+                ))
+                .code("source-text-outside-data-dir")
+                .at(
+                    text_origin,
+                    "must be a relative path inside the data directory",
+                )
+                .note(
+                    "write the path relative to the data directory, such as `sources/article.txt`",
+                ));
             };
             let shown = self.display(&relative);
             let limit = self.limits.source_text_bytes.min(MAX_TEXT_BYTES as u64);
-            let Some(bytes) = self.read_file(
+            let bytes = self.read_bytes(
                 &relative,
                 &format!("source text `{shown}`"),
                 (limit, "source_text_bytes"),
                 Some(text_origin.clone()),
-            ) else {
-                continue;
-            };
+            )?;
             let actual = text_hash(&bytes);
             let changed = self.changed_text == Some(source.id.value.as_str());
             let recorded = match &source.sha256 {
                 _ if changed => None,
                 Some(recorded) => Some(recorded),
                 None => {
-                    self.report.diagnostics.push(
-                        Diagnostic::error(format!("source `{}` has no `sha256`", source.id.value))
-                            .code("missing-hash")
-                            .at(at(&source.id.span), "this source has no hash of its text")
-                            .note(format!(
-                                "add this line, the SHA-256 of its text: sha256 = \"{actual}\""
-                            )),
-                    );
-                    continue;
+                    return Err(Diagnostic::error(format!(
+                        "source `{}` has no `sha256`",
+                        source.id.value
+                    ))
+                    .code("missing-hash")
+                    .at(at(&source.id.span), "this source has no hash of its text")
+                    .note(format!(
+                        "add this line, the SHA-256 of its text: sha256 = \"{actual}\""
+                    )));
                 }
             };
             if let Some(recorded) = recorded
                 && actual != recorded.value.to_ascii_lowercase()
             {
-                self.report.diagnostics.push(
+                return Err(
                     Diagnostic::error(format!("source text `{shown}` does not match its `sha256`"))
                         .code("hash-mismatch")
                         .at(at(&recorded.span), "recorded hash")
                         .note(format!("the file's SHA-256 is {actual}"))
                         .note(format!("if the text changed on purpose, `kg source rehash {}` checks every quote from it, then records the new hash", source.id.value)),
                 );
-                continue;
             }
             let text = match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(error) => {
                     let offset = error.utf8_error().valid_up_to();
-                    self.report.diagnostics.push(
+                    return Err(
                         Diagnostic::error(format!("source text `{shown}` is not valid UTF-8 (first invalid byte at offset {offset})"))
                             .code("invalid-utf8")
                             .at(text_origin, "this file"),
                     );
-                    continue;
                 }
             };
-            sources.push(Source {
+            Ok(Source {
                 id: source.id.value.clone(),
                 title: source.title.value.clone(),
                 author: source.author.value.clone(),
@@ -527,7 +569,15 @@ impl Loader<'_> {
                 sha256: actual,
                 text,
                 origin: source.head.clone(),
-            });
+            })
+        };
+        let read: Vec<Result<Source, Diagnostic>> = raw.sources.par_iter().map(read).collect();
+        let mut sources = Vec::with_capacity(read.len());
+        for source in read {
+            match source {
+                Ok(source) => sources.push(source),
+                Err(diagnostic) => self.report.diagnostics.push(diagnostic),
+            }
         }
         sources.sort_by(|a, b| a.id.cmp(&b.id));
         sources.dedup_by(|a, b| a.id == b.id);

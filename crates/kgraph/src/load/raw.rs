@@ -1,8 +1,10 @@
 //! Tables to raw records: every field with its span, nothing checked yet
 //! beyond presence and type.
 
+use rayon::prelude::*;
+
 use super::record::{Record, Spanned};
-use super::tree::Node;
+use super::tree::{Node, Value};
 use crate::diagnostic::{Diagnostic, FileId, Origin};
 
 pub(super) type S = Spanned<String>;
@@ -137,31 +139,78 @@ impl Document<'_> {
     }
 
     /// Reads the top-level arrays of tables named in `sections`, calling
-    /// `read` on each element, and reports unknown top-level keys.
-    fn sections(
+    /// `read` on each element, and reports unknown top-level keys. Elements
+    /// are read on every core, a batch at a time, and what they give and
+    /// report is kept in file order, so that the result does not depend on
+    /// how the work was spread.
+    fn sections<T: Send>(
         &self,
         root: &mut Node,
         what: &'static str,
         sections: &[&'static str],
         diagnostics: &mut Vec<Diagnostic>,
-        mut read: impl FnMut(&'static str, Record<'_>, &mut Vec<Diagnostic>),
-    ) {
+        read: impl Fn(&'static str, Record<'_>, &mut Vec<Diagnostic>) -> Option<T> + Sync,
+    ) -> Vec<T> {
+        /// Enough elements per batch to keep every core busy, few enough
+        /// that a batch's trees stay small.
+        const BATCH: usize = 16 * 1024;
+        let mut read_items = Vec::new();
         let Some(mut top) = self.record(root, what, diagnostics) else {
-            return;
+            return read_items;
         };
         for &section in sections {
-            let Some(items) = top.array(section, diagnostics) else {
+            let Some(mut items) = top.array(section, diagnostics) else {
                 continue;
             };
-            for mut item in items {
-                let item_what = section_what(section);
-                if let Some(record) = self.record(&mut item, item_what, diagnostics) {
-                    read(section, record, diagnostics);
+            let item_what = section_what(section);
+            let read_one = |item: &mut Node| {
+                let mut found = Vec::new();
+                let mut item = std::mem::replace(item, Node::null());
+                if matches!(item.value, Value::Deferred) {
+                    item = match super::tree::expand(self.text, item.span.clone()) {
+                        Ok(item) => item,
+                        Err(error) => {
+                            found.push(
+                                Diagnostic::error(format!("invalid JSON: {}", error.message))
+                                    .code("syntax-error")
+                                    .at(Origin::new(self.file, error.span), "syntax error"),
+                            );
+                            return (None, found);
+                        }
+                    };
+                }
+                let value = self
+                    .record(&mut item, item_what, &mut found)
+                    .and_then(|record| read(section, record, &mut found));
+                (value, found)
+            };
+            for batch in items.chunks_mut(BATCH) {
+                let results: Vec<(Option<T>, Vec<Diagnostic>)> = batch
+                    .par_iter_mut()
+                    .with_min_len(64)
+                    .map(read_one)
+                    .collect();
+                for (value, found) in results {
+                    read_items.extend(value);
+                    diagnostics.extend(found);
                 }
             }
         }
         top.finish(diagnostics);
+        read_items
     }
+}
+
+/// One element of the schema.
+enum SchemaItem {
+    Kind(RawKind),
+    RelationType(RawRelationType),
+}
+
+/// One element of the reviewed file.
+enum ReviewedItem {
+    Reviewed(RawReviewed),
+    Allowance(RawAllowance),
 }
 
 fn section_what(section: &str) -> &'static str {
@@ -182,7 +231,7 @@ pub(super) fn read_schema(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    document.sections(
+    let items = document.sections(
         root,
         "the schema",
         &["kind", "relation_type"],
@@ -192,15 +241,14 @@ pub(super) fn read_schema(
                 let name = record.required_str("name", diagnostics);
                 let description = record.required_str("description", diagnostics);
                 let dot = record.str_table("dot", diagnostics);
-                if let (Some(name), Some(description)) = (name, description) {
-                    raw.kinds.push(RawKind {
-                        name,
-                        description,
-                        dot,
-                        head: record.head_origin(),
-                    });
-                }
+                let head = record.head_origin();
                 record.finish(diagnostics);
+                Some(SchemaItem::Kind(RawKind {
+                    name: name?,
+                    description: description?,
+                    dot,
+                    head,
+                }))
             } else {
                 let name = record.required_str("name", diagnostics);
                 let label = record.optional_str("label", diagnostics);
@@ -223,22 +271,26 @@ pub(super) fn read_schema(
                         );
                     }
                 }
-                if let (Some(name), Some(definition)) = (name, definition) {
-                    raw.relation_types.push(RawRelationType {
-                        name,
-                        label,
-                        definition,
-                        domain,
-                        range,
-                        symmetric,
-                        dot,
-                        head,
-                    });
-                }
                 record.finish(diagnostics);
+                Some(SchemaItem::RelationType(RawRelationType {
+                    name: name?,
+                    label,
+                    definition: definition?,
+                    domain,
+                    range,
+                    symmetric,
+                    dot,
+                    head,
+                }))
             }
         },
     );
+    for item in items {
+        match item {
+            SchemaItem::Kind(kind) => raw.kinds.push(kind),
+            SchemaItem::RelationType(ty) => raw.relation_types.push(ty),
+        }
+    }
 }
 
 pub(super) fn read_source(
@@ -289,7 +341,7 @@ pub(super) fn read_entities(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    document.sections(
+    let entities = document.sections(
         root,
         "the entities file",
         &["entity"],
@@ -301,21 +353,21 @@ pub(super) fn read_entities(
             let aliases = record.str_list("aliases", diagnostics);
             let description = record.optional_str("description", diagnostics);
             let wikidata = record.optional_str("wikidata", diagnostics);
-            if let (Some(id), Some(label), Some(kind)) = (id, label, kind) {
-                raw.entities.push(RawEntity {
-                    file: document.file,
-                    id,
-                    label,
-                    kind,
-                    aliases,
-                    description,
-                    wikidata,
-                    head: record.head_origin(),
-                });
-            }
+            let head = record.head_origin();
             record.finish(diagnostics);
+            Some(RawEntity {
+                file: document.file,
+                id: id?,
+                label: label?,
+                kind: kind?,
+                aliases,
+                description,
+                wikidata,
+                head,
+            })
         },
     );
+    raw.entities.extend(entities);
 }
 
 pub(super) fn read_relations(
@@ -324,7 +376,7 @@ pub(super) fn read_relations(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    document.sections(
+    let relations = document.sections(
         root,
         "the relations file",
         &["relation"],
@@ -373,27 +425,24 @@ pub(super) fn read_relations(
                     .note("add `[[relation.evidence]]` with `source` and `quote`"),
                 ),
             }
-            if let (Some(from), Some(relation_type), Some(to), Some(modality)) =
-                (from, relation_type, to, modality)
-            {
-                raw.relations.push(RawRelation {
-                    file: document.file,
-                    id,
-                    from,
-                    relation_type,
-                    to,
-                    modality,
-                    attributed_to,
-                    negated,
-                    evidence,
-                    note,
-                    date,
-                    head,
-                });
-            }
             record.finish(diagnostics);
+            Some(RawRelation {
+                file: document.file,
+                id,
+                from: from?,
+                relation_type: relation_type?,
+                to: to?,
+                modality: modality?,
+                attributed_to,
+                negated,
+                evidence,
+                note,
+                date,
+                head,
+            })
         },
     );
+    raw.relations.extend(relations);
 }
 
 pub(super) fn read_reviewed(
@@ -402,7 +451,7 @@ pub(super) fn read_reviewed(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    document.sections(
+    let items = document.sections(
         root,
         "the reviewed file",
         &["ignore", "allow"],
@@ -412,31 +461,34 @@ pub(super) fn read_reviewed(
                 let lint = record.required_str("lint", diagnostics);
                 let subject = record.optional_str("subject", diagnostics);
                 let reason = record.required_str("reason", diagnostics);
-                if let (Some(lint), Some(reason)) = (lint, reason) {
-                    raw.allowed.push(RawAllowance {
-                        file: document.file,
-                        lint,
-                        subject,
-                        reason,
-                        head: record.head_origin(),
-                    });
-                }
+                let head = record.head_origin();
                 record.finish(diagnostics);
-                return;
+                return Some(ReviewedItem::Allowance(RawAllowance {
+                    file: document.file,
+                    lint: lint?,
+                    subject,
+                    reason: reason?,
+                    head,
+                }));
             }
             let source = record.required_str("source", diagnostics);
             let quote = record.required_str("quote", diagnostics);
             let reason = record.required_str("reason", diagnostics);
-            if let (Some(source), Some(quote), Some(reason)) = (source, quote, reason) {
-                raw.reviewed.push(RawReviewed {
-                    file: document.file,
-                    source,
-                    quote,
-                    reason,
-                    head: record.head_origin(),
-                });
-            }
+            let head = record.head_origin();
             record.finish(diagnostics);
+            Some(ReviewedItem::Reviewed(RawReviewed {
+                file: document.file,
+                source: source?,
+                quote: quote?,
+                reason: reason?,
+                head,
+            }))
         },
     );
+    for item in items {
+        match item {
+            ReviewedItem::Reviewed(reviewed) => raw.reviewed.push(reviewed),
+            ReviewedItem::Allowance(allowance) => raw.allowed.push(allowance),
+        }
+    }
 }

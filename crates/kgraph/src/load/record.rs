@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::tree::{Field, Node, Value};
-use crate::diagnostic::{Diagnostic, FileId, Origin, did_you_mean};
+use crate::diagnostic::{Diagnostic, FileId, Origin, suggest};
 
 /// A value with the byte range it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,19 +325,15 @@ impl<'a> Record<'a> {
         for (field, used) in self.fields.iter().zip(&self.used) {
             if !used {
                 diagnostics.push(
-                    Diagnostic::error(format!(
-                        "unknown field `{}` in {}{}",
-                        field.key,
-                        self.what,
-                        did_you_mean(&field.key, self.known.iter().copied())
-                    ))
-                    .code("unknown-field")
-                    .at(self.origin(field.key_span.clone()), "unknown field")
-                    .note(format!(
-                        "{} fields: {}",
-                        self.what,
-                        quoted_list(&self.known)
-                    )),
+                    Diagnostic::error(format!("unknown field `{}` in {}", field.key, self.what))
+                        .suggesting(suggest(&field.key, self.known.iter().copied()))
+                        .code("unknown-field")
+                        .at(self.origin(field.key_span.clone()), "unknown field")
+                        .note(format!(
+                            "{} fields: {}",
+                            self.what,
+                            quoted_list(&self.known)
+                        )),
                 );
             }
         }

@@ -21,6 +21,12 @@ pub(super) enum Value {
     Null,
     Array(Vec<Node>),
     Table(Vec<Field>),
+    /// An element of a top-level array of a JSON document, checked but not
+    /// built yet: [`expand`] builds it. A relations file holds a million of
+    /// them, and built all at once their trees were the largest thing in
+    /// memory; built one by one, on every core, each is read into a record
+    /// and dropped.
+    Deferred,
 }
 
 /// A key of a table with its value.
@@ -42,6 +48,7 @@ impl Value {
             Value::Null => "null",
             Value::Array(_) => "an array",
             Value::Table(_) => "a table",
+            Value::Deferred => "a value",
         }
     }
 }
@@ -154,12 +161,50 @@ fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     // jiter is a pull parser: its position between tokens gives the spans
     // that serde_json cannot, at several hundred MB/s.
     let mut parser = jiter::Jiter::new(text.as_bytes());
-    let node = json_value(&mut parser, text, 0)?;
+    let node = json_value(&mut parser, text, 0, Mode::DeferItems)?;
     parser.finish().map_err(json_error)?;
     Ok(node)
 }
 
+/// Builds a [`Value::Deferred`] node of a JSON document `text` (the whole
+/// file, so that spans index it). Its element was checked when the document
+/// was parsed: this only fails if the text changed in between.
+pub(super) fn expand(text: &str, span: Range<usize>) -> Result<Node, SyntaxError> {
+    let item = text.get(span.clone()).ok_or(SyntaxError {
+        message: "the element is not where the document had it".to_owned(),
+        span: span.clone(),
+    })?;
+    let mut parser = jiter::Jiter::new(item.as_bytes());
+    // At the depth the element had in its document, so that the depth
+    // limit counts as it did when it was checked.
+    let mut node = json_value(&mut parser, item, 2, Mode::Build)?;
+    parser.finish().map_err(json_error)?;
+    node.shift_spans(span.start);
+    Ok(node)
+}
+
+/// What [`json_value`] makes of the value it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The whole tree.
+    Build,
+    /// Nothing: the value is only checked, exactly as `Build` would check
+    /// it, so that a document's first error is the same either way.
+    Check,
+    /// The document's root: the elements of its top-level arrays are
+    /// checked and left [`Value::Deferred`], everything else is built.
+    DeferItems,
+}
+
 impl Node {
+    /// A placeholder left where a value was moved out.
+    pub(super) fn null() -> Node {
+        Node {
+            value: Value::Null,
+            span: 0..0,
+        }
+    }
+
     fn shift_spans(&mut self, by: usize) {
         self.span = self.span.start + by..self.span.end + by;
         match &mut self.value {
@@ -185,6 +230,7 @@ fn json_value(
     parser: &mut jiter::Jiter<'_>,
     text: &str,
     depth: usize,
+    mode: Mode,
 ) -> Result<Node, SyntaxError> {
     use jiter::Peek;
     let peek = parser.peek().map_err(json_error)?;
@@ -201,42 +247,79 @@ fn json_value(
             Value::Null
         }
         Peek::True | Peek::False => Value::Boolean(parser.known_bool(peek).map_err(json_error)?),
-        Peek::String => Value::String(parser.known_str().map_err(json_error)?.to_owned()),
+        Peek::String => {
+            let string = parser.known_str().map_err(json_error)?;
+            match mode {
+                Mode::Check => Value::Null,
+                _ => Value::String(string.to_owned()),
+            }
+        }
         Peek::Array => {
+            // In the root object, an array's elements are the records.
+            let item_mode = match mode {
+                Mode::DeferItems if depth == 1 => Mode::Check,
+                Mode::DeferItems => Mode::Build,
+                other => other,
+            };
             let mut items = Vec::new();
             let mut next = parser.known_array().map_err(json_error)?;
             while next.is_some() {
-                items.push(json_value(parser, text, depth + 1)?);
+                let item = json_value(parser, text, depth + 1, item_mode)?;
+                match (mode, item_mode) {
+                    (Mode::Check, _) => {}
+                    (_, Mode::Check) => items.push(Node {
+                        value: Value::Deferred,
+                        span: item.span,
+                    }),
+                    _ => items.push(item),
+                }
                 next = parser.array_step().map_err(json_error)?;
             }
             Value::Array(items)
         }
         Peek::Object => {
+            // Keys as written (or decoded, if escaped), to find one given twice.
+            let mut keys: Vec<(std::borrow::Cow<'_, str>, Range<usize>)> = Vec::new();
             let mut fields = Vec::new();
             let mut before_key = parser.current_index();
-            let mut key = parser
-                .known_object()
-                .map_err(json_error)?
-                .map(str::to_owned);
+            // Checking only, keys need not be copied: `KeyText::Written`.
+            let copy = |key: &str| match mode {
+                Mode::Check if !key.contains('\\') => KeyText::Written,
+                _ => KeyText::Decoded(key.to_owned()),
+            };
+            let mut key = parser.known_object().map_err(json_error)?.map(copy);
             while let Some(name) = key {
                 let key_span = json_key_span(text, before_key, parser.current_index());
-                let node = json_value(parser, text, depth + 1)?;
-                fields.push(Field {
-                    key: name,
-                    key_span,
-                    node,
-                });
+                let node = json_value(parser, text, depth + 1, mode)?;
+                if mode == Mode::Check {
+                    keys.push((written_key(text, &key_span, name), key_span));
+                } else {
+                    fields.push(Field {
+                        key: name.into_string(text, &key_span),
+                        key_span,
+                        node,
+                    });
+                }
                 before_key = parser.current_index();
-                key = parser.next_key().map_err(json_error)?.map(str::to_owned);
+                key = parser.next_key().map_err(json_error)?.map(copy);
             }
-            if let Some(duplicate) = first_duplicate_key(&fields) {
+            if mode != Mode::Check {
+                keys = fields
+                    .iter()
+                    .map(|field| (field.key.as_str().into(), field.key_span.clone()))
+                    .collect();
+            }
+            if let Some((key, span)) = first_duplicate_key(&keys) {
                 // A syntax error, as TOML reports it (`syntax-error`).
                 return Err(SyntaxError {
-                    message: format!("duplicate key `{}`", duplicate.key),
-                    span: duplicate.key_span.clone(),
+                    message: format!("duplicate key `{key}`"),
+                    span: span.clone(),
                 });
             }
-            Value::Table(fields)
+            match mode {
+                Mode::Check => Value::Null,
+                _ => Value::Table(fields),
+            }
         }
         _ => {
             let number = parser.known_number_bytes(peek).map_err(json_error)?;
@@ -253,23 +336,48 @@ fn json_value(
     })
 }
 
+/// An object key just read: decoded, or, when it holds no escape, to be
+/// read from the document between its quotes, which saves a copy.
+enum KeyText {
+    Written,
+    Decoded(String),
+}
+
+impl KeyText {
+    fn into_string(self, text: &str, span: &Range<usize>) -> String {
+        written_key(text, span, self).into_owned()
+    }
+}
+
+/// The text of a key whose span (quotes included) is `span`.
+fn written_key<'t>(text: &'t str, span: &Range<usize>, key: KeyText) -> std::borrow::Cow<'t, str> {
+    match key {
+        KeyText::Decoded(key) => key.into(),
+        KeyText::Written => text
+            .get(span.start + 1..span.end.saturating_sub(1))
+            .unwrap_or_default()
+            .into(),
+    }
+}
+
 /// The second occurrence of a key that occurs twice in one object, the
 /// earliest such if there are several. JSON parsers disagree on which value
 /// of a repeated key wins, so the data would mean different things to
 /// different readers: refused, as TOML refuses it. Sorting keeps an object
 /// with many keys from costing the square of their number.
-fn first_duplicate_key(fields: &[Field]) -> Option<&Field> {
-    if fields.len() < 2 {
+fn first_duplicate_key<K: AsRef<str>>(keys: &[(K, Range<usize>)]) -> Option<&(K, Range<usize>)> {
+    if keys.len() < 2 {
         return None;
     }
-    let mut order: Vec<usize> = (0..fields.len()).collect();
-    order.sort_by(|&a, &b| fields[a].key.cmp(&fields[b].key).then(a.cmp(&b)));
+    let key = |index: usize| keys[index].0.as_ref();
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
     order
         .windows(2)
-        .filter(|pair| fields[pair[0]].key == fields[pair[1]].key)
+        .filter(|pair| key(pair[0]) == key(pair[1]))
         .map(|pair| pair[1])
         .min()
-        .map(|index| &fields[index])
+        .map(|index| &keys[index])
 }
 
 /// The span of an object key, quotes included: the first `"` after where
@@ -311,7 +419,12 @@ mod tests {
             let Value::Array(items) = &table(&root)[0].node.value else {
                 panic!("entity is not an array")
             };
-            let id = &table(&items[0])[0];
+            // JSON leaves the records of top-level arrays to be built later.
+            let item = match items[0].value {
+                Value::Deferred => expand(text, items[0].span.clone()).unwrap(),
+                _ => items[0].clone(),
+            };
+            let id = &table(&item)[0];
             assert_eq!(id.key, "id");
             assert_eq!(id.node.value, Value::String("nato".to_owned()));
             assert_eq!(&text[id.node.span.clone()], "\"nato\"");
@@ -340,6 +453,19 @@ mod tests {
         assert_eq!(error.message, "duplicate key `label`");
         assert_eq!(&repeated[error.span.clone()], "\"label\"");
         assert_eq!(repeated.rfind("\"label\""), Some(error.span.start));
+        // Inside a record left to be built later, the first error is
+        // still found while parsing, where a sequential parse finds it.
+        let inside = "{\"relation\": [{\"id\": 1}, {\"a\": 1, \"a\": 2}], \"x\": 1, \"x\": 2}";
+        let error = parse(inside, Syntax::Json).unwrap_err();
+        assert_eq!(error.message, "duplicate key `a`");
+        assert_eq!(&inside[error.span.clone()], "\"a\"");
+        let deep_record = format!("{{\"relation\": [{}]}}", "[".repeat(100));
+        assert!(
+            parse(&deep_record, Syntax::Json)
+                .unwrap_err()
+                .message
+                .contains("nested")
+        );
         let deep = "[".repeat(100_000);
         assert!(
             parse(&deep, Syntax::Json)

@@ -2,7 +2,7 @@
 //! checks data against these; importers and editors check what they are
 //! about to write, so that what they write loads.
 
-use super::PartialDate;
+use super::{Modality, PartialDate};
 
 /// `[a-z0-9]` words joined by single hyphens: safe in every export format.
 pub fn is_slug(id: &str) -> bool {
@@ -65,6 +65,71 @@ pub fn is_web_url(url: &str) -> bool {
         && !url
             .chars()
             .any(|character| character.is_whitespace() || character.is_control())
+}
+
+/// What a relation claims besides its endpoints and type: how it holds, and
+/// whose view it is. Part of a derived relation id, since the same words
+/// said as a fact and as someone's proposal are two relations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Claim<'a> {
+    pub modality: Modality,
+    pub negated: bool,
+    pub attributed_to: &'a [&'a str],
+}
+
+/// The id of a relation that has none: its endpoints and type, readable, and
+/// a hash of everything that makes it this relation. It depends on nothing
+/// else in the dataset, so adding or reordering other relations never
+/// changes it. `evidence` holds (source id, quote) pairs with each quote in
+/// the folded form quotes are matched in, so that retyping a quote mark
+/// does not change the id either.
+pub(crate) fn derived_relation_id(
+    from: &str,
+    relation_type: &str,
+    to: &str,
+    claim: Claim<'_>,
+    evidence: &[(&str, &str)],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in [from, relation_type, to, claim.modality.as_str()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    // Hashed only when set, so that the ids of relations written before
+    // attribution and negation existed do not change.
+    if claim.negated {
+        hasher.update(b"negated\x1f");
+    }
+    if !claim.attributed_to.is_empty() {
+        let mut holders: Vec<&str> = claim.attributed_to.to_vec();
+        holders.sort_unstable();
+        holders.dedup();
+        hasher.update(b"attributed_to");
+        for holder in holders {
+            hasher.update([0x1f]);
+            hasher.update(holder.as_bytes());
+        }
+        hasher.update([0x1e]);
+    }
+    let mut quotes: Vec<(&str, &str)> = evidence.to_vec();
+    quotes.sort_unstable();
+    for (source, quote) in quotes {
+        hasher.update(source.as_bytes());
+        hasher.update([0x1f]);
+        hasher.update(quote.as_bytes());
+        hasher.update([0x1e]);
+    }
+    let digest = hasher.finalize();
+    let mut id = String::with_capacity(from.len() + relation_type.len() + to.len() + 11);
+    for part in [from, ".", relation_type, ".", to, "."] {
+        id.push_str(part);
+    }
+    for byte in &digest[..4] {
+        use std::fmt::Write as _;
+        let _ = write!(id, "{byte:02x}");
+    }
+    id
 }
 
 #[cfg(test)]

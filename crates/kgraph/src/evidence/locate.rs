@@ -1,0 +1,204 @@
+//! Locating the quotes of a dataset (evidence and reviewed passages): every
+//! quote of one source in one pass, the sources on every core, and for each
+//! quote not found exactly once a diagnostic that says why.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::{Located, SourceIndex};
+use crate::diagnostic::{Diagnostic, Origin};
+use crate::model::{Source, TextSpan};
+
+/// Whether a quote may say which of its matches it means.
+#[derive(Debug, Clone)]
+pub(crate) enum Occurrence {
+    /// It must be found exactly once (a reviewed passage).
+    Unique,
+    /// Evidence without `occurrence`: found once, or the diagnostic
+    /// suggests the field.
+    Unpicked,
+    /// Evidence with `occurrence = n`, written at `at`.
+    Picked { n: i64, at: Origin },
+}
+
+/// One quote to find.
+#[derive(Debug, Clone)]
+pub(crate) struct QuoteQuery<'a> {
+    /// The id of the source it is from.
+    pub source: &'a str,
+    /// The quote as the curator typed it.
+    pub quote: &'a str,
+    pub occurrence: Occurrence,
+    /// Where the quote is written, for diagnostics.
+    pub here: Origin,
+}
+
+/// Where one quote stands, or why it stands nowhere.
+type Placed = Result<TextSpan, Box<Diagnostic>>;
+
+/// What became of one query: where the quote stands, or why it stands
+/// nowhere (boxed: most quotes are found, and a diagnostic is large).
+pub(crate) type Found = Option<Placed>;
+
+/// Finds every quote in its source. One result per query, in order; `None`
+/// for a quote whose source is not among `sources` (sorted by id), which
+/// the caller reports. Each source is indexed once and searched on its own
+/// core; results do not depend on how the work was spread.
+pub(crate) fn locate_quotes(queries: &[QuoteQuery<'_>], sources: &[Source]) -> Vec<Found> {
+    let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, query) in queries.iter().enumerate() {
+        by_source.entry(query.source).or_default().push(index);
+    }
+    let jobs: Vec<(&Source, Vec<usize>)> = by_source
+        .into_iter()
+        .filter_map(|(source_id, places)| {
+            let found = sources.binary_search_by(|source| source.id.as_str().cmp(source_id));
+            found.ok().map(|index| (&sources[index], places))
+        })
+        .collect();
+    let located: Vec<Vec<(usize, Placed)>> = jobs
+        .par_iter()
+        .map(|(source, places)| {
+            let quotes: Vec<&str> = places.iter().map(|&q| queries[q].quote).collect();
+            let index = SourceIndex::new(&source.text);
+            places
+                .iter()
+                .zip(index.locate_all(&quotes))
+                .map(|(&q, located)| (q, resolve(&queries[q], located, &source.id)))
+                .collect()
+        })
+        .collect();
+    let mut results: Vec<Found> = vec![None; queries.len()];
+    for (q, result) in located.into_iter().flatten() {
+        results[q] = Some(result);
+    }
+    results
+}
+
+/// The one place a query's quote stands, or the diagnostic for it.
+fn resolve(
+    query: &QuoteQuery<'_>,
+    located: Located,
+    source_id: &str,
+) -> Result<TextSpan, Box<Diagnostic>> {
+    let here = query.here.clone();
+    match &query.occurrence {
+        Occurrence::Picked { n, at } => choose_occurrence(located, *n, at, source_id, here),
+        Occurrence::Unpicked | Occurrence::Unique => match located {
+            Located::Unique(span) => Ok(span),
+            other => Err(Box::new(quote_problem(
+                other,
+                source_id,
+                here,
+                matches!(query.occurrence, Occurrence::Unpicked),
+            ))),
+        },
+    }
+}
+
+/// The place an `occurrence = N` picks among a quote's matches, or why it
+/// picks none.
+fn choose_occurrence(
+    located: Located,
+    occurrence: i64,
+    at: &Origin,
+    source_id: &str,
+    here: Origin,
+) -> Result<TextSpan, Box<Diagnostic>> {
+    let at = at.clone();
+    match located {
+        Located::Ambiguous(places) => usize::try_from(occurrence)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|index| places.get(index).copied())
+            .ok_or_else(|| {
+                Box::new(Diagnostic::error(format!(
+                    "`occurrence = {}` is out of range: the quote occurs {} times in source `{source_id}`",
+                    occurrence,
+                    places.len()
+                ))
+                .code("occurrence-out-of-range")
+                .at(at, format!("expected 1 to {}", places.len()))
+                .at(here, "this quote")
+                .note(list_places(&places)))
+            }),
+        Located::Unique(span) => Err(Box::new(Diagnostic::error(format!(
+            "`occurrence` is given, but the quote occurs only once in source `{source_id}`"
+        ))
+        .code("occurrence-on-unique-quote")
+        .at(at, "remove this field")
+        .at(here, "found once")
+        .note(format!("found at line {}, column {}", span.line, span.column)))),
+        other => Err(Box::new(quote_problem(other, source_id, here, false))),
+    }
+}
+
+/// Every place of a quote, for a note: `line:column` each, in text order.
+fn list_places(places: &[TextSpan]) -> String {
+    const SHOWN: usize = 10;
+    let mut listed: Vec<String> = places
+        .iter()
+        .take(SHOWN)
+        .enumerate()
+        .map(|(index, span)| format!("{}: line {}, column {}", index + 1, span.line, span.column))
+        .collect();
+    if places.len() > SHOWN {
+        listed.push(format!("and {} more", places.len() - SHOWN));
+    }
+    format!("occurrences: {}", listed.join("; "))
+}
+
+/// The diagnostic for a quote that was not found exactly once. Evidence
+/// can pick one occurrence of a repeated quote, so for evidence the
+/// ambiguous case suggests the field.
+fn quote_problem(
+    located: Located,
+    source_id: &str,
+    here: Origin,
+    can_pick_occurrence: bool,
+) -> Diagnostic {
+    match located {
+        Located::Ambiguous(places) => {
+            let advice = if can_pick_occurrence {
+                "ambiguous: make the quote longer, or add `occurrence = N`"
+            } else {
+                "ambiguous: make the quote longer so that it is unique"
+            };
+            let diagnostic = Diagnostic::error(format!(
+                "quote found {} times in source `{source_id}`",
+                places.len()
+            ))
+            .code("quote-ambiguous")
+            .at(here, advice)
+            .note(list_places(&places));
+            if can_pick_occurrence {
+                diagnostic.note(
+                    "`occurrence = 1` picks the first, `occurrence = 2` the second, and so on",
+                )
+            } else {
+                diagnostic
+            }
+        }
+        Located::NotFound(closest) => {
+            let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
+                .code("quote-not-found")
+                .at(here, "not in the source text");
+            match closest {
+                Some(closest) => diagnostic.note(format!(
+                    "closest passage, line {}: \"{}\"",
+                    closest.span.line,
+                    one_line(&closest.passage)
+                )),
+                None => diagnostic.note("no passage of the source resembles this quote"),
+            }
+        }
+        Located::Empty | Located::Unique(_) => Diagnostic::error("empty quote")
+            .code("empty-quote")
+            .at(here, "quote is empty"),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,441 @@
+//! Relations: what each refers to is resolved first (entities, type,
+//! modality, sources), then its quotes are located, then the relations
+//! whose every part holds are built, with their ids.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::{check_date, origin};
+use crate::diagnostic::{Diagnostic, Origin, suggest};
+use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
+use crate::load::raw::{RawDataset, RawRelation};
+use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
+use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source};
+
+/// A relation waiting for its quotes. Quotes are checked even when the
+/// relation has other errors, so that one run reports them all; only a
+/// relation with `modality` set (every reference resolved) is built.
+struct Pending<'a> {
+    raw: &'a RawRelation,
+    modality: Option<Modality>,
+}
+
+/// Checks the relations and builds those whose every reference resolves and
+/// every quote is found once.
+pub(in crate::load) fn check_relations(
+    raw: &RawDataset,
+    schema: &Schema,
+    entities: &[Entity],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Relation> {
+    let pending = resolve_references(raw, schema, entities, sources, diagnostics);
+    let located = locate_evidence(&pending, sources, diagnostics);
+    build_relations(&pending, located, entities, diagnostics)
+}
+
+/// Checks what each relation refers to (entities, its type, its modality,
+/// its sources) and the fields that need no other record.
+fn resolve_references<'a>(
+    raw: &'a RawDataset,
+    schema: &Schema,
+    entities: &[Entity],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Pending<'a>> {
+    let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
+    let kind_of: HashMap<&str, &str> = entities
+        .iter()
+        .map(|e| (e.id.as_str(), e.kind.as_str()))
+        .collect();
+    // Labels and aliases, so that `from = "Russia"` suggests `russia`:
+    // made when a first unknown entity needs it.
+    let mut id_by_name: Option<HashMap<String, &str>> = None;
+    let type_names: Vec<&str> = schema
+        .relation_types
+        .iter()
+        .map(|ty| ty.name.as_str())
+        .collect();
+    let source_ids: HashSet<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+    // Sources declared but not loaded (hash mismatch, missing text) are
+    // reported where they are declared, not at every quote.
+    let declared_sources: Vec<&str> = raw
+        .sources
+        .iter()
+        .map(|source| source.id.value.as_str())
+        .collect();
+
+    let mut pending = Vec::new();
+    for relation in &raw.relations {
+        let file = relation.file;
+        let mut ok = true;
+        let mut holders = HashSet::new();
+        for holder in &relation.attributed_to {
+            if !holders.insert(holder.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`{}` is listed twice in `attributed_to`",
+                        holder.value
+                    ))
+                    .code("attribution-repeated")
+                    .at(origin(file, holder), "listed again here"),
+                );
+            }
+        }
+        for endpoint in [&relation.from, &relation.to]
+            .into_iter()
+            .chain(&relation.attributed_to)
+        {
+            if !kind_of.contains_key(endpoint.value.as_str()) {
+                ok = false;
+                if !raw.entities_complete {
+                    continue;
+                }
+                let id_by_name = id_by_name.get_or_insert_with(|| {
+                    let mut id_by_name = HashMap::new();
+                    for entity in entities {
+                        for name in std::iter::once(&entity.label).chain(&entity.aliases) {
+                            id_by_name
+                                .entry(name.to_lowercase())
+                                .or_insert(entity.id.as_str());
+                        }
+                    }
+                    id_by_name
+                });
+                let suggestion = match id_by_name.get(&endpoint.value.to_lowercase()) {
+                    Some(id) => Some(*id),
+                    None => suggest(&endpoint.value, entity_ids.iter().copied()),
+                };
+                diagnostics.push(
+                    Diagnostic::unknown("entity", &endpoint.value, suggestion)
+                        .code("unknown-entity")
+                        .at(origin(file, endpoint), "no entity has this id"),
+                );
+            }
+        }
+        let relation_type = schema.relation_type(&relation.relation_type.value);
+        if relation_type.is_none() {
+            ok = false;
+        }
+        if relation_type.is_none() && raw.schema_complete {
+            diagnostics.push(
+                Diagnostic::unknown(
+                    "relation type",
+                    &relation.relation_type.value,
+                    suggest(&relation.relation_type.value, type_names.iter().copied()),
+                )
+                .code("unknown-relation-type")
+                .at(
+                    origin(file, &relation.relation_type),
+                    "not a relation type in the schema",
+                ),
+            );
+        }
+        let modality = relation.modality.value.parse::<Modality>();
+        if modality.is_err() {
+            ok = false;
+            diagnostics.push(
+                Diagnostic::unknown(
+                    "modality",
+                    &relation.modality.value,
+                    suggest(
+                        &relation.modality.value,
+                        Modality::ALL.iter().map(|m| m.as_str()),
+                    ),
+                )
+                .code("unknown-modality")
+                .at(origin(file, &relation.modality), "not a modality")
+                .note("modalities: actual, historical, proposed, hypothetical, recommended"),
+            );
+        }
+        if let Some(ty) = relation_type {
+            for (endpoint, allowed, role) in [
+                (&relation.from, &ty.domain, "domain"),
+                (&relation.to, &ty.range, "range"),
+            ] {
+                if let Some(kind) = kind_of.get(endpoint.value.as_str())
+                    && !allowed.is_empty()
+                    && !allowed.iter().any(|k| k == kind)
+                {
+                    ok = false;
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "`{}` is of kind `{kind}`, outside the {role} of `{}`",
+                            endpoint.value, ty.name
+                        ))
+                        .code("domain-range-violation")
+                        .at(origin(file, endpoint), format!("of kind `{kind}`"))
+                        .at(ty.origin.clone(), format!("`{}` is defined here", ty.name))
+                        .note(format!(
+                            "the {role} of `{}` is: {}",
+                            ty.name,
+                            allowed.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        for evidence in &relation.evidence {
+            if !source_ids.contains(&evidence.source.value.as_str()) {
+                ok = false;
+                if declared_sources.contains(&evidence.source.value.as_str())
+                    || !raw.sources_complete
+                {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::unknown(
+                        "source",
+                        &evidence.source.value,
+                        suggest(
+                            &evidence.source.value,
+                            sources.iter().map(|source| source.id.as_str()),
+                        ),
+                    )
+                    .code("unknown-source")
+                    .at(origin(file, &evidence.source), "no source has this id"),
+                );
+            }
+        }
+        if let Some(date) = &relation.date {
+            check_date(date, file, diagnostics);
+        }
+        if let Some(id) = &relation.id
+            && !is_relation_id(&id.value)
+        {
+            diagnostics.push(
+                Diagnostic::error(format!("invalid relation id `{}`", id.value))
+                    .code("invalid-id")
+                    .at(
+                        origin(file, id),
+                        "expected lowercase letters, digits, `.`, `_` or `-`",
+                    ),
+            );
+        }
+        pending.push(Pending {
+            raw: relation,
+            modality: modality.ok().filter(|_| ok),
+        });
+    }
+    pending
+}
+
+/// Builds the relations whose references all resolved and whose quotes
+/// were all found, with their ids; reports ids used twice.
+fn build_relations(
+    pending: &[Pending<'_>],
+    located: Vec<Option<Vec<Evidence>>>,
+    entities: &[Entity],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Relation> {
+    // The ids first, on every core: a derived id hashes its quotes.
+    let ids: Vec<Option<String>> = pending
+        .par_iter()
+        .zip(&located)
+        .map(|(relation, evidence)| {
+            let modality = relation.modality?;
+            evidence.as_ref()?;
+            Some(relation_id(relation.raw, modality))
+        })
+        .collect();
+    // Then, in file order, which of them are taken already.
+    let mut keep = vec![false; pending.len()];
+    let mut seen: HashMap<&str, &Origin> = entities
+        .iter()
+        .map(|entity| (entity.id.as_str(), &entity.origin))
+        .collect();
+    let id_origins: Vec<Option<Origin>> = pending
+        .iter()
+        .map(|relation| {
+            relation
+                .raw
+                .id
+                .as_ref()
+                .map(|id| origin(relation.raw.file, id))
+        })
+        .collect();
+    for (index, (relation, id)) in pending.iter().zip(&ids).enumerate() {
+        let Some(id) = id else {
+            continue;
+        };
+        let raw = relation.raw;
+        let id_origin = id_origins[index].as_ref().unwrap_or(&raw.head);
+        let Some(first) = seen.get(id.as_str()) else {
+            seen.insert(id, id_origin);
+            keep[index] = true;
+            continue;
+        };
+        let mut diagnostic = if entities
+            .binary_search_by(|entity| entity.id.as_str().cmp(id))
+            .is_ok()
+        {
+            Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                .code("id-collision")
+                .at(id_origin.clone(), "this relation")
+                .at((*first).clone(), "the entity")
+                .note("relation and entity ids share one namespace: every export names both")
+        } else {
+            Diagnostic::error(format!("duplicate relation id `{id}`"))
+                .code("duplicate-id")
+                .at(id_origin.clone(), "this relation")
+                .at((*first).clone(), "first used here")
+        };
+        if raw.id.is_none() {
+            diagnostic = diagnostic.note(
+                "the id is derived from endpoints, type, modality and quotes: two relations alike in all of them are the same relation; remove one",
+            );
+        }
+        diagnostics.push(diagnostic);
+    }
+    drop(seen);
+    let mut relations = Vec::with_capacity(keep.iter().filter(|&&kept| kept).count());
+    for (((relation, evidence), id), kept) in pending.iter().zip(located).zip(ids).zip(keep) {
+        let (true, Some(id), Some(evidence), Some(modality)) =
+            (kept, id, evidence, relation.modality)
+        else {
+            continue;
+        };
+        let raw = relation.raw;
+        relations.push(Relation {
+            id,
+            from: raw.from.value.clone(),
+            relation_type: raw.relation_type.value.clone(),
+            to: raw.to.value.clone(),
+            modality,
+            attributed_to: raw
+                .attributed_to
+                .iter()
+                .map(|holder| holder.value.clone())
+                .collect(),
+            negated: raw.negated,
+            evidence,
+            note: raw.note.as_ref().map(|n| n.value.clone()),
+            date: raw.date.as_ref().map(|d| d.value.clone()),
+            origin: raw.head.clone(),
+        });
+    }
+    relations.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    relations
+}
+
+/// The id a relation gives, or the one derived from what it claims.
+fn relation_id(raw: &RawRelation, modality: Modality) -> String {
+    if let Some(id) = &raw.id {
+        return id.value.clone();
+    }
+    // Folded, so that retyping a quote mark does not change the id.
+    let folded: Vec<(&str, String)> = raw
+        .evidence
+        .iter()
+        .map(|e| (e.source.value.as_str(), fold_quote(&e.quote.value)))
+        .collect();
+    let quotes: Vec<(&str, &str)> = folded
+        .iter()
+        .map(|(source, quote)| (*source, quote.as_str()))
+        .collect();
+    let holders: Vec<&str> = raw
+        .attributed_to
+        .iter()
+        .map(|holder| holder.value.as_str())
+        .collect();
+    let claim = Claim {
+        modality,
+        negated: raw.negated,
+        attributed_to: &holders,
+    };
+    derived_relation_id(
+        &raw.from.value,
+        &raw.relation_type.value,
+        &raw.to.value,
+        claim,
+        &quotes,
+    )
+}
+
+/// Locates every quote of the pending relations. Returns, per relation, its
+/// evidence, or `None` if a quote was not found once (reported) or its
+/// source is not loaded (reported where the relation names it, or where
+/// the source is declared).
+fn locate_evidence(
+    pending: &[Pending<'_>],
+    sources: &[Source],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<Vec<Evidence>>> {
+    let queries: Vec<QuoteQuery<'_>> = pending
+        .iter()
+        .flat_map(|relation| {
+            let raw = relation.raw;
+            raw.evidence.iter().map(move |evidence| QuoteQuery {
+                source: &evidence.source.value,
+                quote: &evidence.quote.value,
+                occurrence: match &evidence.occurrence {
+                    Some(occurrence) => Occurrence::Picked {
+                        n: occurrence.value,
+                        at: Origin::new(raw.file, occurrence.span.clone()),
+                    },
+                    None => Occurrence::Unpicked,
+                },
+                here: origin(raw.file, &evidence.quote),
+            })
+        })
+        .collect();
+    let mut found = locate_quotes(&queries, sources).into_iter();
+    pending
+        .iter()
+        .map(|relation| {
+            let mut complete = true;
+            let mut evidence = Vec::with_capacity(relation.raw.evidence.len());
+            for quote in &relation.raw.evidence {
+                match found.next().flatten() {
+                    Some(Ok(span)) => {
+                        let source = &sources[sources
+                            .binary_search_by(|source| source.id.as_str().cmp(&quote.source.value))
+                            .expect("located quotes are in loaded sources")];
+                        evidence.push(Evidence {
+                            source: source.id.clone(),
+                            quote: source.text[span.byte_start..span.byte_end].to_owned(),
+                            location: span,
+                        });
+                    }
+                    Some(Err(diagnostic)) => {
+                        complete = false;
+                        diagnostics.push(*diagnostic);
+                    }
+                    None => complete = false,
+                }
+            }
+            complete.then_some(evidence)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn derived_id(modality: Modality, quote: &str) -> String {
+        let claim = Claim {
+            modality,
+            negated: false,
+            attributed_to: &[],
+        };
+        derived_relation_id(
+            "ukraine",
+            "seeks_membership",
+            "nato",
+            claim,
+            &[("s", &fold_quote(quote))],
+        )
+    }
+
+    #[test]
+    fn a_derived_relation_id_ignores_quote_typography_but_not_content() {
+        let a = derived_id(Modality::Actual, "\u{201c}join NATO\u{201d}");
+        let b = derived_id(Modality::Actual, "\"join  NATO\"");
+        let c = derived_id(Modality::Proposed, "\"join NATO\"");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("ukraine.seeks_membership.nato."));
+    }
+}
