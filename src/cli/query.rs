@@ -1,12 +1,12 @@
 use std::io::{BufWriter, Write};
 
 use clap::Subcommand;
-use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Focus, Neighborhood, PathQuery, Paths};
+use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Neighborhood, PathQuery, Paths};
 use kgraph::{Format, KnowledgeGraph};
 use serde::Serialize;
 
 use super::printer::{Mentions, load_graph, plural};
-use super::selection::FilterArgs;
+use super::selection::{FilterArgs, WalkArgs};
 use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
 use super::{DataArgs, Result};
 
@@ -37,12 +37,8 @@ pub(super) struct NeighborsArgs {
     data: DataArgs,
     /// An entity id, label or alias (any case)
     entity: String,
-    /// How many relations away to look
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    depth: usize,
-    /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
-    direction: Direction,
+    #[command(flatten)]
+    walk: WalkArgs,
     #[command(flatten)]
     filters: FilterArgs,
     /// Print JSON for scripts
@@ -103,12 +99,8 @@ pub(super) struct SubgraphArgs {
     data: DataArgs,
     /// The entity at the centre: an id, label or alias
     entity: String,
-    /// How many relations away to include
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    depth: usize,
-    /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
-    direction: Direction,
+    #[command(flatten)]
+    walk: WalkArgs,
     #[command(flatten)]
     filters: FilterArgs,
     /// Output format
@@ -126,11 +118,7 @@ pub(super) fn run(args: Args) -> Result {
 
 fn run_neighbors(args: NeighborsArgs) -> Result {
     let graph = load_graph(&args.data.data, Mentions::Skip)?;
-    let focus = Focus {
-        entity: args.entity.clone(),
-        depth: args.depth,
-        direction: args.direction,
-    };
+    let focus = args.walk.from(args.entity);
     let selection = args.filters.selection(None);
     selection.check(&graph)?;
     let neighborhood = query::neighbors(&graph, &focus, &selection)?;
@@ -385,11 +373,7 @@ impl<'a> PathsJson<'a> {
 
 fn run_subgraph(args: SubgraphArgs) -> Result {
     let graph = load_graph(&args.data.data, Mentions::for_format(args.format))?;
-    let selection = args.filters.selection(Some(Focus {
-        entity: args.entity,
-        depth: args.depth,
-        direction: args.direction,
-    }));
+    let selection = args.filters.selection(Some(args.walk.from(args.entity)));
     let subgraph = selection.apply(&graph)?;
     let mut bytes = Vec::new();
     args.format.write(&subgraph, &mut bytes)?;
