@@ -119,8 +119,9 @@ pub(super) fn run(args: Args) -> Result {
 fn run_neighbors(args: NeighborsArgs) -> Result {
     let graph = load_graph(&args.data.data, Mentions::Skip)?;
     let focus = args.walk.from(args.entity);
-    let selection = args.filters.selection(None);
-    selection.check(&graph)?;
+    // Resolved once: `--attributed-to` names an entity by id, label or
+    // alias, and the walk compares ids.
+    let selection = args.filters.selection(None).resolved(&graph)?;
     let neighborhood = query::neighbors(&graph, &focus, &selection)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {

@@ -572,3 +572,28 @@ fn the_size_guard_advice_works_on_1500_entities() {
         assert!(workdir.read("graph.svg").contains("<svg"));
     }
 }
+
+#[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
+fn render_takes_an_attribution_by_label_or_alias() {
+    dot();
+    let workdir = Workdir::with_data("claims");
+    // The Kingdom's claims: the Republic joins the Alliance, and signed
+    // the Accord.
+    let claimed: BTreeSet<String> = ["alliance", "harbour-accord", "republic"]
+        .map(String::from)
+        .into();
+    for name in ["kingdom", "Kingdom", "the Kingdom"] {
+        for focus in [&[][..], &["--focus", "republic"][..]] {
+            let mut args = vec!["render", "-o", "claims.svg", "--attributed-to", name];
+            args.extend_from_slice(focus);
+            let output = workdir.kg(&args);
+            assert!(output.status.success(), "{name}: {}", stderr(&output));
+            assert_eq!(
+                drawn_entities(&workdir.read("claims.svg")),
+                claimed,
+                "{name} {focus:?}"
+            );
+        }
+    }
+}
