@@ -1,10 +1,11 @@
 use std::io::Write;
 
 use kgraph::KnowledgeGraph;
-use kgraph::query::{Path, Step};
+use kgraph::query::{self, Path, Step};
 
-use super::query::{PathOptions, answer_paths};
-use super::view::{arrow, clean, excerpt, location, standing};
+use super::printer::{Mentions, load_graph};
+use super::query::PathOptions;
+use super::view::{arrow, clean, excerpt, location, print_paths, standing};
 use super::{DataArgs, Result};
 
 /// How two entities are connected, hop by hop, with the evidence for each
@@ -27,15 +28,12 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> Result {
-    answer_paths(
-        &args.data,
-        &args.from,
-        &args.to,
-        &args.options,
-        args.json,
-        true,
-        write_path,
-    )
+    let graph = load_graph(&args.data.data, Mentions::Skip)?;
+    let query = args.options.query();
+    let found = query::paths(&graph, &args.from, &args.to, &query)?;
+    let write = |out: &mut dyn Write, path: &Path| write_path(out, &graph, path);
+    print_paths(&graph, &found, &query, args.json, true, write)?;
+    Ok(())
 }
 
 /// One line per hop (`also:` for more relations making the same hop, the
