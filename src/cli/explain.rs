@@ -1,12 +1,11 @@
 use std::io::Write;
 
 use kgraph::KnowledgeGraph;
-use kgraph::query::{self, Path, Step};
+use kgraph::query::{Path, Step};
 
-use super::printer::{Mentions, load_graph};
-use super::query::PathOptions;
-use super::view::{arrow, clean, excerpt, location, print_paths, standing};
-use super::{DataArgs, Result};
+use super::Result;
+use super::query::PathQuestion;
+use super::view::{arrow, clean, excerpt, location, standing};
 
 /// How two entities are connected, hop by hop, with the evidence for each
 #[derive(Debug, clap::Args)]
@@ -15,25 +14,11 @@ use super::{DataArgs, Result};
 )]
 pub(super) struct Args {
     #[command(flatten)]
-    data: DataArgs,
-    /// Where the path starts: an id, label or alias
-    from: String,
-    /// Where the path ends: an id, label or alias
-    to: String,
-    #[command(flatten)]
-    options: PathOptions,
-    /// Print JSON for scripts
-    #[arg(long)]
-    json: bool,
+    question: PathQuestion,
 }
 
 pub(super) fn run(args: Args) -> Result {
-    let graph = load_graph(&args.data.data, Mentions::Skip)?;
-    let query = args.options.query();
-    let found = query::paths(&graph, &args.from, &args.to, &query)?;
-    let write = |out: &mut dyn Write, path: &Path| write_path(out, &graph, path);
-    print_paths(&graph, &found, &query, args.json, true, write)?;
-    Ok(())
+    args.question.answer(true, write_path)
 }
 
 /// One line per hop (`also:` for more relations making the same hop, the

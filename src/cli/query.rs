@@ -1,7 +1,7 @@
 use std::io::{BufWriter, Write};
 
 use clap::Subcommand;
-use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, PathQuery};
+use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, Path, PathQuery};
 use kgraph::{Format, KnowledgeGraph};
 
 use super::printer::{Mentions, load_graph, plural};
@@ -52,21 +52,20 @@ pub(super) struct NeighborsArgs {
 )]
 pub(super) struct PathArgs {
     #[command(flatten)]
+    question: PathQuestion,
+}
+
+// What `kg query path` and `kg explain` ask: two entities and how to
+// search the paths between them. (A `//` comment: a doc comment here
+// would become the help's about text of both commands.)
+#[derive(Debug, clap::Args)]
+pub(super) struct PathQuestion {
+    #[command(flatten)]
     data: DataArgs,
     /// Where the path starts: an id, label or alias
     from: String,
     /// Where the path ends: an id, label or alias
     to: String,
-    #[command(flatten)]
-    options: PathOptions,
-    /// Print JSON for scripts
-    #[arg(long)]
-    json: bool,
-}
-
-/// How paths are searched, for `kg query path` and `kg explain`.
-#[derive(Debug, Clone, clap::Args)]
-pub(super) struct PathOptions {
     /// The longest path to show, in relations [default: no limit, or 4 with --all]
     #[arg(long, value_name = "N")]
     max_len: Option<usize>,
@@ -76,15 +75,30 @@ pub(super) struct PathOptions {
     /// Follow relations only from subject to object (symmetric types either way)
     #[arg(long)]
     directed: bool,
+    /// Print JSON for scripts
+    #[arg(long)]
+    json: bool,
 }
 
-impl PathOptions {
-    pub(super) fn query(&self) -> PathQuery {
-        PathQuery {
+impl PathQuestion {
+    /// Loads the data, finds the paths and prints them
+    /// ([`view::print_paths`]), each path's hops written by `write_path`;
+    /// with every quote in the JSON when `with_evidence`.
+    pub(super) fn answer(
+        &self,
+        with_evidence: bool,
+        write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &Path) -> std::io::Result<()>,
+    ) -> Result {
+        let graph = load_graph(&self.data.data, Mentions::Skip)?;
+        let query = PathQuery {
             directed: self.directed,
             all: self.all,
             max_len: self.max_len,
-        }
+        };
+        let found = query::paths(&graph, &self.from, &self.to, &query)?;
+        let write = |out: &mut dyn Write, path: &Path| write_path(out, &graph, path);
+        view::print_paths(&graph, &found, &query, self.json, with_evidence, write)?;
+        Ok(())
     }
 }
 
@@ -174,10 +188,7 @@ fn write_neighborhood(
 }
 
 fn run_path(args: PathArgs) -> Result {
-    let graph = load_graph(&args.data.data, Mentions::Skip)?;
-    let query = args.options.query();
-    let found = query::paths(&graph, &args.from, &args.to, &query)?;
-    view::print_paths(&graph, &found, &query, args.json, false, |out, path| {
+    args.question.answer(false, |out, graph, path| {
         for (hop_number, hop) in path.hops.iter().enumerate() {
             for (index, step) in hop.relations.iter().enumerate() {
                 let number = if index == 0 {
@@ -188,14 +199,13 @@ fn run_path(args: PathArgs) -> Result {
                 writeln!(
                     out,
                     "  {number} {} ({})",
-                    arrow(&graph, step.relation, step.forward),
-                    standing(&graph, step.relation)
+                    arrow(graph, step.relation, step.forward),
+                    standing(graph, step.relation)
                 )?;
             }
         }
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
 fn run_subgraph(args: SubgraphArgs) -> Result {
