@@ -3,9 +3,9 @@ use std::io::Write;
 use kgraph::KnowledgeGraph;
 use kgraph::query::{Path, Step};
 
-use super::query::{PathOptions, answer_paths};
+use super::Result;
+use super::query::PathQuestion;
 use super::view::{arrow, clean, excerpt, location, standing};
-use super::{DataArgs, Result};
 
 /// How two entities are connected, hop by hop, with the evidence for each
 #[derive(Debug, clap::Args)]
@@ -14,28 +14,11 @@ use super::{DataArgs, Result};
 )]
 pub(super) struct Args {
     #[command(flatten)]
-    data: DataArgs,
-    /// Where the path starts: an id, label or alias
-    from: String,
-    /// Where the path ends: an id, label or alias
-    to: String,
-    #[command(flatten)]
-    options: PathOptions,
-    /// Print JSON for scripts
-    #[arg(long)]
-    json: bool,
+    question: PathQuestion,
 }
 
 pub(super) fn run(args: Args) -> Result {
-    answer_paths(
-        &args.data,
-        &args.from,
-        &args.to,
-        &args.options,
-        args.json,
-        true,
-        write_path,
-    )
+    args.question.answer(true, write_path)
 }
 
 /// One line per hop (`also:` for more relations making the same hop, the

@@ -1,13 +1,12 @@
 use std::io::{BufWriter, Write};
 
 use clap::Subcommand;
-use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Focus, Neighborhood, PathQuery, Paths};
+use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, Path, PathQuery};
 use kgraph::{Format, KnowledgeGraph};
-use serde::Serialize;
 
 use super::printer::{Mentions, load_graph, plural};
-use super::selection::FilterArgs;
-use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
+use super::selection::{FilterArgs, WalkArgs};
+use super::view::{self, arrow, entity_line, standing};
 use super::{DataArgs, Result};
 
 /// Ask the graph: the neighbours of an entity, paths between two, an ego graph
@@ -37,12 +36,8 @@ pub(super) struct NeighborsArgs {
     data: DataArgs,
     /// An entity id, label or alias (any case)
     entity: String,
-    /// How many relations away to look
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    depth: usize,
-    /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
-    direction: Direction,
+    #[command(flatten)]
+    walk: WalkArgs,
     #[command(flatten)]
     filters: FilterArgs,
     /// Print JSON for scripts
@@ -57,21 +52,20 @@ pub(super) struct NeighborsArgs {
 )]
 pub(super) struct PathArgs {
     #[command(flatten)]
+    question: PathQuestion,
+}
+
+// What `kg query path` and `kg explain` ask: two entities and how to
+// search the paths between them. (A `//` comment: a doc comment here
+// would become the help's about text of both commands.)
+#[derive(Debug, clap::Args)]
+pub(super) struct PathQuestion {
+    #[command(flatten)]
     data: DataArgs,
     /// Where the path starts: an id, label or alias
     from: String,
     /// Where the path ends: an id, label or alias
     to: String,
-    #[command(flatten)]
-    options: PathOptions,
-    /// Print JSON for scripts
-    #[arg(long)]
-    json: bool,
-}
-
-/// How paths are searched, for `kg query path` and `kg explain`.
-#[derive(Debug, Clone, clap::Args)]
-pub(super) struct PathOptions {
     /// The longest path to show, in relations [default: no limit, or 4 with --all]
     #[arg(long, value_name = "N")]
     max_len: Option<usize>,
@@ -81,15 +75,30 @@ pub(super) struct PathOptions {
     /// Follow relations only from subject to object (symmetric types either way)
     #[arg(long)]
     directed: bool,
+    /// Print JSON for scripts
+    #[arg(long)]
+    json: bool,
 }
 
-impl PathOptions {
-    pub(super) fn query(&self) -> PathQuery {
-        PathQuery {
+impl PathQuestion {
+    /// Loads the data, finds the paths and prints them
+    /// ([`view::print_paths`]), each path's hops written by `write_path`;
+    /// with every quote in the JSON when `with_evidence`.
+    pub(super) fn answer(
+        &self,
+        with_evidence: bool,
+        write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &Path) -> std::io::Result<()>,
+    ) -> Result {
+        let graph = load_graph(&self.data.data, Mentions::Skip)?;
+        let query = PathQuery {
             directed: self.directed,
             all: self.all,
             max_len: self.max_len,
-        }
+        };
+        let found = query::paths(&graph, &self.from, &self.to, &query)?;
+        let write = |out: &mut dyn Write, path: &Path| write_path(out, &graph, path);
+        view::print_paths(&graph, &found, &query, self.json, with_evidence, write)?;
+        Ok(())
     }
 }
 
@@ -103,12 +112,8 @@ pub(super) struct SubgraphArgs {
     data: DataArgs,
     /// The entity at the centre: an id, label or alias
     entity: String,
-    /// How many relations away to include
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    depth: usize,
-    /// Follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
-    direction: Direction,
+    #[command(flatten)]
+    walk: WalkArgs,
     #[command(flatten)]
     filters: FilterArgs,
     /// Output format
@@ -126,13 +131,10 @@ pub(super) fn run(args: Args) -> Result {
 
 fn run_neighbors(args: NeighborsArgs) -> Result {
     let graph = load_graph(&args.data.data, Mentions::Skip)?;
-    let focus = Focus {
-        entity: args.entity.clone(),
-        depth: args.depth,
-        direction: args.direction,
-    };
-    let selection = args.filters.selection(None);
-    selection.check(&graph)?;
+    let focus = args.walk.from(args.entity);
+    // Resolved once: `--attributed-to` names an entity by id, label or
+    // alias, and the walk compares ids.
+    let selection = args.filters.selection(None).resolved(&graph)?;
     let neighborhood = query::neighbors(&graph, &focus, &selection)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
@@ -185,211 +187,30 @@ fn write_neighborhood(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct NeighborhoodJson<'a> {
-    entity: EntityJson<'a>,
-    depth: usize,
-    direction: &'static str,
-    neighbors: Vec<NeighborJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct NeighborJson<'a> {
-    #[serde(flatten)]
-    entity: EntityJson<'a>,
-    distance: usize,
-    relations: Vec<RelationJson<'a>>,
-}
-
-impl<'a> NeighborhoodJson<'a> {
-    fn new(graph: &KnowledgeGraph, neighborhood: &Neighborhood<'a>) -> NeighborhoodJson<'a> {
-        NeighborhoodJson {
-            entity: EntityJson::new(neighborhood.center),
-            depth: neighborhood.depth,
-            direction: neighborhood.direction.name(),
-            neighbors: neighborhood
-                .neighbors
-                .iter()
-                .map(|neighbor| NeighborJson {
-                    entity: EntityJson::new(neighbor.entity),
-                    distance: neighbor.distance,
-                    relations: neighbor
-                        .via
-                        .iter()
-                        .map(|r| RelationJson::new(graph, r))
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
-}
-
 fn run_path(args: PathArgs) -> Result {
-    answer_paths(
-        &args.data,
-        &args.from,
-        &args.to,
-        &args.options,
-        args.json,
-        false,
-        |out, graph, path| {
-            for (hop_number, hop) in path.hops.iter().enumerate() {
-                for (index, step) in hop.relations.iter().enumerate() {
-                    let number = if index == 0 {
-                        format!("{}.", hop_number + 1)
-                    } else {
-                        "  ".to_owned()
-                    };
-                    writeln!(
-                        out,
-                        "  {number} {} ({})",
-                        arrow(graph, step.relation, step.forward),
-                        standing(graph, step.relation)
-                    )?;
-                }
-            }
-            Ok(())
-        },
-    )
-}
-
-/// What `kg query path` and `kg explain` share: load, find the paths, print
-/// them as JSON (with every quote when `with_evidence`) or as text, each
-/// path written by `write_path` under a numbered heading when there are
-/// several.
-pub(super) fn answer_paths(
-    data: &DataArgs,
-    from: &str,
-    to: &str,
-    options: &PathOptions,
-    json: bool,
-    with_evidence: bool,
-    write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &kgraph::query::Path) -> std::io::Result<()>,
-) -> Result {
-    let graph = load_graph(&data.data, Mentions::Skip)?;
-    let query = options.query();
-    let found = query::paths(&graph, from, to, &query)?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if json {
-        view::write_json(
-            &mut out,
-            &PathsJson::new(&graph, &found, &query, with_evidence),
-        )?;
-    } else {
-        write_paths_header(&mut out, &found, &query)?;
-        for (number, path) in found.paths.iter().enumerate() {
-            if found.paths.len() > 1 {
-                // Explained paths are paragraphs; listed ones are compact.
-                let gap = if with_evidence { "\n" } else { "" };
+    args.question.answer(false, |out, graph, path| {
+        for (hop_number, hop) in path.hops.iter().enumerate() {
+            for (index, step) in hop.relations.iter().enumerate() {
+                let number = if index == 0 {
+                    format!("{}.", hop_number + 1)
+                } else {
+                    "  ".to_owned()
+                };
                 writeln!(
                     out,
-                    "{gap}path {}: {}",
-                    number + 1,
-                    plural(path.len(), "relation")
+                    "  {number} {} ({})",
+                    arrow(graph, step.relation, step.forward),
+                    standing(graph, step.relation)
                 )?;
             }
-            write_path(&mut out, &graph, path)?;
         }
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// `Kingdom (kingdom, state) to Republic (republic, state): 2 relations`,
-/// or how many paths, or that there is none.
-pub(super) fn write_paths_header(
-    out: &mut dyn Write,
-    found: &Paths,
-    query: &PathQuery,
-) -> std::io::Result<()> {
-    let ends = format!("{} to {}", entity_line(found.from), entity_line(found.to));
-    let limit = match (query.all, query.max_len) {
-        (_, Some(max)) => format!(" within {}", plural(max, "relation")),
-        (true, None) => format!(" within {}", plural(ALL_PATHS_MAX_LEN, "relation")),
-        (false, None) => String::new(),
-    };
-    let way = if query.directed {
-        ", following relations forward"
-    } else {
-        ""
-    };
-    match found.paths.as_slice() {
-        [] => writeln!(out, "{ends}: no path{limit}{way}"),
-        [path] if !query.all => writeln!(out, "{ends}: {}{way}", plural(path.len(), "relation")),
-        paths => writeln!(out, "{ends}: {}{limit}{way}", plural(paths.len(), "path")),
-    }
-}
-
-/// Paths as scripts see them; `detailed` adds notes, dates and evidence.
-#[derive(Serialize)]
-pub(super) struct PathsJson<'a> {
-    from: EntityJson<'a>,
-    to: EntityJson<'a>,
-    directed: bool,
-    all: bool,
-    max_len: Option<usize>,
-    paths: Vec<PathJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct PathJson<'a> {
-    length: usize,
-    entities: Vec<&'a str>,
-    hops: Vec<HopJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct HopJson<'a> {
-    from: &'a str,
-    to: &'a str,
-    relations: Vec<RelationJson<'a>>,
-}
-
-impl<'a> PathsJson<'a> {
-    pub(super) fn new(
-        graph: &KnowledgeGraph,
-        found: &Paths<'a>,
-        query: &PathQuery,
-        detailed: bool,
-    ) -> PathsJson<'a> {
-        PathsJson {
-            from: EntityJson::new(found.from),
-            to: EntityJson::new(found.to),
-            directed: query.directed,
-            all: query.all,
-            max_len: query.max_len.or(query.all.then_some(ALL_PATHS_MAX_LEN)),
-            paths: found
-                .paths
-                .iter()
-                .map(|path| PathJson {
-                    length: path.len(),
-                    entities: path.entities.iter().map(|e| e.id.as_str()).collect(),
-                    hops: path
-                        .hops
-                        .iter()
-                        .map(|hop| HopJson {
-                            from: &hop.from.id,
-                            to: &hop.to.id,
-                            relations: hop
-                                .relations
-                                .iter()
-                                .map(|step| RelationJson::step(graph, step, detailed))
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
+        Ok(())
+    })
 }
 
 fn run_subgraph(args: SubgraphArgs) -> Result {
     let graph = load_graph(&args.data.data, Mentions::for_format(args.format))?;
-    let selection = args.filters.selection(Some(Focus {
-        entity: args.entity,
-        depth: args.depth,
-        direction: args.direction,
-    }));
+    let selection = args.filters.selection(Some(args.walk.from(args.entity)));
     let subgraph = selection.apply(&graph)?;
     let mut bytes = Vec::new();
     args.format.write(&subgraph, &mut bytes)?;

@@ -61,20 +61,46 @@ pub(super) fn parse_date(text: &str) -> std::result::Result<PartialDate, String>
     PartialDate::parse(text).map_err(|error| format!("`{text}`: {error}"))
 }
 
+/// `--depth N --direction D`: how far and which way a walk from an entity
+/// goes, for `kg query neighbors`, `kg query subgraph` and, after
+/// `--focus`, `kg render` and `kg export`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(super) struct WalkArgs {
+    /// How many relations away to go
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub depth: usize,
+    /// Follow relations out of each entity, into it, or both
+    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name))]
+    pub direction: Direction,
+}
+
+impl WalkArgs {
+    /// The walk from `entity`.
+    pub(super) fn from(&self, entity: String) -> Focus {
+        Focus {
+            entity,
+            depth: self.depth,
+            direction: self.direction,
+        }
+    }
+}
+
 /// `--focus ENTITY --depth N --direction D` plus the filters: the part of
 /// the graph that `kg render` and `kg export` draw or write. Without
 /// `--focus` and filters, the whole graph.
 #[derive(Debug, Clone, Default, clap::Args)]
+// Without a focus there is no walk: giving its bounds alone is a usage
+// error, which clap reports as for any missing argument.
+#[command(
+    mut_arg("depth", |arg| arg.requires("focus").help("With --focus: how many relations away to go")),
+    mut_arg("direction", |arg| arg.requires("focus").help("With --focus: follow relations out of each entity, into it, or both"))
+)]
 pub(super) struct SelectArgs {
     /// Only the entities around this one (an id, label or alias)
     #[arg(long, value_name = "ENTITY")]
     pub focus: Option<String>,
-    /// With --focus: how many relations away to include
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
-    pub depth: usize,
-    /// With --focus: follow relations out of each entity, into it, or both
-    #[arg(long, value_name = "DIRECTION", default_value = "both", value_parser = super::names::named(&Direction::ALL, Direction::name), requires = "focus")]
-    pub direction: Direction,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
@@ -92,10 +118,6 @@ impl SelectArgs {
 
     pub(super) fn selection(&self) -> Selection {
         self.filters
-            .selection(self.focus.as_ref().map(|entity| Focus {
-                entity: entity.clone(),
-                depth: self.depth,
-                direction: self.direction,
-            }))
+            .selection(self.focus.clone().map(|entity| self.walk.from(entity)))
     }
 }

@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use super::lint::Linted;
 use super::printer::{ReportFormat, diagnostic_records, load, load_quietly, plural};
 use super::{DataArgs, Error, Result};
 
@@ -19,11 +20,20 @@ pub(super) struct Args {
     format: ReportFormat,
 }
 
+/// `kg validate --format json`: the text summary's counts, and each
+/// validation diagnostic with its code and spans.
 #[derive(serde::Serialize)]
 struct ValidationJson<'a> {
     valid: bool,
     errors: usize,
+    /// Validation's warnings and the lint's, as the text summary and
+    /// `kg build` count them.
     warnings: usize,
+    /// The lint's share of `warnings` (listed by `kg lint --format json`,
+    /// as the text mode leaves them to `kg lint` too); `null` if the lint
+    /// did not run: invalid data, or sources over the budget without
+    /// `--lint`.
+    lint_warnings: Option<usize>,
     entities: Option<usize>,
     relations: Option<usize>,
     sources: Option<usize>,
@@ -32,14 +42,28 @@ struct ValidationJson<'a> {
 
 pub(super) fn run(args: Args) -> Result {
     if args.format == ReportFormat::Json {
-        let (dataset, report) = load_quietly(&args.data.data)?;
+        let (dataset, mut report) = load_quietly(&args.data.data)?;
+        let graph = dataset.map(kgraph::KnowledgeGraph::new);
+        let validation_diagnostics = report.diagnostics.len();
+        let validation_warnings = report.warnings();
+        let lint_warnings = graph.as_ref().and_then(|graph| {
+            match super::lint::count_warnings(graph, &mut report, &args.data.data, args.lint) {
+                Linted::Yes => Some(report.warnings() - validation_warnings),
+                Linted::Skipped(_) => None,
+            }
+        });
+        let warnings = report.warnings();
+        // The lint's warnings are counted, not listed, as in the text mode.
+        report.diagnostics.truncate(validation_diagnostics);
+        let dataset = graph.as_ref().map(|graph| graph.dataset());
         let document = ValidationJson {
             valid: dataset.is_some(),
             errors: report.errors(),
-            warnings: report.warnings(),
-            entities: dataset.as_ref().map(|d| d.entities.len()),
-            relations: dataset.as_ref().map(|d| d.relations.len()),
-            sources: dataset.as_ref().map(|d| d.sources.len()),
+            warnings,
+            lint_warnings,
+            entities: dataset.map(|d| d.entities.len()),
+            relations: dataset.map(|d| d.relations.len()),
+            sources: dataset.map(|d| d.sources.len()),
             diagnostics: diagnostic_records(&report),
         };
         super::view::write_json(&mut std::io::stdout().lock(), &document)?;

@@ -1,12 +1,16 @@
-//! How answers look: the text lines people read and the JSON shapes
-//! scripts read, shared by `kg query`, `kg explain` and `kg stats`.
+//! How answers look: the text lines people read, shared by `kg query`,
+//! `kg explain` and `kg stats`; the JSON scripts read is the library's
+//! ([`kgraph::query::PathsJson`], [`kgraph::query::NeighborhoodJson`]),
+//! written here.
 
 use std::io::{self, Write};
 
 use kgraph::model::Evidence;
-use kgraph::query::Step;
+use kgraph::query::{Path, PathQuery, Paths, PathsJson};
 use kgraph::{Entity, KnowledgeGraph, Relation};
 use serde::Serialize;
+
+use super::printer::plural;
 
 /// Curated text made safe for one terminal line: runs of whitespace
 /// (newlines too) become one space; control characters and the invisible
@@ -125,101 +129,60 @@ pub(super) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Res
     out.write_all(b"\n")
 }
 
-/// An entity as scripts see it.
-#[derive(Serialize)]
-pub(super) struct EntityJson<'a> {
-    pub id: &'a str,
-    pub label: &'a str,
-    pub kind: &'a str,
-}
-
-impl<'a> EntityJson<'a> {
-    pub(super) fn new(entity: &'a Entity) -> EntityJson<'a> {
-        EntityJson {
-            id: &entity.id,
-            label: &entity.label,
-            kind: &entity.kind,
+/// Paths found for `query`, on stdout: the JSON document (with every
+/// quote when `with_evidence`, as `kg explain` asks), or a header and each
+/// path written by `write_path`, under a numbered heading when there are
+/// several. Shared by `kg query path` and `kg explain`.
+pub(super) fn print_paths(
+    graph: &KnowledgeGraph,
+    found: &Paths,
+    query: &PathQuery,
+    json: bool,
+    with_evidence: bool,
+    write_path: impl Fn(&mut dyn Write, &Path) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if json {
+        write_json(
+            &mut out,
+            &PathsJson::new(graph, found, query, with_evidence),
+        )?;
+    } else {
+        write_paths_header(&mut out, found, query)?;
+        for (number, path) in found.paths.iter().enumerate() {
+            if found.paths.len() > 1 {
+                // Explained paths are paragraphs; listed ones are compact.
+                let gap = if with_evidence { "\n" } else { "" };
+                writeln!(
+                    out,
+                    "{gap}path {}: {}",
+                    number + 1,
+                    plural(path.len(), "relation")
+                )?;
+            }
+            write_path(&mut out, path)?;
         }
     }
+    out.flush()
 }
 
-/// A relation as scripts see it; `forward`, `note`, `date` and
-/// `evidence` only where they are asked for.
-#[derive(Serialize)]
-pub(super) struct RelationJson<'a> {
-    pub id: &'a str,
-    pub from: &'a str,
-    #[serde(rename = "type")]
-    pub relation_type: &'a str,
-    pub type_label: String,
-    pub to: &'a str,
-    pub modality: &'static str,
-    pub negated: bool,
-    pub attributed_to: &'a [String],
-    /// In a path: whether the path walks the relation from `from` to `to`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Vec<EvidenceJson<'a>>>,
-}
-
-impl<'a> RelationJson<'a> {
-    pub(super) fn new(graph: &KnowledgeGraph, relation: &'a Relation) -> RelationJson<'a> {
-        RelationJson {
-            id: &relation.id,
-            from: &relation.from,
-            relation_type: &relation.relation_type,
-            type_label: graph.dataset().schema.type_label(&relation.relation_type),
-            to: &relation.to,
-            modality: relation.modality.as_str(),
-            negated: relation.negated,
-            attributed_to: &relation.attributed_to,
-            forward: None,
-            note: None,
-            date: None,
-            evidence: None,
-        }
-    }
-
-    /// A relation taken in a path, with its note, date and evidence if
-    /// `detailed`.
-    pub(super) fn step(
-        graph: &KnowledgeGraph,
-        step: &Step<'a>,
-        detailed: bool,
-    ) -> RelationJson<'a> {
-        let relation = step.relation;
-        let mut json = RelationJson::new(graph, relation);
-        json.forward = Some(step.forward);
-        if detailed {
-            json.note = Some(relation.note.as_deref());
-            json.date = Some(relation.date.as_deref());
-            json.evidence = Some(relation.evidence.iter().map(EvidenceJson::new).collect());
-        }
-        json
-    }
-}
-
-#[derive(Serialize)]
-pub(super) struct EvidenceJson<'a> {
-    pub source: &'a str,
-    pub quote: &'a str,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl<'a> EvidenceJson<'a> {
-    pub(super) fn new(evidence: &'a Evidence) -> EvidenceJson<'a> {
-        EvidenceJson {
-            source: &evidence.source,
-            quote: &evidence.quote,
-            line: evidence.location.line,
-            column: evidence.location.column,
-        }
+/// `Kingdom (kingdom, state) to Republic (republic, state): 2 relations`,
+/// or how many paths, or that there is none.
+fn write_paths_header(out: &mut dyn Write, found: &Paths, query: &PathQuery) -> io::Result<()> {
+    let ends = format!("{} to {}", entity_line(found.from), entity_line(found.to));
+    let limit = query
+        .limit()
+        .map(|max| format!(" within {}", plural(max, "relation")))
+        .unwrap_or_default();
+    let way = if query.directed {
+        ", following relations forward"
+    } else {
+        ""
+    };
+    match found.paths.as_slice() {
+        [] => writeln!(out, "{ends}: no path{limit}{way}"),
+        [path] if !query.all => writeln!(out, "{ends}: {}{way}", plural(path.len(), "relation")),
+        paths => writeln!(out, "{ends}: {}{limit}{way}", plural(paths.len(), "path")),
     }
 }
 

@@ -153,3 +153,87 @@ fn lint_names_each_relation_type_that_puts_modality_in_its_name() {
     assert!(text.contains("`negated = true`"), "{text}");
     assert!(!text.contains("`maybe_joins` puts modality"), "{text}");
 }
+
+/// The Kingdom by id, by label and by alias, in any case: every command
+/// that takes `--attributed-to` must resolve the name to the id the
+/// relations hold (`kg query neighbors` once compared the name as given).
+const KINGDOM: [&str; 4] = ["kingdom", "Kingdom", "the Kingdom", "THE KINGDOM"];
+
+/// The Kingdom's two claims about the Republic: that it joins the
+/// Alliance, and that it signed the Accord.
+const KINGDOMS_CLAIMS: [&str; 2] = ["republic.joins.alliance", "republic.signed"];
+
+#[test]
+fn query_neighbors_takes_an_attribution_by_label_or_alias() {
+    let workdir = Workdir::with_data("claims");
+    for name in KINGDOM {
+        let output = workdir.kg(&[
+            "query",
+            "neighbors",
+            "republic",
+            "--attributed-to",
+            name,
+            "--json",
+        ]);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let reached: Vec<&str> = json["neighbors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|neighbor| neighbor["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(reached, ["alliance", "harbour-accord"], "{name}");
+        let relations: Vec<String> = json["neighbors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|neighbor| neighbor["relations"].as_array().unwrap())
+            .map(|relation| relation["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            starting(&relations, &KINGDOMS_CLAIMS),
+            2,
+            "{name}: {relations:?}"
+        );
+        assert_eq!(relations.len(), 2, "{name}: {relations:?}");
+    }
+}
+
+#[test]
+fn query_subgraph_takes_an_attribution_by_label_or_alias() {
+    let workdir = Workdir::with_data("claims");
+    for name in KINGDOM {
+        let output = workdir.kg(&[
+            "query",
+            "subgraph",
+            "republic",
+            "--attributed-to",
+            name,
+            "--format",
+            "json",
+        ]);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let keys: Vec<String> = json["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["key"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(keys.len(), 2, "{name}: {keys:?}");
+        assert_eq!(starting(&keys, &KINGDOMS_CLAIMS), 2, "{name}: {keys:?}");
+    }
+}
+
+#[test]
+fn export_takes_an_attribution_by_label_or_alias() {
+    for name in KINGDOM {
+        let keys = exported_keys(&["--attributed-to", name]);
+        assert_eq!(keys.len(), 2, "{name}: {keys:?}");
+        assert_eq!(starting(&keys, &KINGDOMS_CLAIMS), 2, "{name}: {keys:?}");
+        // And around a focus, where the selection walks the graph.
+        let focused = exported_keys(&["--focus", "republic", "--attributed-to", name]);
+        assert_eq!(focused, keys, "{name}");
+    }
+}

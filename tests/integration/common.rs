@@ -173,39 +173,39 @@ pub(crate) fn consumer(path: Option<PathBuf>, what: &str) -> PathBuf {
 }
 
 /// The Python with the pinned consumer packages: `KG_PYTHON`, else the
-/// repository's `.venv`. `None` (after reporting) if it is missing.
-pub(crate) fn python() -> Option<PathBuf> {
+/// repository's `.venv`; a failure with the install hint if it is missing.
+pub(crate) fn python() -> PathBuf {
     let candidate = std::env::var_os("KG_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    Some(consumer(
+    consumer(
         candidate.exists().then_some(candidate),
         "the consumer venv (.venv, see tests/consumers/requirements.txt)",
-    ))
+    )
 }
 
 /// Runs a consumer script from `tests/consumers` with the given arguments
 /// and returns its stdout; panics with its stderr if it fails.
-pub(crate) fn run_consumer(script: &str, args: &[&Path]) -> Option<String> {
-    Some(run_script(&python()?, script, args))
+pub(crate) fn run_consumer(script: &str, args: &[&Path]) -> String {
+    run_script(&python(), script, args)
 }
 
 /// The Python 3.12 with the consumers that need it (FalkorDB's
-/// falkordblite): `KG_PYTHON312`, else the repository's `.venv312`.
-/// `None` (after reporting) if it is missing.
-pub(crate) fn python312() -> Option<PathBuf> {
+/// falkordblite): `KG_PYTHON312`, else the repository's `.venv312`; a
+/// failure with the install hint if it is missing.
+pub(crate) fn python312() -> PathBuf {
     let candidate = std::env::var_os("KG_PYTHON312")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".venv312/bin/python"));
-    Some(consumer(
+    consumer(
         candidate.exists().then_some(candidate),
         "the Python 3.12 consumer venv (.venv312, see tests/consumers/requirements-py312.txt)",
-    ))
+    )
 }
 
 /// [`run_consumer`] with the Python 3.12 venv.
-pub(crate) fn run_consumer_312(script: &str, args: &[&Path]) -> Option<String> {
-    Some(run_script(&python312()?, script, args))
+pub(crate) fn run_consumer_312(script: &str, args: &[&Path]) -> String {
+    run_script(&python312(), script, args)
 }
 
 /// Runs `interpreter tests/consumers/SCRIPT ARGS`; its stdout, or a panic
@@ -234,22 +234,22 @@ fn on_path(program: &str) -> Option<PathBuf> {
     })
 }
 
-/// Graphviz's `dot`, if installed.
-pub(crate) fn dot() -> Option<PathBuf> {
-    Some(consumer(on_path("dot"), "Graphviz (`dot`)"))
+/// Graphviz's `dot`; a failure with the install hint if it is missing.
+pub(crate) fn dot() -> PathBuf {
+    consumer(on_path("dot"), "Graphviz (`dot`)")
 }
 
 /// Runs a Node.js consumer script from `tests/consumers` (its packages
 /// installed by `npm ci --prefix tests/consumers`) and returns its stdout;
-/// panics with its stderr if it fails. `None` (after reporting) if Node.js
+/// panics with its stderr if it fails, or with the install hint if Node.js
 /// or the packages are missing.
-pub(crate) fn run_node_consumer(script: &str, args: &[&Path]) -> Option<String> {
+pub(crate) fn run_node_consumer(script: &str, args: &[&Path]) -> String {
     let consumers = repo().join("tests/consumers");
     let node = consumer(
         on_path("node").filter(|_| consumers.join("node_modules").is_dir()),
         "Node.js with tests/consumers/node_modules (npm ci --prefix tests/consumers)",
     );
-    Some(run_script(&node, script, args))
+    run_script(&node, script, args)
 }
 
 /// `kg ARGS` run in `dir`, as a terminal would show it: the command line,

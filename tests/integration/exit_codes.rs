@@ -183,3 +183,36 @@ fn an_unreadable_data_file_exits_2_everywhere() {
     commands.extend(["fmt", "fmt --check", "diff data data"]);
     expect(&workdir, &commands, &[], 2, "unreadable file");
 }
+
+#[test]
+fn a_walk_without_a_focus_is_a_usage_error_in_render_and_export() {
+    let workdir = Workdir::with_data("base");
+    let commands = ["export --format json", "render -o x.svg"];
+    expect(&workdir, &commands, &["--depth", "2"], 2, "--depth alone");
+    expect(
+        &workdir,
+        &commands,
+        &["--direction", "in"],
+        2,
+        "--direction alone",
+    );
+    let output = workdir.kg(&["export", "--format", "json", "--depth", "2"]);
+    assert!(
+        stderr(&output)
+            .contains("the following required arguments were not provided:\n  --focus <ENTITY>"),
+        "{}",
+        stderr(&output)
+    );
+    // The same bounds with a focus, and in `kg query`, are fine.
+    expect(
+        &workdir,
+        &[
+            "export --format json --focus kingdom",
+            "query neighbors kingdom",
+            "query subgraph kingdom --format json",
+        ],
+        &["--depth", "2", "--direction", "in"],
+        0,
+        "--depth and --direction with an entity",
+    );
+}

@@ -389,7 +389,7 @@ fn the_schemas_in_docs_are_generated_from_the_types() {
 }
 
 /// Validates every data file of a corpus with the pinned `jsonschema`.
-fn validate_corpus(root: &Path) -> Option<String> {
+fn validate_corpus(root: &Path) -> String {
     run_consumer(
         "check_data_schemas.py",
         &[&repo().join("docs/schemas"), root],
@@ -399,14 +399,12 @@ fn validate_corpus(root: &Path) -> Option<String> {
 #[test]
 #[ignore = "needs the consumer venv .venv or KG_PYTHON (pip install -r tests/consumers/requirements.txt)"]
 fn the_repository_data_and_a_new_corpus_validate_against_the_schemas() {
-    let Some(report) = validate_corpus(&repo()) else {
-        return;
-    };
+    let report = validate_corpus(&repo());
     assert!(report.contains("data/entities.toml: valid"), "{report}");
     assert!(!report.contains("invalid"), "{report}");
     let workdir = Workdir::new();
     assert!(workdir.kg(&["init"]).status.success());
-    let report = validate_corpus(workdir.path()).unwrap();
+    let report = validate_corpus(workdir.path());
     assert!(report.contains("kgraph.toml: valid"), "{report}");
     assert!(
         report.contains("data/sources/example.toml: valid"),
@@ -424,22 +422,21 @@ fn the_schemas_refuse_what_kg_validate_refuses() {
         "data/entities.toml",
         "[[entity]]\nid = \"Ada Lovelace\"\nlabel = \"Ada\"\nkind = \"person\"\nborn = 1815\n",
     );
-    let Some(report) = validate_corpus(workdir.path()) else {
-        return;
-    };
+    let report = validate_corpus(workdir.path());
     assert!(report.contains("data/entities.toml: invalid"), "{report}");
     assert!(report.contains("'born' was unexpected"), "{report}");
     assert!(report.contains("does not match"), "{report}");
 }
 
 /// Taplo (`@taplo/cli`, pinned in tests/consumers/package.json), the
-/// engine of VS Code's Even Better TOML, if installed.
-fn taplo() -> Option<std::path::PathBuf> {
+/// engine of VS Code's Even Better TOML; a failure with the install hint
+/// if it is missing.
+fn taplo() -> std::path::PathBuf {
     let taplo = repo().join("tests/consumers/node_modules/.bin/taplo");
-    Some(crate::common::consumer(
+    crate::common::consumer(
         taplo.is_file().then_some(taplo),
         "Taplo (npm ci --prefix tests/consumers)",
-    ))
+    )
 }
 
 /// Taplo finds each file's schema through the `#:schema` line `kg init`
@@ -448,9 +445,7 @@ fn taplo() -> Option<std::path::PathBuf> {
 #[test]
 #[ignore = "needs Taplo (npm ci --prefix tests/consumers)"]
 fn taplo_checks_a_new_corpus_through_its_schema_lines() {
-    let Some(taplo) = taplo() else {
-        return;
-    };
+    let taplo = taplo();
     let workdir = Workdir::new();
     assert!(workdir.kg(&["init"]).status.success());
     let files = [

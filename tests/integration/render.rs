@@ -32,9 +32,7 @@ fn drawn_entities(svg: &str) -> BTreeSet<String> {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
-    if dot().is_none() {
-        return;
-    }
+    dot();
     let workdir = Workdir::with_data("hostile");
     let output = workdir.kg(&["render", "-o", "graph.svg"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -101,9 +99,7 @@ fn svg_has_one_node_per_entity_with_tooltips_and_wikidata_links() {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn png_and_pdf_come_out_as_such() {
-    if dot().is_none() {
-        return;
-    }
+    dot();
     let workdir = Workdir::with_data("base");
     for (format, magic) in [("png", &b"\x89PNG"[..]), ("pdf", &b"%PDF"[..])] {
         let output = workdir.kg(&[
@@ -167,9 +163,7 @@ fn a_graph_too_large_for_the_engine_is_refused_with_advice() {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn a_render_that_runs_too_long_is_stopped() {
-    if dot().is_none() {
-        return;
-    }
+    dot();
     // A fake Graphviz that never finishes stands in for a huge layout.
     let workdir = Workdir::with_data("base");
     workdir.write("bin/dot", "#!/bin/sh\nexec sleep 30\n");
@@ -222,9 +216,7 @@ fn rendered(args: &[&str]) -> (Vec<String>, usize) {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn focus_and_filters_draw_the_known_part_of_the_graph() {
-    if dot().is_none() {
-        return;
-    }
+    dot();
     let ids = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
     // Kingdom's neighbours, named by label, and the relations among them.
     assert_eq!(
@@ -302,7 +294,7 @@ fn a_graphviz_failure_is_one_line_with_what_to_try() {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn the_image_format_comes_from_the_file_name() {
-    let Some(_) = dot() else { return };
+    dot();
     let workdir = Workdir::with_data("base");
     let output = workdir.kg(&["render", "-o", "graph.png", "--width", "640"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -369,7 +361,7 @@ fn a_binary_image_is_not_written_to_a_terminal() {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn a_focused_picture_marks_its_focus_and_credits_the_source() {
-    let Some(_) = dot() else { return };
+    dot();
     let workdir = Workdir::new();
     let data = crate::common::repo().join("data");
     let output = workdir.kg(&[
@@ -450,7 +442,7 @@ fn a_focused_picture_marks_its_focus_and_credits_the_source() {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn every_help_example_works() {
-    let Some(_) = dot() else { return };
+    dot();
     let help = crate::common::kg_command(Path::new("."), &["render", "--help"])
         .output()
         .unwrap();
@@ -514,7 +506,7 @@ fn shell_words(line: &str) -> Vec<String> {
 #[test]
 #[ignore = "needs Graphviz (apt-get install graphviz)"]
 fn the_size_guard_advice_works_on_1500_entities() {
-    let Some(_) = dot() else { return };
+    dot();
     let workdir = Workdir::new();
     let data = workdir.path().join("data");
     std::fs::create_dir_all(data.join("sources")).unwrap();
@@ -570,5 +562,30 @@ fn the_size_guard_advice_works_on_1500_entities() {
         let output = workdir.kg(&args);
         assert!(output.status.success(), "{advice:?}: {}", stderr(&output));
         assert!(workdir.read("graph.svg").contains("<svg"));
+    }
+}
+
+#[test]
+#[ignore = "needs Graphviz (apt-get install graphviz)"]
+fn render_takes_an_attribution_by_label_or_alias() {
+    dot();
+    let workdir = Workdir::with_data("claims");
+    // The Kingdom's claims: the Republic joins the Alliance, and signed
+    // the Accord.
+    let claimed: BTreeSet<String> = ["alliance", "harbour-accord", "republic"]
+        .map(String::from)
+        .into();
+    for name in ["kingdom", "Kingdom", "the Kingdom"] {
+        for focus in [&[][..], &["--focus", "republic"][..]] {
+            let mut args = vec!["render", "-o", "claims.svg", "--attributed-to", name];
+            args.extend_from_slice(focus);
+            let output = workdir.kg(&args);
+            assert!(output.status.success(), "{name}: {}", stderr(&output));
+            assert_eq!(
+                drawn_entities(&workdir.read("claims.svg")),
+                claimed,
+                "{name} {focus:?}"
+            );
+        }
     }
 }

@@ -280,6 +280,29 @@ fn validate_counts_the_warnings_build_counts() {
     let built = stdout(&built);
     assert!(count(&validated) > 0, "{validated}");
     assert_eq!(count(&validated), count(&built), "{validated}{built}");
+    // The JSON counts what the text counts: validation's warnings (listed)
+    // and the lint's (counted, as `kg lint` lists them).
+    let json = workdir.kg(&["validate", "--format", "json"]);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json["warnings"], count(&validated), "{json}");
+    let listed = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|diagnostic| diagnostic["severity"] == "warning")
+        .count();
+    let linted = workdir.kg(&["lint", "--format", "json"]);
+    let linted: serde_json::Value = serde_json::from_str(&stdout(&linted)).unwrap();
+    assert_eq!(
+        json["lint_warnings"],
+        linted["warnings"].as_u64().unwrap() as usize - listed
+    );
+    assert_eq!(
+        json["warnings"].as_u64().unwrap() as usize,
+        listed + json["lint_warnings"].as_u64().unwrap() as usize,
+        "{json}"
+    );
 }
 
 /// The "did you mean" of an unknown name is a field of its own in JSON,

@@ -1,5 +1,6 @@
 //! Questions asked of a built graph: who is around an entity
-//! ([`neighbors`]), how two entities are connected ([`paths`]), which part
+//! ([`neighbors`]), how two entities are connected ([`paths`]), both as the
+//! JSON scripts read ([`NeighborhoodJson`], [`PathsJson`]), which part
 //! of the graph to keep ([`Selection`], shared by `kg query subgraph`,
 //! `kg render` and `kg export`), and what the graph holds ([`stats`]).
 //!
@@ -18,6 +19,7 @@
 
 mod filter;
 mod focus;
+mod json;
 mod neighbors;
 mod path;
 mod resolve;
@@ -26,6 +28,7 @@ mod stats;
 
 pub use filter::Filter;
 pub use focus::{Direction, Focus};
+pub use json::{NeighborhoodJson, PathsJson};
 pub use neighbors::{Neighbor, Neighborhood, neighbors};
 pub use path::{ALL_PATHS_MAX_LEN, Hop, Path, PathQuery, Paths, Step, paths};
 pub use resolve::resolve;

@@ -43,8 +43,8 @@ pub struct Neighbor<'g> {
 /// `filter` is ignored.
 ///
 /// # Errors
-/// An unknown or ambiguous focus name. Filter names are not checked here:
-/// see [`Selection::check`](super::Selection::check).
+/// An unknown or ambiguous focus name. Filter names are not checked or
+/// resolved here: pass a [`Selection::resolved`](super::Selection::resolved).
 ///
 /// # Example
 /// ```

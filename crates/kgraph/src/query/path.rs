@@ -23,6 +23,14 @@ pub struct PathQuery {
     pub max_len: Option<usize>,
 }
 
+impl PathQuery {
+    /// The longest path looked for: `max_len`, else [`ALL_PATHS_MAX_LEN`]
+    /// for all paths, else no limit.
+    pub fn limit(&self) -> Option<usize> {
+        self.max_len.or(self.all.then_some(ALL_PATHS_MAX_LEN))
+    }
+}
+
 /// The answer: paths between two entities.
 #[derive(Debug, Clone)]
 pub struct Paths<'g> {
@@ -108,7 +116,7 @@ pub fn paths<'g>(
     let from = resolve(graph, from)?;
     let to = resolve(graph, to)?;
     let found: Vec<Vec<&str>> = if query.all {
-        let max_len = query.max_len.unwrap_or(ALL_PATHS_MAX_LEN);
+        let max_len = query.limit().unwrap_or(ALL_PATHS_MAX_LEN);
         graph.simple_paths(&from.id, &to.id, max_len, query.directed)
     } else {
         graph

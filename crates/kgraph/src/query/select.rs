@@ -208,20 +208,30 @@ impl Selection {
     /// # Errors
     /// An unknown focus, kind, relation type or source.
     pub fn apply(&self, graph: &KnowledgeGraph) -> Result<KnowledgeGraph, QueryError> {
-        self.check(graph)?;
-        let resolved;
-        let this = if self.attributed_to.is_empty() {
-            self
-        } else {
-            resolved = self.with_attribution_resolved(graph)?;
-            &resolved
-        };
-        this.apply_checked(graph)
+        self.resolved(graph)?.apply_checked(graph)
     }
 
-    /// The same selection with each `attributed_to` name turned into the
-    /// id of the entity it names.
-    fn with_attribution_resolved(&self, graph: &KnowledgeGraph) -> Result<Selection, QueryError> {
+    /// The same selection, checked against the graph ([`Selection::check`])
+    /// and with each `attributed_to` name (an id, label or alias) turned
+    /// into the id of the entity it names, as [`Selection::admits_relation`]
+    /// and a walk by [`neighbors`](super::neighbors()) compare them.
+    ///
+    /// # Errors
+    /// The first unknown kind, relation type, source or entity name, or an
+    /// ambiguous entity name.
+    ///
+    /// # Example
+    /// ```
+    /// # use kgraph::query::{Direction, Focus, Selection, neighbors};
+    /// # fn example(graph: &kgraph::KnowledgeGraph) -> Result<(), kgraph::query::QueryError> {
+    /// let mut claims = Selection::default();
+    /// claims.attributed_to.insert("the Kingdom".into()); // an alias
+    /// let focus = Focus { entity: "republic".into(), depth: 1, direction: Direction::Both };
+    /// let claimed = neighbors(graph, &focus, &claims.resolved(graph)?)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn resolved(&self, graph: &KnowledgeGraph) -> Result<Selection, QueryError> {
+        self.check(graph)?;
         let attributed_to = self
             .attributed_to
             .iter()
@@ -395,6 +405,49 @@ mod tests {
             ids(&things.apply(&graph).unwrap()),
             (vec!["a", "c", "d", "e"], vec!["c.x.d"])
         );
+    }
+
+    /// The chain, with `a -x-> b` attributed to `e`, whose label is
+    /// `Experts` and alias `the panel`.
+    fn claimed_chain() -> KnowledgeGraph {
+        let chain = chain();
+        let mut entities = chain.entities().to_vec();
+        let experts = entities.iter_mut().find(|e| e.id == "e").unwrap();
+        experts.label = "Experts".into();
+        experts.aliases = vec!["the panel".into()];
+        let mut relations = chain.relations().to_vec();
+        relations[0].attributed_to = vec!["e".into()];
+        graph(entities, relations)
+    }
+
+    #[test]
+    fn attribution_names_an_entity_by_id_label_or_alias() {
+        let graph = claimed_chain();
+        for name in ["e", "Experts", "THE PANEL"] {
+            let mut claims = Selection::default();
+            claims.attributed_to.insert(name.into());
+            assert_eq!(
+                ids(&claims.apply(&graph).unwrap()),
+                (vec!["a", "b"], vec!["a.x.b"]),
+                "{name}"
+            );
+            let resolved = claims.resolved(&graph).unwrap();
+            assert_eq!(resolved.attributed_to, BTreeSet::from(["e".to_owned()]));
+            let walk = Selection::around("b", 2).focus.unwrap();
+            let reached: Vec<&str> = neighbors(&graph, &walk, &resolved)
+                .unwrap()
+                .neighbors
+                .iter()
+                .map(|neighbor| neighbor.entity.id.as_str())
+                .collect();
+            assert_eq!(reached, ["a"], "{name}");
+        }
+        let mut unknown = Selection::default();
+        unknown.attributed_to.insert("the jury".into());
+        assert!(matches!(
+            unknown.resolved(&graph),
+            Err(QueryError::UnknownEntity { .. })
+        ));
     }
 
     #[test]
