@@ -6,7 +6,7 @@ use kgraph::Format;
 use kgraph::export::{CypherDialect, PARQUET_TABLES, TurtleOptions, write_turtle};
 use kgraph::output;
 
-use super::printer::Mentions;
+use super::printer::Reads;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -86,7 +86,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let graph = match args
         .select
-        .load(&args.data.data, Mentions::for_format(format))?
+        .load(&args.data.data, Reads::for_format(format))?
     {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),

@@ -145,21 +145,32 @@ pub(super) fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::Dia
         .collect()
 }
 
-/// Whether a command shows how often the sources mention each entity (DOT
-/// and JSON exports, drawings): counting scans every source text, so only
-/// those commands pay for it.
+/// What a command reads beyond the graph: how often the sources mention
+/// each entity (DOT and JSON exports, drawings; counting scans every source
+/// text), and the source texts themselves (the HTML export). A snapshot
+/// decodes the texts only for a command that reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mentions {
-    Count,
-    Skip,
+pub(super) struct Reads {
+    mentions: bool,
+    source_texts: bool,
 }
 
-impl Mentions {
-    pub(super) fn for_format(format: kgraph::Format) -> Mentions {
-        if format.shows_mentions() {
-            Mentions::Count
-        } else {
-            Mentions::Skip
+impl Reads {
+    /// The graph only: entities, relations, quotes.
+    pub(super) const GRAPH: Reads = Reads {
+        mentions: false,
+        source_texts: false,
+    };
+    /// The graph and the mention counts.
+    pub(super) const MENTIONS: Reads = Reads {
+        mentions: true,
+        source_texts: false,
+    };
+
+    pub(super) fn for_format(format: kgraph::Format) -> Reads {
+        Reads {
+            mentions: format.shows_mentions(),
+            source_texts: format.reads_source_texts(),
         }
     }
 }
@@ -176,17 +187,21 @@ pub(super) fn snapshot_path() -> std::path::PathBuf {
 /// diagnostics are printed and the command should end so.
 pub(super) fn load_graph(
     data: &std::path::Path,
-    mentions: Mentions,
+    reads: Reads,
 ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-    use kgraph::snapshot::{self, Stale};
+    use kgraph::snapshot::{self, Needs, Stale};
     let path = snapshot_path();
     let phase = Phase::start("read snapshot");
-    let mut dataset = match snapshot::read(&path, data) {
+    let needs = Needs {
+        source_texts: reads.source_texts,
+        mentions: reads.mentions,
+    };
+    let mut dataset = match snapshot::read(&path, data, needs) {
         Ok(snapshot) => {
             drop(phase);
             detail(format!("answered from the snapshot `{}`", path.display()));
             let mut dataset = snapshot.dataset;
-            if mentions == Mentions::Count && !snapshot.mentions_counted {
+            if reads.mentions && !snapshot.mentions_counted {
                 let _phase = Phase::start("count mentions");
                 kgraph::coverage::count_mentions(&mut dataset);
             }
@@ -208,11 +223,18 @@ pub(super) fn load_graph(
             }
         }
     };
-    if mentions == Mentions::Count {
+    if reads.mentions {
         let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
     Ok(Ok(kgraph::KnowledgeGraph::new(dataset)))
+}
+
+/// Hands a graph to the end of the process instead of freeing it: freeing
+/// a large graph string by string takes longer than the question asked of
+/// it, and the operating system takes the memory back at exit anyway.
+pub(super) fn keep_until_exit(graph: kgraph::KnowledgeGraph) -> &'static kgraph::KnowledgeGraph {
+    Box::leak(Box::new(graph))
 }
 
 /// Reports a question about something the data does not have (an unknown

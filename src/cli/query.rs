@@ -5,7 +5,7 @@ use kgraph::query::{self, ALL_PATHS_MAX_LEN, Direction, Focus, Neighborhood, Pat
 use kgraph::{Format, KnowledgeGraph};
 use serde::Serialize;
 
-use super::printer::{Mentions, load_graph, plural, query_failed};
+use super::printer::{Reads, keep_until_exit, load_graph, plural, query_failed};
 use super::selection::{FilterArgs, parse_direction};
 use super::view::{self, EntityJson, RelationJson, arrow, entity_line, standing};
 use super::{DataArgs, Outcome};
@@ -125,8 +125,8 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
+    let graph = match load_graph(&args.data.data, Reads::GRAPH)? {
+        Ok(graph) => keep_until_exit(graph),
         Err(outcome) => return Ok(outcome),
     };
     let focus = Focus {
@@ -274,8 +274,8 @@ pub(super) fn answer_paths(
     with_evidence: bool,
     write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &kgraph::query::Path) -> std::io::Result<()>,
 ) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
+    let graph = match load_graph(&data.data, Reads::GRAPH)? {
+        Ok(graph) => keep_until_exit(graph),
         Err(outcome) => return Ok(outcome),
     };
     let query = options.query();
@@ -398,7 +398,7 @@ impl<'a> PathsJson<'a> {
 }
 
 fn run_subgraph(args: SubgraphArgs) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::for_format(args.format))? {
+    let graph = match load_graph(&args.data.data, Reads::for_format(args.format))? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

@@ -8,7 +8,7 @@ use kgraph::export::{DotOptions, write_dot};
 use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
-use super::printer::Mentions;
+use super::printer::Reads;
 use super::selection::SelectArgs;
 use super::{DataArgs, Outcome};
 
@@ -283,7 +283,7 @@ pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
             format.name()
         );
     }
-    let graph = match args.select.load(&args.data.data, Mentions::Count)? {
+    let graph = match args.select.load(&args.data.data, Reads::MENTIONS)? {
         Ok(graph) => graph,
         Err(outcome) => return Ok(outcome),
     };

@@ -102,9 +102,9 @@ impl SelectArgs {
     pub(super) fn load(
         &self,
         data: &std::path::Path,
-        mentions: super::printer::Mentions,
+        reads: super::printer::Reads,
     ) -> anyhow::Result<Result<kgraph::KnowledgeGraph, super::Outcome>> {
-        let graph = match super::printer::load_graph(data, mentions)? {
+        let graph = match super::printer::load_graph(data, reads)? {
             Ok(graph) => graph,
             Err(outcome) => return Ok(Err(outcome)),
         };

@@ -3,7 +3,7 @@ use std::io::{BufWriter, Write};
 use kgraph::query::{self, Count, Ranked, Stats};
 use serde::Serialize;
 
-use super::printer::{Mentions, load_graph, plural};
+use super::printer::{Reads, keep_until_exit, load_graph, plural};
 use super::view::{self, clean, width};
 use super::{DataArgs, Outcome};
 
@@ -27,8 +27,8 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> anyhow::Result<Outcome> {
-    let graph = match load_graph(&args.data.data, Mentions::Skip)? {
-        Ok(graph) => graph,
+    let graph = match load_graph(&args.data.data, Reads::GRAPH)? {
+        Ok(graph) => keep_until_exit(graph),
         Err(outcome) => return Ok(outcome),
     };
     let stats = query::stats(&graph);
