@@ -7,7 +7,7 @@ use kgraph::snapshot::{self, Fingerprint};
 use kgraph::{Format, KnowledgeGraph};
 
 use super::printer::{Loaded, load, plural};
-use super::progress::{Phase, note};
+use super::progress::{Bar, Phase, note};
 use super::{DataArgs, Outcome};
 
 /// Validate the data, build the graph and write its exports
@@ -115,7 +115,10 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         }
     };
     let phase = Phase::start("load and validate");
-    let (mut dataset, mut report) = match load(&args.data.data)? {
+    let spinner = Bar::spinner("loading and validating");
+    let loaded = load(&args.data.data);
+    drop(spinner);
+    let (mut dataset, mut report) = match loaded? {
         Loaded::Valid(dataset, report) => (*dataset, report),
         Loaded::Invalid(outcome) => return Ok(outcome),
     };
@@ -123,6 +126,7 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
     let mentions_counted = formats.iter().any(|format| format.shows_mentions());
     if mentions_counted {
         let _phase = Phase::start("count mentions");
+        let _spinner = Bar::spinner("counting mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
     let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
@@ -169,7 +173,15 @@ fn build(args: &Args) -> anyhow::Result<Outcome> {
         paths.push(snapshot::SNAPSHOT_PATH);
     }
     let phase = Phase::start("write");
-    let tidied = output::write_set(&args.out, &paths, write)?;
+    let bar = Bar::bytes("writing", paths.len());
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tidied = output::write_set(&args.out, &paths, |index, out| {
+        write(index, &mut bar.counted(out))?;
+        let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        bar.file_done(done, paths.len());
+        Ok(())
+    })?;
+    drop(bar);
     drop(phase);
     if tidied.finished_commit || !tidied.removed.is_empty() {
         let mut stderr = std::io::stderr().lock();
