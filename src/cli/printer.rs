@@ -89,6 +89,8 @@ pub(super) enum Loaded {
 /// Loads and validates the data directory, printing every diagnostic.
 /// I/O failures (missing directory, unreadable files) are errors: exit 2.
 pub(super) fn load(data: &std::path::Path) -> anyhow::Result<Loaded> {
+    #[cfg(unix)]
+    crate::memory::check_estimate(data)?;
     match kgraph::load_with_limits(data, super::project::limits()?) {
         Ok((dataset, report)) => {
             print_report(&report)?;
