@@ -235,8 +235,10 @@ pub(super) fn load_graph(
 /// Hands a graph to the end of the process instead of freeing it: freeing
 /// a large graph string by string takes longer than the question asked of
 /// it, and the operating system takes the memory back at exit anyway.
-pub(super) fn keep_until_exit(graph: kgraph::KnowledgeGraph) -> &'static kgraph::KnowledgeGraph {
-    Box::leak(Box::new(graph))
+pub(super) fn keep_until_exit(
+    graph: kgraph::KnowledgeGraph,
+) -> std::mem::ManuallyDrop<kgraph::KnowledgeGraph> {
+    std::mem::ManuallyDrop::new(graph)
 }
 
 /// Reports a question about something the data does not have (an unknown

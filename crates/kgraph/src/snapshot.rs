@@ -2,17 +2,47 @@
 //! `kg explain`, `kg stats`, `kg render`, `kg export`) are answered without
 //! reading and validating the corpus again.
 //!
-//! `kg build` writes it as `.kg/graph.bin` in its output directory. It
-//! holds the dataset in [postcard]'s compact encoding, behind a header with
-//! the fingerprint of its inputs: every file under the data directory with
-//! its size and modification time, and the SHA-256 of the files modified
-//! less than [`RACY_SECONDS`] before the fingerprint was taken (their
-//! modification time alone cannot tell a later edit in the same clock
-//! tick). A snapshot is used only when every file still has the size and
-//! time recorded (and the hash, where one is), no file was added or
-//! removed, and it was written by this very program; otherwise the data is
-//! loaded again. An edit that keeps a file's size and sets its modification
-//! time back to what it was is not seen, as with `make`.
+//! `kg build` writes it as `.kg/graph.bin` in its output directory, in
+//! [postcard]'s compact encoding:
+//!
+//! ```text
+//! magic (8 bytes) | header length (u64 LE) | header: producer, fingerprint
+//! meta: schema, sources without their texts, reviewed passages, allowances
+//! entity chunks | relation chunks (16,384 each, each decoded on its own)
+//! source texts, raw UTF-8, one after the other
+//! layout: the byte length of every section | layout length (u64 LE)
+//! ```
+//!
+//! The layout comes last because the snapshot is streamed like every
+//! export: a section's length is known once it is written. A reader checks
+//! the header first, then decodes the chunks in parallel, each read from the
+//! one open file, and reads the source texts only when [`Needs`] asks for
+//! them (the HTML export, counting mentions): at 500k relations, most of the
+//! file is text a question never reads.
+//!
+//! # When a snapshot is fresh
+//!
+//! The fingerprint, taken before loading, lists every file under the data
+//! directory with its size and modification time, and the SHA-256 of the
+//! files modified less than [`RACY_SECONDS`] before it was taken. A
+//! snapshot is used only when every file still has the size and time
+//! recorded (and the hash, where one is), no file was added or removed, and
+//! it was written by this very program; otherwise the data is loaded again.
+//!
+//! Why the hash of recent files only (git's "racy clean" rule): an edit
+//! made after the fingerprint lands at a time at or after it, and a file
+//! system with a clock granularity of `g` seconds records a time no earlier
+//! than `now - g`. A file whose recorded time is at least [`RACY_SECONDS`]
+//! older than the fingerprint therefore cannot be edited again with the
+//! same recorded time, as long as `g <= RACY_SECONDS` (1 ns on ext4, XFS,
+//! btrfs and APFS; 1 s on ext3 and HFS+; 2 s on FAT). A file modified more
+//! recently than that may be edited again within the same tick, keeping its
+//! size: only its hash tells, and it is hashed at every read. The unit test
+//! `a_fresh_snapshot_reads_back_and_any_change_makes_it_stale` makes such a
+//! same-size, same-second edit. What is not seen: an edit that keeps a
+//! file's size and sets its modification time back to what it was (as
+//! with `make`), and a file server whose clock runs more than
+//! [`RACY_SECONDS`] behind this machine's.
 //!
 //! The snapshot is a cache: not committed (it is as large as the input and
 //! changes with every build of kgraph), and not part of `kg build --check`.
