@@ -4,12 +4,26 @@
 //! usage or I/O error. A closed pipe ends the program quietly.
 
 mod cli;
+#[cfg(unix)]
+mod memory;
+
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: memory::ExitOnOom = memory::ExitOnOom;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A file-size limit (RLIMIT_FSIZE) then fails the write with an error,
+    // reported like a full disk, instead of killing kg midway.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" before any thread
+    // starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,7 +8,7 @@ use kgraph::{Format, KnowledgeGraph};
 
 use super::error::bail;
 use super::printer::{load, plural};
-use super::progress::{Phase, note};
+use super::progress::{Bar, Phase, note};
 use super::{DataArgs, Error, Result};
 
 /// Validate the data, build the graph and write its exports
@@ -111,11 +111,15 @@ fn build(args: &Args) -> Result {
         }
     };
     let phase = Phase::start("load and validate");
-    let (mut dataset, mut report) = load(&args.data.data)?;
+    let spinner = Bar::spinner("loading and validating");
+    let loaded = load(&args.data.data);
+    drop(spinner);
+    let (mut dataset, mut report) = loaded?;
     drop(phase);
     let mentions_counted = formats.iter().any(|format| format.shows_mentions());
     if mentions_counted {
         let _phase = Phase::start("count mentions");
+        let _spinner = Bar::spinner("counting mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
     let counts = format!(
@@ -155,7 +159,15 @@ fn build(args: &Args) -> Result {
         paths.push(snapshot::SNAPSHOT_PATH);
     }
     let phase = Phase::start("write");
-    let tidied = output::write_set(&args.out, &paths, write)?;
+    let bar = Bar::bytes("writing", paths.len());
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tidied = output::write_set(&args.out, &paths, |index, out| {
+        write(index, &mut bar.counted(out))?;
+        let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        bar.file_done(done, paths.len());
+        Ok(())
+    })?;
+    drop(bar);
     drop(phase);
     if tidied.finished_commit || !tidied.removed.is_empty() {
         let mut stderr = std::io::stderr().lock();

@@ -7,7 +7,7 @@ use kgraph::export::{CypherDialect, ExportOptions, PARQUET_TABLES, TurtleOptions
 use kgraph::output;
 
 use super::error::bail;
-use super::printer::Mentions;
+use super::printer::Reads;
 use super::selection::SelectArgs;
 use super::{DataArgs, Result};
 
@@ -81,7 +81,7 @@ pub(super) fn run(args: Args) -> Result {
     }
     let graph = args
         .select
-        .load(&args.data.data, Mentions::for_format(format))?;
+        .load(&args.data.data, Reads::for_format(format))?;
     if format.is_directory() {
         if to_stdout {
             bail!(

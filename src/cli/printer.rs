@@ -55,8 +55,11 @@ pub(super) fn plural(count: usize, noun: &str) -> String {
 
 /// Loads and validates the data directory, printing every diagnostic.
 /// Invalid data is [`Error::InvalidData`], unreadable files
-/// [`Error::UnreadableData`], a missing directory an I/O error.
+/// [`Error::UnreadableData`], a missing directory or too little memory for
+/// the data an I/O error.
 pub(super) fn load(data: &std::path::Path) -> Result<(Dataset, Report)> {
+    #[cfg(unix)]
+    crate::memory::check_estimate(data)?;
     match kgraph::load_with_limits(data, super::project::limits()?) {
         Ok((dataset, report)) => {
             print_report(&report)?;
@@ -104,21 +107,32 @@ pub(super) fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::Dia
         .collect()
 }
 
-/// Whether a command shows how often the sources mention each entity (DOT
-/// and JSON exports, drawings): counting scans every source text, so only
-/// those commands pay for it.
+/// What a command reads beyond the graph: how often the sources mention
+/// each entity (DOT and JSON exports, drawings; counting scans every source
+/// text), and the source texts themselves (the HTML export). A snapshot
+/// decodes the texts only for a command that reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mentions {
-    Count,
-    Skip,
+pub(super) struct Reads {
+    mentions: bool,
+    source_texts: bool,
 }
 
-impl Mentions {
-    pub(super) fn for_format(format: kgraph::Format) -> Mentions {
-        if format.shows_mentions() {
-            Mentions::Count
-        } else {
-            Mentions::Skip
+impl Reads {
+    /// The graph only: entities, relations, quotes.
+    pub(super) const GRAPH: Reads = Reads {
+        mentions: false,
+        source_texts: false,
+    };
+    /// The graph and the mention counts.
+    pub(super) const MENTIONS: Reads = Reads {
+        mentions: true,
+        source_texts: false,
+    };
+
+    pub(super) fn for_format(format: kgraph::Format) -> Reads {
+        Reads {
+            mentions: format.shows_mentions(),
+            source_texts: format.reads_source_texts(),
         }
     }
 }
@@ -132,19 +146,20 @@ pub(super) fn snapshot_path() -> std::path::PathBuf {
 /// The graph of the data: from the snapshot of the last `kg build` when it
 /// is fresh, else loaded and validated (saying why, when a snapshot was
 /// there but stale). Invalid data is an error, its diagnostics printed.
-pub(super) fn load_graph(
-    data: &std::path::Path,
-    mentions: Mentions,
-) -> Result<kgraph::KnowledgeGraph> {
-    use kgraph::snapshot::{self, Stale};
+pub(super) fn load_graph(data: &std::path::Path, reads: Reads) -> Result<kgraph::KnowledgeGraph> {
+    use kgraph::snapshot::{self, Needs, Stale};
     let path = snapshot_path();
     let phase = Phase::start("read snapshot");
-    let mut dataset = match snapshot::read(&path, data) {
+    let needs = Needs {
+        source_texts: reads.source_texts,
+        mentions: reads.mentions,
+    };
+    let mut dataset = match snapshot::read(&path, data, needs) {
         Ok(snapshot) => {
             drop(phase);
             detail(format!("answered from the snapshot `{}`", path.display()));
             let mut dataset = snapshot.dataset;
-            if mentions == Mentions::Count && !snapshot.mentions_counted {
+            if reads.mentions && !snapshot.mentions_counted {
                 let _phase = Phase::start("count mentions");
                 kgraph::coverage::count_mentions(&mut dataset);
             }
@@ -163,9 +178,18 @@ pub(super) fn load_graph(
             load(data)?.0
         }
     };
-    if mentions == Mentions::Count {
+    if reads.mentions {
         let _phase = Phase::start("count mentions");
         kgraph::coverage::count_mentions(&mut dataset);
     }
     Ok(kgraph::KnowledgeGraph::new(dataset))
+}
+
+/// Hands a graph to the end of the process instead of freeing it: freeing
+/// a large graph string by string takes longer than the question asked of
+/// it, and the operating system takes the memory back at exit anyway.
+pub(super) fn keep_until_exit(
+    graph: kgraph::KnowledgeGraph,
+) -> std::mem::ManuallyDrop<kgraph::KnowledgeGraph> {
+    std::mem::ManuallyDrop::new(graph)
 }

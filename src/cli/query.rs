@@ -4,7 +4,7 @@ use clap::Subcommand;
 use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, Path, PathQuery};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Mentions, load_graph, plural};
+use super::printer::{Reads, keep_until_exit, load_graph, plural};
 use super::selection::{FilterArgs, WalkArgs};
 use super::view::{self, arrow, entity_line, standing};
 use super::{DataArgs, Result};
@@ -89,7 +89,7 @@ impl PathQuestion {
         with_evidence: bool,
         write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &Path) -> std::io::Result<()>,
     ) -> Result {
-        let graph = load_graph(&self.data.data, Mentions::Skip)?;
+        let graph = keep_until_exit(load_graph(&self.data.data, Reads::GRAPH)?);
         let query = PathQuery {
             directed: self.directed,
             all: self.all,
@@ -130,7 +130,7 @@ pub(super) fn run(args: Args) -> Result {
 }
 
 fn run_neighbors(args: NeighborsArgs) -> Result {
-    let graph = load_graph(&args.data.data, Mentions::Skip)?;
+    let graph = keep_until_exit(load_graph(&args.data.data, Reads::GRAPH)?);
     let focus = args.walk.from(args.entity);
     // Resolved once: `--attributed-to` names an entity by id, label or
     // alias, and the walk compares ids.
@@ -209,7 +209,7 @@ fn run_path(args: PathArgs) -> Result {
 }
 
 fn run_subgraph(args: SubgraphArgs) -> Result {
-    let graph = load_graph(&args.data.data, Mentions::for_format(args.format))?;
+    let graph = load_graph(&args.data.data, Reads::for_format(args.format))?;
     let selection = args.filters.selection(Some(args.walk.from(args.entity)));
     let subgraph = selection.apply(&graph)?;
     let mut bytes = Vec::new();

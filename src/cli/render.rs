@@ -10,7 +10,7 @@ use kgraph::output;
 use kgraph::render::{self, Engine, ImageFormat, RenderError, RenderOptions};
 
 use super::error::bail;
-use super::printer::Mentions;
+use super::printer::Reads;
 use super::selection::SelectArgs;
 use super::{DataArgs, Result};
 
@@ -276,7 +276,7 @@ pub(super) fn run(args: Args) -> Result {
             format.name()
         );
     }
-    let graph = args.select.load(&args.data.data, Mentions::Count)?;
+    let graph = args.select.load(&args.data.data, Reads::MENTIONS)?;
     let graph = match args.top {
         Some(n) => top_entities(&graph, n),
         None => graph,

@@ -110,9 +110,9 @@ impl SelectArgs {
     pub(super) fn load(
         &self,
         data: &std::path::Path,
-        mentions: super::printer::Mentions,
+        reads: super::printer::Reads,
     ) -> super::Result<kgraph::KnowledgeGraph> {
-        let graph = super::printer::load_graph(data, mentions)?;
+        let graph = super::printer::load_graph(data, reads)?;
         Ok(self.selection().select(graph)?)
     }
 

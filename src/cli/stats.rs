@@ -3,7 +3,7 @@ use std::io::{BufWriter, Write};
 use kgraph::query::{self, Count, Ranked, Stats};
 use serde::Serialize;
 
-use super::printer::{Mentions, load_graph, plural};
+use super::printer::{Reads, keep_until_exit, load_graph, plural};
 use super::view::{self, clean, width};
 use super::{DataArgs, Result};
 
@@ -27,7 +27,7 @@ pub(super) struct Args {
 }
 
 pub(super) fn run(args: Args) -> Result {
-    let graph = load_graph(&args.data.data, Mentions::Skip)?;
+    let graph = keep_until_exit(load_graph(&args.data.data, Reads::GRAPH)?);
     let stats = query::stats(&graph);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {

@@ -174,3 +174,57 @@ fn export_writes_the_selected_part_of_the_graph() {
     assert_eq!(nodes, ["alliance", "harbour-accord", "republic"]);
     assert_eq!(json["edges"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn progress_is_drawn_on_a_terminal_only_and_phases_are_timed_with_verbose() {
+    let workdir = Workdir::with_data("base");
+    // stderr is a pipe here: no bar, no escape sequence, nothing at all.
+    let quiet = workdir.kg(&["build"]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "");
+    let verbose = workdir.kg(&["-v", "build"]);
+    assert_eq!(verbose.status.code(), Some(0), "{}", stderr(&verbose));
+    let verbose = stderr(&verbose);
+    let phases: Vec<&str> = verbose
+        .lines()
+        .filter_map(|line| line.strip_prefix("phase: "))
+        .map(|phase| phase.rsplitn(3, ' ').nth(2).unwrap_or(phase))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "fingerprint inputs",
+            "load and validate",
+            "count mentions",
+            "lint",
+            "write"
+        ],
+        "{verbose}"
+    );
+    // On a terminal (a pseudo-terminal from util-linux `script`), the
+    // phases draw their bars, and --quiet turns them off.
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if script.is_err() {
+        eprintln!("SKIPPED: `script` is not installed, the terminal half of this test did not run");
+        return;
+    }
+    let on_terminal = |args: &str| {
+        let output = std::process::Command::new("script")
+            .args(["-q", "-e", "-c"])
+            .arg(format!("{} {args}", env!("CARGO_BIN_EXE_kg")))
+            .arg("/dev/null")
+            .current_dir(workdir.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stdout(&output)
+    };
+    assert!(
+        on_terminal("build").contains("writing 0/"),
+        "{}",
+        on_terminal("build")
+    );
+    assert!(!on_terminal("--quiet build").contains("writing"));
+}

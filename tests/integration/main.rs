@@ -24,6 +24,7 @@ mod init;
 mod io_errors;
 mod linear_time;
 mod lint_allow;
+mod memory;
 mod query;
 mod readme;
 mod render;

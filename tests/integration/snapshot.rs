@@ -42,6 +42,49 @@ fn questions_are_answered_from_a_fresh_snapshot_as_from_the_data() {
     }
 }
 
+/// A snapshot read for a question leaves the source texts out unless the
+/// format reads them (`Format::reads_source_texts`): every export from the
+/// snapshot must still be byte for byte the export from the data.
+#[test]
+fn every_export_from_the_snapshot_is_the_export_from_the_data() {
+    let workdir = built();
+    let formats: Vec<&str> = kgraph::Format::ALL
+        .iter()
+        .filter(|format| !format.is_directory())
+        .map(|format| format.name())
+        .collect();
+    let mut from_snapshot = Vec::new();
+    for format in &formats {
+        let output = workdir.kg(&["-v", "export", "--format", format, "-o", "-"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("answered from the snapshot"),
+            "{format}: {}",
+            stderr(&output)
+        );
+        from_snapshot.push(output.stdout);
+    }
+    std::fs::remove_dir_all(workdir.path().join("output/.kg")).unwrap();
+    for (format, expected) in formats.iter().zip(from_snapshot) {
+        let output = workdir.kg(&["export", "--format", format, "-o", "-"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            stderr(&output)
+        );
+        assert!(
+            output.stdout == expected,
+            "{format} differs from the snapshot"
+        );
+    }
+}
+
 #[test]
 fn a_changed_data_file_makes_questions_load_the_data_again_and_say_so() {
     let workdir = built();

@@ -387,6 +387,14 @@ impl Format {
         )
     }
 
+    /// True if this format reads the sources' texts
+    /// ([`crate::model::Source::text`]); the others write the same bytes
+    /// for a dataset whose texts were left out (as a snapshot read for a
+    /// question leaves them out).
+    pub fn reads_source_texts(self) -> bool {
+        matches!(self, Format::Html)
+    }
+
     /// Writes the graph in this format, with default options. A directory
     /// format ([`Format::is_directory`]) fails with
     /// [`ExportError::DirectoryFormat`]: use [`Format::write_part`].

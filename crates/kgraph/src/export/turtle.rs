@@ -69,7 +69,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use oxrdf::vocab::{rdf, rdfs, xsd};
-use oxrdf::{Literal, NamedNode, Term, Triple};
+use oxrdf::{Literal, NamedNode, Term};
 use oxttl::TurtleSerializer;
 use oxttl::turtle::WriterTurtleSerializer;
 
@@ -145,14 +145,28 @@ impl Default for TurtleOptions {
 /// string still gives a valid IRI, and two strings never give the same one.
 pub(super) fn iri_segment(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
+    push_iri_segment(&mut encoded, text);
+    encoded
+}
+
+/// [`iri_segment`], appended to `out`: a slug (the usual case) is copied
+/// in one piece.
+fn push_iri_segment(out: &mut String, text: &str) {
+    let unreserved = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
+    if text.bytes().all(unreserved) {
+        out.push_str(text);
+        return;
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(char::from(byte));
+        if unreserved(byte) {
+            out.push(char::from(byte));
         } else {
-            encoded.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
     }
-    encoded
 }
 
 /// Whether `local` can follow a prefix as is: `[A-Za-z0-9_]`, then
@@ -188,12 +202,13 @@ impl Iris {
 
     fn in_namespace(&self, namespace: &str, local: &str) -> NamedNode {
         // The base was validated and `iri_segment` only yields unreserved
-        // characters and percent escapes, so the IRI is valid.
-        NamedNode::new_unchecked(format!(
-            "{}{}",
-            self.namespace(namespace),
-            iri_segment(local)
-        ))
+        // characters and percent escapes, so the IRI is valid. One
+        // allocation per IRI: millions are made for a large graph.
+        let mut iri = String::with_capacity(self.base.len() + namespace.len() + local.len());
+        iri.push_str(&self.base);
+        iri.push_str(namespace);
+        push_iri_segment(&mut iri, local);
+        NamedNode::new_unchecked(iri)
     }
 
     fn entity(&self, id: &str) -> NamedNode {
@@ -215,19 +230,19 @@ impl Iris {
     /// `n` counts from 1. The number follows the last `.`, which splits the
     /// local name back into relation id and number: no two coincide.
     fn evidence(&self, relation_id: &str, n: usize) -> NamedNode {
-        NamedNode::new_unchecked(format!(
-            "{}{}.{n}",
-            self.namespace("evidence/"),
-            iri_segment(relation_id)
-        ))
+        let mut iri = self.in_namespace("evidence/", relation_id).into_string();
+        iri.push('.');
+        iri.push_str(&n.to_string());
+        NamedNode::new_unchecked(iri)
     }
 
     fn source(&self, id: &str) -> NamedNode {
         self.in_namespace("source/", id)
     }
 
+    /// kgraph's own term `term` (a constant camelCase word).
     fn vocab(&self, term: &str) -> NamedNode {
-        NamedNode::new_unchecked(format!("{}{term}", self.namespace("vocab/")))
+        self.in_namespace("vocab/", term)
     }
 
     fn modality(&self, modality: Modality) -> NamedNode {
@@ -275,10 +290,11 @@ impl Writer<'_> {
         predicate: impl Into<NamedNode>,
         object: impl Into<Term>,
     ) -> io::Result<()> {
-        self.serializer.serialize_triple(&Triple::new(
-            subject.clone(),
-            predicate.into(),
-            object.into(),
+        let (predicate, object) = (predicate.into(), object.into());
+        self.serializer.serialize_triple(oxrdf::TripleRef::new(
+            subject.as_ref(),
+            predicate.as_ref(),
+            object.as_ref(),
         ))
     }
 }
@@ -577,7 +593,7 @@ fn write_evidence(
 mod tests {
     use super::*;
     use crate::export::testing::{HOSTILE, hostile_graph};
-    use oxrdf::NamedNodeRef;
+    use oxrdf::{NamedNodeRef, Triple};
     use oxttl::TurtleParser;
 
     fn parsed(graph: &KnowledgeGraph, options: &TurtleOptions) -> Vec<Triple> {

@@ -30,10 +30,17 @@ impl KnowledgeGraph {
         for (index, entity) in dataset.entities.iter().enumerate() {
             node_of.insert(entity.id.clone(), graph.add_node(index));
         }
-        for (index, relation) in dataset.relations.iter().enumerate() {
-            if let (Some(&from), Some(&to)) =
-                (node_of.get(&relation.from), node_of.get(&relation.to))
-            {
+        // The lookups, most of the work, on all cores; the edges in order.
+        let ends: Vec<Option<(NodeIndex, NodeIndex)>> = {
+            use rayon::prelude::*;
+            dataset
+                .relations
+                .par_iter()
+                .map(|relation| Some((*node_of.get(&relation.from)?, *node_of.get(&relation.to)?)))
+                .collect()
+        };
+        for (index, ends) in ends.into_iter().enumerate() {
+            if let Some((from, to)) = ends {
                 graph.add_edge(from, to, index);
             }
         }
