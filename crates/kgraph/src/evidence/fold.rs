@@ -60,13 +60,24 @@ pub(crate) fn fold(original: &str) -> Folded {
     let mut offset = 0;
     while offset < bytes.len() {
         // Most text is runs of ASCII that folding leaves as they are:
-        // copied as a whole, one checkpoint test per run.
-        if is_plain_ascii(bytes[offset]) {
+        // copied as a whole, one checkpoint test per run. A lone space
+        // between words folds to itself, so it does not end a run: runs
+        // are sentences, not words.
+        if is_plain_ascii(bytes[offset]) || (bytes[offset] == b' ' && !in_whitespace) {
             let start = offset;
-            while offset < bytes.len() && is_plain_ascii(bytes[offset]) {
+            let mut after_space = false;
+            while offset < bytes.len() {
+                let byte = bytes[offset];
+                if is_plain_ascii(byte) {
+                    after_space = false;
+                } else if byte == b' ' && !after_space && (offset > start || !in_whitespace) {
+                    after_space = true;
+                } else {
+                    break;
+                }
                 offset += 1;
             }
-            in_whitespace = false;
+            in_whitespace = after_space;
             folded.map(folded.text.len(), start);
             folded.text.push_str(&original[start..offset]);
             continue;
@@ -104,7 +115,66 @@ fn is_plain_ascii(byte: u8) -> bool {
 
 /// Folds a quote as [`fold`] does, without leading or trailing whitespace.
 pub(crate) fn fold_quote(quote: &str) -> String {
-    fold(quote.trim()).text
+    let mut folded = String::with_capacity(quote.len());
+    fold_quote_into(quote, &mut folded);
+    folded
+}
+
+/// Appends the folded form of a quote (as [`fold_quote`] gives it) to
+/// `out`: the quotes of a source are folded into one buffer, not one
+/// allocation each.
+pub(crate) fn fold_quote_into(quote: &str, out: &mut String) {
+    let quote = quote.trim();
+    let bytes = quote.as_bytes();
+    let mut in_whitespace = false;
+    let mut offset = 0;
+    while offset < bytes.len() {
+        // Runs of ASCII that folding keeps, a lone space included, are
+        // copied whole, as in `fold`.
+        let start = offset;
+        while let Some(&byte) = bytes.get(offset) {
+            if is_plain_ascii(byte) {
+                in_whitespace = false;
+            } else if byte == b' ' && !in_whitespace {
+                in_whitespace = true;
+            } else {
+                break;
+            }
+            offset += 1;
+        }
+        out.push_str(&quote[start..offset]);
+        let Some(character) = quote[offset..].chars().next() else {
+            break;
+        };
+        offset += character.len_utf8();
+        if character.is_whitespace() {
+            if !in_whitespace {
+                out.push(' ');
+            }
+            in_whitespace = true;
+        } else {
+            in_whitespace = false;
+            out.push(fold_char(character));
+        }
+    }
+}
+
+/// [`fold_quote_into`] one character at a time: what the fast path must
+/// agree with.
+#[cfg(test)]
+fn fold_quote_slowly(quote: &str, out: &mut String) {
+    let mut in_whitespace = false;
+    for character in quote.trim().chars() {
+        if character.is_whitespace() {
+            if !in_whitespace {
+                out.push(' ');
+            }
+            in_whitespace = true;
+        } else {
+            in_whitespace = false;
+            out.push(fold_char(character));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +212,7 @@ mod tests {
             "plain `tick` and\x0bvt\x0c ff",
             "a\u{85}b\u{a0}\u{a0}c\u{2014}`d",
             "",
+            " lead, two  spaces, a \n b,\n c  \u{a0} d \u{201c}e\u{201d} f ",
         ] {
             let slow: String = {
                 let mut out = String::new();
@@ -160,6 +231,10 @@ mod tests {
                 out
             };
             assert_eq!(fold(text).text, slow, "{text:?}");
+            assert_eq!(fold_quote(text), fold(text.trim()).text, "{text:?}");
+            let mut slowly = String::new();
+            fold_quote_slowly(text, &mut slowly);
+            assert_eq!(fold_quote(text), slowly, "{text:?}");
         }
     }
 

@@ -2,8 +2,6 @@
 //! quote of one source in one pass, the sources on every core, and for each
 //! quote not found exactly once a diagnostic that says why.
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 
 use super::{Located, SourceIndex};
@@ -34,8 +32,9 @@ pub(crate) struct QuoteQuery<'a> {
     pub here: Origin,
 }
 
-/// Where one quote stands, or why it stands nowhere.
-type Placed = Result<TextSpan, Box<Diagnostic>>;
+/// Where one quote stands (the index of its source in `sources`, and the
+/// span in its text), or why it stands nowhere.
+type Placed = Result<(usize, TextSpan), Box<Diagnostic>>;
 
 /// What became of one query: where the quote stands, or why it stands
 /// nowhere (boxed: most quotes are found, and a diagnostic is large).
@@ -46,26 +45,38 @@ pub(crate) type Found = Option<Placed>;
 /// the caller reports. Each source is indexed once and searched on its own
 /// core; results do not depend on how the work was spread.
 pub(crate) fn locate_quotes(queries: &[QuoteQuery<'_>], sources: &[Source]) -> Vec<Found> {
-    let mut by_source: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Queries by source index; quotes of one source mostly come together,
+    // so the last source found is tried before a search.
+    let mut by_source: Vec<Vec<usize>> = vec![Vec::new(); sources.len()];
+    let mut last: Option<(&str, usize)> = None;
     for (index, query) in queries.iter().enumerate() {
-        by_source.entry(query.source).or_default().push(index);
+        let source = match last {
+            Some((id, source)) if id == query.source => Some(source),
+            _ => sources
+                .binary_search_by(|source| source.id.as_str().cmp(query.source))
+                .ok(),
+        };
+        if let Some(source) = source {
+            last = Some((query.source, source));
+            by_source[source].push(index);
+        }
     }
-    let jobs: Vec<(&Source, Vec<usize>)> = by_source
-        .into_iter()
-        .filter_map(|(source_id, places)| {
-            let found = sources.binary_search_by(|source| source.id.as_str().cmp(source_id));
-            found.ok().map(|index| (&sources[index], places))
-        })
-        .collect();
-    let located: Vec<Vec<(usize, Placed)>> = jobs
+    let located: Vec<Vec<(usize, Placed)>> = by_source
         .par_iter()
-        .map(|(source, places)| {
+        .enumerate()
+        .filter(|(_, places)| !places.is_empty())
+        .map(|(source_index, places)| {
+            let source = &sources[source_index];
             let quotes: Vec<&str> = places.iter().map(|&q| queries[q].quote).collect();
             let index = SourceIndex::new(&source.text);
             places
                 .iter()
                 .zip(index.locate_all(&quotes))
-                .map(|(&q, located)| (q, resolve(&queries[q], located, &source.id)))
+                .map(|(&q, located)| {
+                    let placed =
+                        resolve(&queries[q], located, &source.id).map(|span| (source_index, span));
+                    (q, placed)
+                })
                 .collect()
         })
         .collect();

@@ -7,16 +7,15 @@
 //! always cut the verbatim passage out of the source.
 //!
 //! Each source is indexed once ([`SourceIndex`]) and all of its quotes are
-//! found in one pass with an Aho-Corasick automaton, so the cost is linear in
-//! the text plus the quotes, not quotes times text.
+//! found in one pass over its folded text (see `search`), so the cost is
+//! linear in the text plus the quotes, not quotes times text.
 
 mod fold;
 mod locate;
+mod search;
 
-pub(crate) use fold::{Folded, fold, fold_quote};
+pub(crate) use fold::{Folded, fold, fold_quote, fold_quote_into};
 pub(crate) use locate::{Occurrence, QuoteQuery, locate_quotes};
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::model::TextSpan;
 
@@ -71,12 +70,13 @@ impl<'t> SourceIndex<'t> {
         let mut line_starts = vec![0];
         let mut line_char_starts = vec![0];
         let mut chars = 0;
-        for (offset, character) in original.char_indices() {
-            chars += 1;
-            if character == '\n' {
-                line_starts.push(offset + 1);
-                line_char_starts.push(chars);
-            }
+        let mut line_start = 0;
+        for newline in memchr::memchr_iter(b'\n', original.as_bytes()) {
+            // Characters are the bytes that do not continue one.
+            chars += count_chars(&original.as_bytes()[line_start..=newline]);
+            line_start = newline + 1;
+            line_starts.push(line_start);
+            line_char_starts.push(chars);
         }
         SourceIndex {
             original,
@@ -89,47 +89,46 @@ impl<'t> SourceIndex<'t> {
     /// Locates every quote in one pass over the text. The result has one
     /// entry per quote, in the same order.
     pub(crate) fn locate_all<S: AsRef<str>>(&self, quotes: &[S]) -> Vec<Located> {
-        let folded_quotes: Vec<String> = quotes.iter().map(|q| fold_quote(q.as_ref())).collect();
-        // One pattern per distinct quote: duplicates would only slow the scan.
-        let mut distinct: Vec<&str> = folded_quotes
-            .iter()
-            .map(String::as_str)
-            .filter(|q| !q.is_empty())
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-
-        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); distinct.len()];
-        if !distinct.is_empty() {
-            // Each automaton scans one text once, so build cost dominates: a
-            // DFA took 30% of a large validation, the plain NFA is cheapest.
-            let automaton = AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .match_kind(MatchKind::Standard)
-                .build(&distinct)
-                .expect("patterns are non-empty strings within the automaton's limits");
-            for found in automaton.find_overlapping_iter(&self.folded.text) {
-                let places = &mut hits[found.pattern().as_usize()];
-                if places.len() < MAX_OCCURRENCES {
-                    places.push((found.start(), found.end()));
-                }
-            }
-        }
-
-        folded_quotes
+        // Every quote folded into one buffer, each a range of it.
+        let mut buffer = String::with_capacity(quotes.iter().map(|q| q.as_ref().len()).sum());
+        let ranges: Vec<std::ops::Range<usize>> = quotes
             .iter()
             .map(|quote| {
-                if quote.is_empty() {
+                let start = buffer.len();
+                fold_quote_into(quote.as_ref(), &mut buffer);
+                start..buffer.len()
+            })
+            .collect();
+        let folded = |quote: usize| &buffer[ranges[quote].clone()];
+        // One pattern per distinct quote: duplicates would only slow the scan.
+        let mut order: Vec<usize> = (0..quotes.len())
+            .filter(|&quote| !ranges[quote].is_empty())
+            .collect();
+        order.sort_unstable_by(|&a, &b| folded(a).cmp(folded(b)));
+        let mut pattern_of = vec![usize::MAX; quotes.len()];
+        let mut patterns: Vec<&[u8]> = Vec::new();
+        for &quote in &order {
+            if patterns.last() != Some(&folded(quote).as_bytes()) {
+                patterns.push(folded(quote).as_bytes());
+            }
+            pattern_of[quote] = patterns.len() - 1;
+        }
+        let starts = search::find_all(self.folded.text.as_bytes(), &patterns, MAX_OCCURRENCES);
+
+        (0..quotes.len())
+            .map(|quote| {
+                let Some(pattern) = pattern_of.get(quote).filter(|&&p| p != usize::MAX) else {
                     return Located::Empty;
-                }
-                let pattern = distinct
-                    .binary_search(&quote.as_str())
-                    .expect("every quote is a pattern");
-                match hits[pattern].as_slice() {
-                    [] => Located::NotFound(self.closest(quote)),
-                    [only] => Located::Unique(self.span_of(*only)),
+                };
+                let length = patterns[*pattern].len();
+                match starts[*pattern].as_slice() {
+                    [] => Located::NotFound(self.closest(folded(quote))),
+                    [only] => Located::Unique(self.span_of((*only, only + length))),
                     places => Located::Ambiguous(
-                        places.iter().map(|&place| self.span_of(place)).collect(),
+                        places
+                            .iter()
+                            .map(|&start| self.span_of((start, start + length)))
+                            .collect(),
                     ),
                 }
             })
@@ -141,7 +140,7 @@ impl<'t> SourceIndex<'t> {
         let byte_start = self.folded.original_offset(start);
         let byte_end = self.folded.original_offset(end);
         let (line, column, char_start) = self.position(byte_start);
-        let char_end = char_start + self.original[byte_start..byte_end].chars().count();
+        let char_end = char_start + count_chars(&self.original.as_bytes()[byte_start..byte_end]);
         TextSpan {
             byte_start,
             byte_end,
@@ -155,7 +154,7 @@ impl<'t> SourceIndex<'t> {
     /// 1-based line and column, and the 0-based char offset, of a byte.
     fn position(&self, byte: usize) -> (usize, usize, usize) {
         let line = self.line_starts.partition_point(|&start| start <= byte) - 1;
-        let column_chars = self.original[self.line_starts[line]..byte].chars().count();
+        let column_chars = count_chars(&self.original.as_bytes()[self.line_starts[line]..byte]);
         (
             line + 1,
             column_chars + 1,
@@ -213,6 +212,11 @@ impl<'t> SourceIndex<'t> {
             matching_chars: prefix_chars.max(suffix_chars),
         })
     }
+}
+
+/// The characters in valid UTF-8 bytes: every byte but continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte & 0xC0 != 0x80).count()
 }
 
 fn char_boundary_after(text: &str, mut offset: usize) -> usize {

@@ -231,7 +231,9 @@ impl Loader<'_> {
         let entities = check::check_entities(&raw, &schema, diagnostics);
         check::check_sources_metadata(&raw, diagnostics);
         let sources = self.read_source_texts(&raw);
+        let raw_relations = std::mem::take(&mut raw.relations);
         let relations = check::check_relations(
+            raw_relations,
             &raw,
             &schema,
             &entities,

@@ -2,8 +2,6 @@
 //! modality, sources), then its quotes are located, then the relations
 //! whose every part holds are built, with their ids.
 
-use std::collections::{HashMap, HashSet};
-
 use rayon::prelude::*;
 
 use super::{check_date, origin};
@@ -13,37 +11,43 @@ use crate::load::raw::{RawDataset, RawRelation};
 use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
 use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source};
 
-/// A relation waiting for its quotes. Quotes are checked even when the
+/// Maps keyed by ids: a fast hash, since the keys are checked data and
+/// nothing depends on the order of a map (see the README's dependency table).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
+/// What resolving a relation's references gave: its modality if every
+/// reference resolved, else `None`. Quotes are checked even when the
 /// relation has other errors, so that one run reports them all; only a
-/// relation with `modality` set (every reference resolved) is built.
-struct Pending<'a> {
-    raw: &'a RawRelation,
-    modality: Option<Modality>,
-}
+/// relation with a modality here is built.
+type Resolved = Option<Modality>;
 
 /// Checks the relations and builds those whose every reference resolves and
-/// every quote is found once.
+/// every quote is found once. The raw relations are taken by value: what
+/// they hold moves into the relations built, uncopied.
 pub(in crate::load) fn check_relations(
+    relations: Vec<RawRelation>,
     raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
-    let pending = resolve_references(raw, schema, entities, sources, diagnostics);
-    let located = locate_evidence(&pending, sources, diagnostics);
-    build_relations(&pending, located, entities, diagnostics)
+    let resolved = resolve_references(&relations, raw, schema, entities, sources, diagnostics);
+    let located = locate_evidence(&relations, sources, diagnostics);
+    build_relations(relations, &resolved, located, entities, diagnostics)
 }
 
 /// Checks what each relation refers to (entities, its type, its modality,
 /// its sources) and the fields that need no other record.
-fn resolve_references<'a>(
-    raw: &'a RawDataset,
+fn resolve_references(
+    relations: &[RawRelation],
+    raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Pending<'a>> {
+) -> Vec<Resolved> {
     let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
     let kind_of: HashMap<&str, &str> = entities
         .iter()
@@ -51,7 +55,7 @@ fn resolve_references<'a>(
         .collect();
     // Labels and aliases, so that `from = "Russia"` suggests `russia`:
     // made when a first unknown entity needs it.
-    let mut id_by_name: Option<HashMap<String, &str>> = None;
+    let mut id_by_name: Option<std::collections::HashMap<String, &str>> = None;
     let type_names: Vec<&str> = schema
         .relation_types
         .iter()
@@ -66,11 +70,11 @@ fn resolve_references<'a>(
         .map(|source| source.id.value.as_str())
         .collect();
 
-    let mut pending = Vec::new();
-    for relation in &raw.relations {
+    let mut pending = Vec::with_capacity(relations.len());
+    for relation in relations {
         let file = relation.file;
         let mut ok = true;
-        let mut holders = HashSet::new();
+        let mut holders = HashSet::default();
         for holder in &relation.attributed_to {
             if !holders.insert(holder.value.as_str()) {
                 diagnostics.push(
@@ -93,7 +97,7 @@ fn resolve_references<'a>(
                     continue;
                 }
                 let id_by_name = id_by_name.get_or_insert_with(|| {
-                    let mut id_by_name = HashMap::new();
+                    let mut id_by_name = std::collections::HashMap::new();
                     for entity in entities {
                         for name in std::iter::once(&entity.label).chain(&entity.aliases) {
                             id_by_name
@@ -213,10 +217,7 @@ fn resolve_references<'a>(
                     ),
             );
         }
-        pending.push(Pending {
-            raw: relation,
-            modality: modality.ok().filter(|_| ok),
-        });
+        pending.push(modality.ok().filter(|_| ok));
     }
     pending
 }
@@ -224,45 +225,40 @@ fn resolve_references<'a>(
 /// Builds the relations whose references all resolved and whose quotes
 /// were all found, with their ids; reports ids used twice.
 fn build_relations(
-    pending: &[Pending<'_>],
+    raw_relations: Vec<RawRelation>,
+    resolved: &[Resolved],
     located: Vec<Option<Vec<Evidence>>>,
     entities: &[Entity],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
     // The ids first, on every core: a derived id hashes its quotes.
-    let ids: Vec<Option<String>> = pending
+    let ids: Vec<Option<String>> = raw_relations
         .par_iter()
+        .zip(resolved)
         .zip(&located)
-        .map(|(relation, evidence)| {
-            let modality = relation.modality?;
+        .map(|((raw, modality), evidence)| {
+            let modality = (*modality)?;
             evidence.as_ref()?;
-            Some(relation_id(relation.raw, modality))
+            Some(relation_id(raw, modality))
         })
         .collect();
     // Then, in file order, which of them are taken already.
-    let mut keep = vec![false; pending.len()];
-    let mut seen: HashMap<&str, &Origin> = entities
-        .iter()
-        .map(|entity| (entity.id.as_str(), &entity.origin))
-        .collect();
-    let id_origins: Vec<Option<Origin>> = pending
-        .iter()
-        .map(|relation| {
-            relation
-                .raw
-                .id
-                .as_ref()
-                .map(|id| origin(relation.raw.file, id))
-        })
-        .collect();
-    for (index, (relation, id)) in pending.iter().zip(&ids).enumerate() {
+    let mut keep = vec![false; raw_relations.len()];
+    let mut seen: HashMap<&str, Origin> = HashMap::default();
+    seen.reserve(entities.len() + raw_relations.len());
+    for entity in entities {
+        seen.insert(entity.id.as_str(), entity.origin.clone());
+    }
+    for (index, (raw, id)) in raw_relations.iter().zip(&ids).enumerate() {
         let Some(id) = id else {
             continue;
         };
-        let raw = relation.raw;
-        let id_origin = id_origins[index].as_ref().unwrap_or(&raw.head);
+        let id_origin = || match &raw.id {
+            Some(given) => origin(raw.file, given),
+            None => raw.head.clone(),
+        };
         let Some(first) = seen.get(id.as_str()) else {
-            seen.insert(id, id_origin);
+            seen.insert(id, id_origin());
             keep[index] = true;
             continue;
         };
@@ -272,14 +268,14 @@ fn build_relations(
         {
             Diagnostic::error(format!("relation id `{id}` is already an entity id"))
                 .code("id-collision")
-                .at(id_origin.clone(), "this relation")
-                .at((*first).clone(), "the entity")
+                .at(id_origin(), "this relation")
+                .at(first.clone(), "the entity")
                 .note("relation and entity ids share one namespace: every export names both")
         } else {
             Diagnostic::error(format!("duplicate relation id `{id}`"))
                 .code("duplicate-id")
-                .at(id_origin.clone(), "this relation")
-                .at((*first).clone(), "first used here")
+                .at(id_origin(), "this relation")
+                .at(first.clone(), "first used here")
         };
         if raw.id.is_none() {
             diagnostic = diagnostic.note(
@@ -290,29 +286,33 @@ fn build_relations(
     }
     drop(seen);
     let mut relations = Vec::with_capacity(keep.iter().filter(|&&kept| kept).count());
-    for (((relation, evidence), id), kept) in pending.iter().zip(located).zip(ids).zip(keep) {
-        let (true, Some(id), Some(evidence), Some(modality)) =
-            (kept, id, evidence, relation.modality)
+    let parts = raw_relations
+        .into_iter()
+        .zip(resolved)
+        .zip(located)
+        .zip(ids)
+        .zip(keep);
+    for ((((raw, modality), evidence), id), kept) in parts {
+        let (true, Some(id), Some(evidence), Some(modality)) = (kept, id, evidence, *modality)
         else {
             continue;
         };
-        let raw = relation.raw;
         relations.push(Relation {
             id,
-            from: raw.from.value.clone(),
-            relation_type: raw.relation_type.value.clone(),
-            to: raw.to.value.clone(),
+            from: raw.from.value,
+            relation_type: raw.relation_type.value,
+            to: raw.to.value,
             modality,
             attributed_to: raw
                 .attributed_to
-                .iter()
-                .map(|holder| holder.value.clone())
+                .into_iter()
+                .map(|holder| holder.value)
                 .collect(),
             negated: raw.negated,
             evidence,
-            note: raw.note.as_ref().map(|n| n.value.clone()),
-            date: raw.date.as_ref().map(|d| d.value.clone()),
-            origin: raw.head.clone(),
+            note: raw.note.map(|n| n.value),
+            date: raw.date.map(|d| d.value),
+            origin: raw.head,
         });
     }
     relations.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
@@ -358,14 +358,13 @@ fn relation_id(raw: &RawRelation, modality: Modality) -> String {
 /// source is not loaded (reported where the relation names it, or where
 /// the source is declared).
 fn locate_evidence(
-    pending: &[Pending<'_>],
+    relations: &[RawRelation],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Option<Vec<Evidence>>> {
-    let queries: Vec<QuoteQuery<'_>> = pending
+    let queries: Vec<QuoteQuery<'_>> = relations
         .iter()
-        .flat_map(|relation| {
-            let raw = relation.raw;
+        .flat_map(|raw| {
             raw.evidence.iter().map(move |evidence| QuoteQuery {
                 source: &evidence.source.value,
                 quote: &evidence.quote.value,
@@ -381,17 +380,16 @@ fn locate_evidence(
         })
         .collect();
     let mut found = locate_quotes(&queries, sources).into_iter();
-    pending
+    drop(queries);
+    relations
         .iter()
-        .map(|relation| {
+        .map(|raw| {
             let mut complete = true;
-            let mut evidence = Vec::with_capacity(relation.raw.evidence.len());
-            for quote in &relation.raw.evidence {
+            let mut evidence = Vec::with_capacity(raw.evidence.len());
+            for _ in &raw.evidence {
                 match found.next().flatten() {
-                    Some(Ok(span)) => {
-                        let source = &sources[sources
-                            .binary_search_by(|source| source.id.as_str().cmp(&quote.source.value))
-                            .expect("located quotes are in loaded sources")];
+                    Some(Ok((source, span))) => {
+                        let source = &sources[source];
                         evidence.push(Evidence {
                             source: source.id.clone(),
                             quote: source.text[span.byte_start..span.byte_end].to_owned(),

@@ -111,10 +111,8 @@ pub(in crate::load) fn check_reviewed(
     let mut reviewed = Vec::new();
     for (item, found) in items.into_iter().zip(locate_quotes(&queries, sources)) {
         match found {
-            Some(Ok(span)) => {
-                let source = &sources[sources
-                    .binary_search_by(|source| source.id.as_str().cmp(&item.source.value))
-                    .expect("queried sources are loaded")];
+            Some(Ok((source, span))) => {
+                let source = &sources[source];
                 reviewed.push(Reviewed {
                     source: source.id.clone(),
                     quote: source.text[span.byte_start..span.byte_end].to_owned(),
