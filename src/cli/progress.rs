@@ -83,27 +83,24 @@ impl Bar {
 
     /// Bytes written into `files` files: size, rate and files done.
     pub(super) fn bytes(message: &str, files: usize) -> Bar {
-        if !Bar::shown() {
-            return Bar(None);
+        let bar = Bar::styled(
+            message,
+            "{spinner} {msg} {prefix} files, {binary_bytes} at {binary_bytes_per_sec} ({elapsed})",
+        );
+        if let Some(bar) = &bar.0 {
+            bar.set_prefix(format!("0/{files}"));
         }
-        let bar = indicatif::ProgressBar::with_draw_target(
-            None,
-            indicatif::ProgressDrawTarget::stderr_with_hz(8),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {msg} {prefix} files, {binary_bytes} at {binary_bytes_per_sec} ({elapsed})",
-            )
-            .expect("a valid template"),
-        );
-        bar.set_message(message.to_owned());
-        bar.set_prefix(format!("0/{files}"));
-        bar.enable_steady_tick(std::time::Duration::from_millis(125));
-        Bar(Some(bar))
+        bar
     }
 
     /// A phase without counts: a spinner with the time it has taken.
     pub(super) fn spinner(message: &str) -> Bar {
+        Bar::styled(message, "{spinner} {msg} ({elapsed})")
+    }
+
+    /// A bar drawn with `template` on stderr, ticking on its own, or
+    /// nothing when bars are not shown.
+    fn styled(message: &str, template: &str) -> Bar {
         if !Bar::shown() {
             return Bar(None);
         }
@@ -111,10 +108,7 @@ impl Bar {
             None,
             indicatif::ProgressDrawTarget::stderr_with_hz(8),
         );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .expect("a valid template"),
-        );
+        bar.set_style(indicatif::ProgressStyle::with_template(template).expect("a valid template"));
         bar.set_message(message.to_owned());
         bar.enable_steady_tick(std::time::Duration::from_millis(125));
         Bar(Some(bar))
