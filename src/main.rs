@@ -25,6 +25,14 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
     let args = cli::Cli::parse();
+    // The library spreads its work over rayon's pool, which would start its
+    // threads on first use and panic if it cannot (a low address-space cap
+    // leaves no room for their stacks). Started here, a failure is an error
+    // with a message and exit code 2, like running out of memory.
+    if let Err(error) = rayon::ThreadPoolBuilder::new().build_global() {
+        eprintln!("error: cannot start kg's worker threads: {error}");
+        return ExitCode::from(2);
+    }
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
