@@ -146,7 +146,7 @@ pub(crate) fn in_ci() -> bool {
 
 /// True when `KG_WITHOUT_CONSUMERS=1` asks to run as on a machine with
 /// only Rust: every consumer then counts as missing, which shows that each
-/// test needing one is `#[ignore]`d (`cargo test` must stay green).
+/// test needing one is ignored by default (`cargo test` must stay green).
 pub(crate) fn consumers_withheld() -> bool {
     std::env::var_os("KG_WITHOUT_CONSUMERS").is_some_and(|value| value == "1")
 }
@@ -158,7 +158,7 @@ pub(crate) fn consumers_withheld() -> bool {
 pub(crate) fn missing_consumer(what: &str) -> ! {
     panic!(
         "{what} is missing{}: install it, or run without --include-ignored \
-         (tests that need a consumer are #[ignore]d by default)",
+         (tests that need a consumer are ignored by default)",
         if in_ci() { " (CI=true)" } else { "" }
     );
 }
