@@ -128,7 +128,7 @@ fn build(args: &Args) -> Result {
         plural(dataset.relations.len(), "relation"),
         plural(dataset.sources.len(), "source"),
     );
-    let graph = KnowledgeGraph::new(dataset);
+    let graph = super::printer::keep_until_exit(KnowledgeGraph::new(dataset));
     // One entry per file: a directory format (Parquet) has several.
     let parts: Vec<(Format, usize, String)> = formats
         .iter()

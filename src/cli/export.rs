@@ -79,9 +79,10 @@ pub(super) fn run(args: Args) -> Result {
         }
         options = options.with_turtle(turtle);
     }
-    let graph = args
-        .select
-        .load(&args.data.data, Reads::for_format(format))?;
+    let graph = super::printer::keep_until_exit(
+        args.select
+            .load(&args.data.data, Reads::for_format(format))?,
+    );
     if format.is_directory() {
         if to_stdout {
             bail!(

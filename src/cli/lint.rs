@@ -64,15 +64,21 @@ pub(super) fn count_warnings(
     data: &std::path::Path,
     force: bool,
 ) -> Linted {
-    let text_bytes: usize = graph.dataset().sources.iter().map(|s| s.text.len()).sum();
-    // The lint warnings only make a count in the summary: not worth a
-    // coverage analysis of a large corpus unless asked for.
-    if !force && text_bytes > LINT_BUDGET_BYTES {
-        return Linted::Skipped(text_bytes);
+    if let Some(skipped) = lint_skipped(graph.dataset(), force) {
+        return skipped;
     }
     let _phase = super::progress::Phase::start("lint");
     lint_into(graph, report, data);
     Linted::Yes
+}
+
+/// `Some(Linted::Skipped)` when the lint would not run for the warning
+/// count: known before a graph is built for it.
+pub(super) fn lint_skipped(dataset: &kgraph::Dataset, force: bool) -> Option<Linted> {
+    let text_bytes: usize = dataset.sources.iter().map(|s| s.text.len()).sum();
+    // The lint warnings only make a count in the summary: not worth a
+    // coverage analysis of a large corpus unless asked for.
+    (!force && text_bytes > LINT_BUDGET_BYTES).then_some(Linted::Skipped(text_bytes))
 }
 
 /// ` (14 warnings: run `kg lint`)`, or nothing without warnings.
@@ -111,7 +117,7 @@ pub(super) fn run(args: Args) -> Result {
         };
     }
     let (dataset, mut report) = load(&args.data.data)?;
-    let graph = KnowledgeGraph::new(dataset);
+    let graph = super::printer::keep_until_exit(KnowledgeGraph::new(dataset));
     // Validation warnings were printed while loading; print only the new.
     let already = report.diagnostics.len();
     let allowed = lint_into(&graph, &mut report, &args.data.data);

@@ -277,10 +277,10 @@ pub(super) fn run(args: Args) -> Result {
         );
     }
     let graph = args.select.load(&args.data.data, Reads::MENTIONS)?;
-    let graph = match args.top {
+    let graph = super::printer::keep_until_exit(match args.top {
         Some(n) => top_entities(&graph, n),
         None => graph,
-    };
+    });
     let image = render_graph(&graph, &args, format)?;
     if to_stdout {
         let mut stdout = std::io::stdout().lock();

@@ -1,7 +1,9 @@
 use std::io::Write;
 
 use super::lint::Linted;
-use super::printer::{ReportFormat, diagnostic_records, load, load_quietly, plural};
+use super::printer::{
+    ReportFormat, diagnostic_records, keep_until_exit, load, load_quietly, plural,
+};
 use super::{DataArgs, Error, Result};
 
 /// Check the curated data and report every problem at once
@@ -79,9 +81,18 @@ pub(super) fn run(args: Args) -> Result {
         plural(dataset.relations.len(), "relation"),
         plural(dataset.sources.len(), "source"),
     );
-    // The warnings `kg build` counts: validation's and the lint's.
-    let graph = kgraph::KnowledgeGraph::new(dataset);
-    let linted = super::lint::count_warnings(&graph, &mut report, &args.data.data, args.lint);
+    // The warnings `kg build` counts: validation's and the lint's. The
+    // graph is built only for the lint.
+    let linted = match super::lint::lint_skipped(&dataset, args.lint) {
+        Some(skipped) => {
+            keep_until_exit(dataset);
+            skipped
+        }
+        None => {
+            let graph = keep_until_exit(kgraph::KnowledgeGraph::new(dataset));
+            super::lint::count_warnings(&graph, &mut report, &args.data.data, args.lint)
+        }
+    };
     let summary = match super::lint::warning_summary(report.warnings(), &linted) {
         none if none.is_empty() => " (0 warnings)".to_owned(),
         summary => summary,
