@@ -303,13 +303,13 @@ fn json_value(
                 before_key = parser.current_index();
                 key = parser.next_key().map_err(json_error)?.map(copy);
             }
-            if mode != Mode::Check {
-                keys = fields
-                    .iter()
-                    .map(|field| (field.key.as_str().into(), field.key_span.clone()))
-                    .collect();
-            }
-            if let Some((key, span)) = first_duplicate_key(&keys) {
+            let duplicate = match mode {
+                Mode::Check => first_duplicate(&keys, |(key, _)| key)
+                    .map(|index| (keys[index].0.as_ref(), &keys[index].1)),
+                _ => first_duplicate(&fields, |field| &field.key)
+                    .map(|index| (fields[index].key.as_str(), &fields[index].key_span)),
+            };
+            if let Some((key, span)) = duplicate {
                 // A syntax error, as TOML reports it (`syntax-error`).
                 return Err(SyntaxError {
                     message: format!("duplicate key `{key}`"),
@@ -360,24 +360,29 @@ fn written_key<'t>(text: &'t str, span: &Range<usize>, key: KeyText) -> std::bor
     }
 }
 
-/// The second occurrence of a key that occurs twice in one object, the
-/// earliest such if there are several. JSON parsers disagree on which value
-/// of a repeated key wins, so the data would mean different things to
-/// different readers: refused, as TOML refuses it. Sorting keeps an object
-/// with many keys from costing the square of their number.
-fn first_duplicate_key<K: AsRef<str>>(keys: &[(K, Range<usize>)]) -> Option<&(K, Range<usize>)> {
-    if keys.len() < 2 {
-        return None;
+/// The index of the second occurrence of a key that occurs twice in one
+/// object, the earliest such if there are several. JSON parsers disagree
+/// on which value of a repeated key wins, so the data would mean different
+/// things to different readers: refused, as TOML refuses it.
+fn first_duplicate<T, K: AsRef<str> + ?Sized>(
+    items: &[T],
+    key: impl Fn(&T) -> &K,
+) -> Option<usize> {
+    let key = |index: usize| key(&items[index]).as_ref();
+    // A record has a handful of keys: comparing each with those before it
+    // costs less than sorting them, and allocates nothing.
+    if items.len() <= 16 {
+        return (1..items.len()).find(|&later| (0..later).any(|earlier| key(earlier) == key(later)));
     }
-    let key = |index: usize| keys[index].0.as_ref();
-    let mut order: Vec<usize> = (0..keys.len()).collect();
+    // Sorting keeps an object with many keys from costing the square of
+    // their number.
+    let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
     order
         .windows(2)
         .filter(|pair| key(pair[0]) == key(pair[1]))
         .map(|pair| pair[1])
         .min()
-        .map(|index| &keys[index])
 }
 
 /// The span of an object key, quotes included: the first `"` after where
@@ -473,5 +478,24 @@ mod tests {
                 .message
                 .contains("nested")
         );
+    }
+
+    #[test]
+    fn the_earliest_repeated_key_is_found_in_small_and_large_objects() {
+        let keys = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        for length in [3, 16, 17, 40] {
+            let mut names: Vec<String> = (0..length).map(|i| format!("k{i}")).collect();
+            assert_eq!(first_duplicate(&names, |n| n.as_str()), None);
+            // Two repeats: the one whose second occurrence comes first wins.
+            names[length - 2] = "k0".to_owned();
+            names[length - 1] = "k1".to_owned();
+            assert_eq!(
+                first_duplicate(&names, |n| n.as_str()),
+                Some(length - 2),
+                "{length} keys"
+            );
+        }
+        let names = keys(&["a", "b", "a", "a"]);
+        assert_eq!(first_duplicate(&names, |n| n.as_str()), Some(2));
     }
 }

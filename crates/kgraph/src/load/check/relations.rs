@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
 use crate::load::raw::{RawDataset, RawRelation};
 use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
-use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source};
+use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source, TextSpan};
 
 /// Maps keyed by ids: a fast hash, since the keys are checked data and
 /// nothing depends on the order of a map (see the README's dependency table).
@@ -35,7 +35,14 @@ pub(in crate::load) fn check_relations(
 ) -> Vec<Relation> {
     let resolved = resolve_references(&relations, raw, schema, entities, sources, diagnostics);
     let located = locate_evidence(&relations, sources, diagnostics);
-    build_relations(relations, &resolved, located, entities, diagnostics)
+    build_relations(
+        relations,
+        &resolved,
+        located,
+        entities,
+        sources,
+        diagnostics,
+    )
 }
 
 /// Checks what each relation refers to (entities, its type, its modality,
@@ -53,9 +60,6 @@ fn resolve_references(
         .iter()
         .map(|e| (e.id.as_str(), e.kind.as_str()))
         .collect();
-    // Labels and aliases, so that `from = "Russia"` suggests `russia`:
-    // made when a first unknown entity needs it.
-    let mut id_by_name: Option<std::collections::HashMap<String, &str>> = None;
     let type_names: Vec<&str> = schema
         .relation_types
         .iter()
@@ -64,14 +68,73 @@ fn resolve_references(
     let source_ids: HashSet<&str> = sources.iter().map(|source| source.id.as_str()).collect();
     // Sources declared but not loaded (hash mismatch, missing text) are
     // reported where they are declared, not at every quote.
-    let declared_sources: Vec<&str> = raw
+    let declared_sources: HashSet<&str> = raw
         .sources
         .iter()
         .map(|source| source.id.value.as_str())
         .collect();
+    let context = Context {
+        raw,
+        schema,
+        entities,
+        sources,
+        entity_ids,
+        kind_of,
+        id_by_name: std::sync::OnceLock::new(),
+        type_names,
+        source_ids,
+        declared_sources,
+    };
+    // On every core; each relation's diagnostics are kept with it and
+    // reported in file order.
+    let resolved: Vec<(Resolved, Vec<Diagnostic>)> = relations
+        .par_iter()
+        .with_min_len(1024)
+        .map(|relation| {
+            let mut found = Vec::new();
+            let resolved = context.resolve(relation, &mut found);
+            (resolved, found)
+        })
+        .collect();
+    resolved
+        .into_iter()
+        .map(|(resolved, found)| {
+            diagnostics.extend(found);
+            resolved
+        })
+        .collect()
+}
 
-    let mut pending = Vec::with_capacity(relations.len());
-    for relation in relations {
+/// What every relation is checked against.
+struct Context<'a> {
+    raw: &'a RawDataset,
+    schema: &'a Schema,
+    entities: &'a [Entity],
+    sources: &'a [Source],
+    entity_ids: Vec<&'a str>,
+    kind_of: HashMap<&'a str, &'a str>,
+    /// Labels and aliases, so that `from = "Russia"` suggests `russia`:
+    /// made when a first unknown entity needs it.
+    id_by_name: std::sync::OnceLock<std::collections::HashMap<String, &'a str>>,
+    type_names: Vec<&'a str>,
+    source_ids: HashSet<&'a str>,
+    declared_sources: HashSet<&'a str>,
+}
+
+impl Context<'_> {
+    fn resolve(&self, relation: &RawRelation, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+        let Context {
+            raw,
+            schema,
+            entities,
+            sources,
+            entity_ids,
+            kind_of,
+            id_by_name,
+            type_names,
+            source_ids,
+            declared_sources,
+        } = self;
         let file = relation.file;
         let mut ok = true;
         let mut holders = HashSet::default();
@@ -96,9 +159,9 @@ fn resolve_references(
                 if !raw.entities_complete {
                     continue;
                 }
-                let id_by_name = id_by_name.get_or_insert_with(|| {
+                let id_by_name = id_by_name.get_or_init(|| {
                     let mut id_by_name = std::collections::HashMap::new();
-                    for entity in entities {
+                    for entity in entities.iter() {
                         for name in std::iter::once(&entity.label).chain(&entity.aliases) {
                             id_by_name
                                 .entry(name.to_lowercase())
@@ -183,7 +246,7 @@ fn resolve_references(
         for evidence in &relation.evidence {
             if !source_ids.contains(&evidence.source.value.as_str()) {
                 ok = false;
-                if declared_sources.contains(&evidence.source.value.as_str())
+                if declared_sources.contains(evidence.source.value.as_str())
                     || !raw.sources_complete
                 {
                     continue;
@@ -217,9 +280,8 @@ fn resolve_references(
                     ),
             );
         }
-        pending.push(modality.ok().filter(|_| ok));
+        modality.ok().filter(|_| ok)
     }
-    pending
 }
 
 /// Builds the relations whose references all resolved and whose quotes
@@ -227,8 +289,9 @@ fn resolve_references(
 fn build_relations(
     raw_relations: Vec<RawRelation>,
     resolved: &[Resolved],
-    located: Vec<Option<Vec<Evidence>>>,
+    located: Vec<Option<Vec<Located>>>,
     entities: &[Entity],
+    sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
     // The ids first, on every core: a derived id hashes its quotes.
@@ -297,6 +360,24 @@ fn build_relations(
         else {
             continue;
         };
+        // The quote as the source has it: most often what the curator
+        // typed, which is then moved, not copied.
+        let evidence = raw
+            .evidence
+            .into_iter()
+            .zip(evidence)
+            .map(|(typed, (source, span))| {
+                let text = &sources[source].text[span.byte_start..span.byte_end];
+                Evidence {
+                    source: typed.source.value,
+                    quote: match typed.quote.value == text {
+                        true => typed.quote.value,
+                        false => text.to_owned(),
+                    },
+                    location: span,
+                }
+            })
+            .collect();
         relations.push(Relation {
             id,
             from: raw.from.value,
@@ -353,6 +434,9 @@ fn relation_id(raw: &RawRelation, modality: Modality) -> String {
     )
 }
 
+/// A quote found: the index of its source, and where it stands there.
+type Located = (usize, TextSpan);
+
 /// Locates every quote of the pending relations. Returns, per relation, its
 /// evidence, or `None` if a quote was not found once (reported) or its
 /// source is not loaded (reported where the relation names it, or where
@@ -361,7 +445,7 @@ fn locate_evidence(
     relations: &[RawRelation],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Option<Vec<Evidence>>> {
+) -> Vec<Option<Vec<Located>>> {
     let queries: Vec<QuoteQuery<'_>> = relations
         .iter()
         .flat_map(|raw| {
@@ -388,14 +472,7 @@ fn locate_evidence(
             let mut evidence = Vec::with_capacity(raw.evidence.len());
             for _ in &raw.evidence {
                 match found.next().flatten() {
-                    Some(Ok((source, span))) => {
-                        let source = &sources[source];
-                        evidence.push(Evidence {
-                            source: source.id.clone(),
-                            quote: source.text[span.byte_start..span.byte_end].to_owned(),
-                            location: span,
-                        });
-                    }
+                    Some(Ok(placed)) => evidence.push(placed),
                     Some(Err(diagnostic)) => {
                         complete = false;
                         diagnostics.push(*diagnostic);
