@@ -10,13 +10,22 @@
 //!   turns any failed allocation into the same kind of error. Rust's
 //!   default is to abort; the hook that would change that is unstable.
 //!
+//! Underneath is mimalloc, not the system allocator: loading a large
+//! corpus makes millions of small allocations (ids, quotes, records) on
+//! every core, and with glibc's malloc `kg validate` at 500k relations
+//! spent about a quarter of its CPU time in `malloc`, `free` and
+//! `malloc_consolidate`; mimalloc takes about 25% less CPU time for the
+//! whole run. It returns null when memory runs out, as the system
+//! allocator does, so the guard works the same.
+//!
 //! A build that stops either way has written nothing in place: its
 //! exports are still temporary files, which the next build removes.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 
-/// The system allocator, exiting with code 2 and a message when memory
-/// runs out.
+use mimalloc::MiMalloc;
+
+/// mimalloc, exiting with code 2 and a message when memory runs out.
 pub(crate) struct ExitOnOom;
 
 fn out_of_memory(layout: Layout) -> ! {
@@ -56,12 +65,12 @@ fn out_of_memory(layout: Layout) -> ! {
     }
 }
 
-// SAFETY: every call is passed to the system allocator unchanged; a null
+// SAFETY: every call is passed to mimalloc unchanged; a null
 // result never returns to the caller.
 unsafe impl GlobalAlloc for ExitOnOom {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is the system allocator's.
-        let pointer = unsafe { System.alloc(layout) };
+        // SAFETY: the caller's contract is `GlobalAlloc`'s, which mimalloc implements.
+        let pointer = unsafe { MiMalloc.alloc(layout) };
         if pointer.is_null() {
             out_of_memory(layout);
         }
@@ -70,7 +79,7 @@ unsafe impl GlobalAlloc for ExitOnOom {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let pointer = unsafe { System.alloc_zeroed(layout) };
+        let pointer = unsafe { MiMalloc.alloc_zeroed(layout) };
         if pointer.is_null() {
             out_of_memory(layout);
         }
@@ -79,12 +88,12 @@ unsafe impl GlobalAlloc for ExitOnOom {
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
         // SAFETY: as for `alloc`.
-        unsafe { System.dealloc(pointer, layout) }
+        unsafe { MiMalloc.dealloc(pointer, layout) }
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        let moved = unsafe { MiMalloc.realloc(pointer, layout, new_size) };
         if moved.is_null() {
             // SAFETY: `new_size` was accepted by the caller's contract.
             out_of_memory(unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) });
