@@ -184,6 +184,10 @@ impl Document<'_> {
                     .and_then(|record| read(section, record, &mut found));
                 (value, found)
             };
+            // Reserved at once: a record is a few hundred bytes, and
+            // growing by doubling would copy a million of them several
+            // times over.
+            read_items.reserve(items.len());
             for batch in items.chunks_mut(BATCH) {
                 let results: Vec<(Option<T>, Vec<Diagnostic>)> = batch
                     .par_iter_mut()
@@ -367,7 +371,12 @@ pub(super) fn read_entities(
             })
         },
     );
-    raw.entities.extend(entities);
+    // The first file's records are moved as they are, not copied.
+    if raw.entities.is_empty() {
+        raw.entities = entities;
+    } else {
+        raw.entities.extend(entities);
+    }
 }
 
 pub(super) fn read_relations(
@@ -442,7 +451,12 @@ pub(super) fn read_relations(
             })
         },
     );
-    raw.relations.extend(relations);
+    // The first file's records are moved as they are, not copied.
+    if raw.relations.is_empty() {
+        raw.relations = relations;
+    } else {
+        raw.relations.extend(relations);
+    }
 }
 
 pub(super) fn read_reviewed(
