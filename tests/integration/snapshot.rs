@@ -21,10 +21,34 @@ fn questions_are_answered_from_a_fresh_snapshot_as_from_the_data() {
     let workdir = built();
     let questions: &[&[&str]] = &[
         &["query", "neighbors", "kingdom"],
-        &["query", "neighbors", "alliance", "--depth", "2", "--direction", "in"],
+        &[
+            "query",
+            "neighbors",
+            "alliance",
+            "--depth",
+            "2",
+            "--direction",
+            "in",
+        ],
         &["query", "neighbors", "Republic", "--json"],
-        &["query", "neighbors", "kingdom", "--depth", "3", "--modality", "proposed,historical"],
-        &["query", "neighbors", "harbour-accord", "--depth", "2", "--kind", "state"],
+        &[
+            "query",
+            "neighbors",
+            "kingdom",
+            "--depth",
+            "3",
+            "--modality",
+            "proposed,historical",
+        ],
+        &[
+            "query",
+            "neighbors",
+            "harbour-accord",
+            "--depth",
+            "2",
+            "--kind",
+            "state",
+        ],
         &["query", "path", "kingdom", "republic"],
         &["query", "path", "kingdom", "republic", "--all", "--json"],
         &["query", "path", "republic", "kingdom", "--directed"],
@@ -34,17 +58,30 @@ fn questions_are_answered_from_a_fresh_snapshot_as_from_the_data() {
         &["explain", "republic", "harbour-accord"],
         &["explain", "kingdom", "Republic", "--all", "--json"],
         &["query", "subgraph", "kingdom", "--format", "json"],
-        &["query", "subgraph", "alliance", "--depth", "2", "--format", "dot", "--modality", "historical"],
-        &["export", "--format", "graphml", "--focus", "republic", "-o", "-"],
-        &["export", "--format", "html", "--focus", "kingdom", "-o", "-"],
+        &[
+            "query",
+            "subgraph",
+            "alliance",
+            "--depth",
+            "2",
+            "--format",
+            "dot",
+            "--modality",
+            "historical",
+        ],
+        &[
+            "export", "--format", "graphml", "--focus", "republic", "-o", "-",
+        ],
+        &[
+            "export", "--format", "html", "--focus", "kingdom", "-o", "-",
+        ],
         &["query", "neighbors", "natoo"],
         &["query", "path", "kingdom", "nobody"],
         &["stats"],
         &["export", "--format", "json"],
     ];
-    let answer = |output: std::process::Output| {
-        (output.status.code(), stdout(&output), stderr(&output))
-    };
+    let answer =
+        |output: std::process::Output| (output.status.code(), stdout(&output), stderr(&output));
     let mut from_snapshot = Vec::new();
     for question in questions {
         let mut args = vec!["-v"];

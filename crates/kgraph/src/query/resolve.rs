@@ -83,7 +83,7 @@ fn resolve_in<'e>(
 }
 
 /// Every name an entity answers to: id, label, aliases.
-fn names_of(entity: &Entity) -> impl Iterator<Item = &str> {
+pub(crate) fn names_of(entity: &Entity) -> impl Iterator<Item = &str> {
     [entity.id.as_str(), entity.label.as_str()]
         .into_iter()
         .chain(entity.aliases.iter().map(String::as_str))

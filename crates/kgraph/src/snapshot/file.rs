@@ -41,6 +41,10 @@ pub(super) struct Layout {
     pub(super) texts: Vec<u64>,
     /// How many entries the link rows hold in all.
     pub(super) link_count: u64,
+    /// How many entries the name index has.
+    pub(super) name_count: u64,
+    /// The byte length of the names in the name index.
+    pub(super) names: u64,
 }
 
 /// A relation seen from one of its entities: an entry of the link index.
@@ -82,9 +86,16 @@ pub(super) struct Sections {
     pub(super) link_relations: Range<u64>,
     /// The flags of each link, a byte each.
     pub(super) link_flags: Range<u64>,
+    /// `name_count + 1` little-endian u64 offsets into `names`.
+    pub(super) name_offsets: Range<u64>,
+    /// The entity each name names, u32 LE.
+    pub(super) name_entities: Range<u64>,
+    /// Every id, label and alias in lowercase, sorted, one after the other.
+    pub(super) names: Range<u64>,
     pub(super) entity_count: u32,
     pub(super) relation_count: u32,
     pub(super) link_count: u64,
+    pub(super) name_count: u64,
 }
 
 fn invalid(what: &str) -> io::Error {
@@ -142,6 +153,9 @@ pub(super) fn read_sections(
     let link_others = next(layout.link_count.checked_mul(4))?;
     let link_relations = next(layout.link_count.checked_mul(4))?;
     let link_flags = next(Some(layout.link_count))?;
+    let name_offsets = next(table(layout.name_count, 8))?;
+    let name_entities = next(layout.name_count.checked_mul(4))?;
+    let names = next(Some(layout.names))?;
     if cursor != layout_start {
         return Err(invalid("its sections do not add up to its length"));
     }
@@ -156,9 +170,13 @@ pub(super) fn read_sections(
         link_others,
         link_relations,
         link_flags,
+        name_offsets,
+        name_entities,
+        names,
         entity_count,
         relation_count,
         link_count: layout.link_count,
+        name_count: layout.name_count,
     })
 }
 
@@ -345,6 +363,44 @@ impl SnapshotFile {
         Ok(None)
     }
 
+    /// The name at `index` of the name index.
+    fn name_at(&self, index: u64) -> io::Result<Vec<u8>> {
+        let s = &self.sections;
+        let bounds = self.u64s(&s.name_offsets, index, 2)?;
+        if bounds[0] > bounds[1] || bounds[1] > s.names.end - s.names.start {
+            return Err(invalid("a name offset is out of order or out of range"));
+        }
+        self.read(s.names.start + bounds[0]..s.names.start + bounds[1])
+    }
+
+    /// The positions of the entities whose id, label or an alias is
+    /// `lowercase` once lowercased, by binary search over the name index;
+    /// ascending, without repeats.
+    pub(super) fn find_names(&self, lowercase: &str) -> io::Result<Vec<u32>> {
+        let s = &self.sections;
+        let (mut low, mut high) = (0, s.name_count);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.name_at(middle)?.as_slice() < lowercase.as_bytes() {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        let mut found = Vec::new();
+        while low < s.name_count && self.name_at(low)? == lowercase.as_bytes() {
+            let entity = self.u32s(&s.name_entities, low, 1)?[0];
+            if entity >= s.entity_count {
+                return Err(invalid("a name points outside the records"));
+            }
+            found.push(entity);
+            low += 1;
+        }
+        found.sort_unstable();
+        found.dedup();
+        Ok(found)
+    }
+
     /// The links of one entity, in relation order.
     pub(super) fn row(&self, node: u32) -> io::Result<Vec<Link>> {
         let s = &self.sections;
@@ -522,5 +578,44 @@ impl LinkIndex {
             relations,
             flags,
         })
+    }
+}
+
+/// Every id, label and alias of every entity in lowercase, with the
+/// entity's position, sorted by name: what [`crate::query::resolve`]
+/// compares a name with, searchable without decoding the entities.
+pub(super) struct NameIndex {
+    pub(super) offsets: Vec<u64>,
+    pub(super) entities: Vec<u32>,
+    pub(super) names: Vec<u8>,
+}
+
+impl NameIndex {
+    pub(super) fn of(dataset: &crate::model::Dataset) -> NameIndex {
+        let mut pairs: Vec<(String, u32)> = dataset
+            .entities
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(position, entity)| {
+                crate::query::names_of(entity)
+                    .map(move |name| (name.to_lowercase(), position as u32))
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut offsets = Vec::with_capacity(pairs.len() + 1);
+        offsets.push(0);
+        let mut names = Vec::new();
+        let mut entities = Vec::with_capacity(pairs.len());
+        for (name, entity) in pairs {
+            names.extend_from_slice(name.as_bytes());
+            offsets.push(names.len() as u64);
+            entities.push(entity);
+        }
+        NameIndex {
+            offsets,
+            entities,
+            names,
+        }
     }
 }

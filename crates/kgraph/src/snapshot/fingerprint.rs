@@ -75,7 +75,7 @@ fn sha256_of(path: &Path) -> io::Result<[u8; 32]> {
 /// Every file under `dir`, following symbolic links (each directory once),
 /// skipping hidden directories such as `.git`; sorted, `/`-separated,
 /// relative to `dir`.
-fn files_under(dir: &Path) -> io::Result<Vec<(String, std::fs::Metadata)>> {
+fn files_under(dir: &Path) -> io::Result<Vec<FoundFile>> {
     let mut found = Vec::new();
     let mut visited = std::collections::HashSet::new();
     let mut pending = vec![(dir.to_owned(), String::new())];
@@ -83,25 +83,47 @@ fn files_under(dir: &Path) -> io::Result<Vec<(String, std::fs::Metadata)>> {
         if !visited.insert(directory.canonicalize()?) {
             continue;
         }
-        for entry in std::fs::read_dir(&directory)? {
-            let entry = entry?;
+        let entries = std::fs::read_dir(&directory)?.collect::<io::Result<Vec<_>>>()?;
+        // Statted on every core: a corpus may have tens of thousands of
+        // source files, and this runs before every question.
+        let statted: Vec<_> = entries
+            .into_par_iter()
+            .filter_map(|entry| {
+                // The entry's own stat (relative to the open directory) for
+                // anything but a link, which is followed.
+                let metadata = match entry.file_type() {
+                    Ok(kind) if !kind.is_symlink() => entry.metadata(),
+                    _ => std::fs::metadata(entry.path()),
+                };
+                // A link that leads nowhere is an input too: it may appear.
+                Some((entry, metadata.ok()?))
+            })
+            .collect();
+        for (entry, metadata) in statted {
             let name = entry.file_name().to_string_lossy().into_owned();
             let relative = format!("{prefix}{name}");
-            // A link that leads nowhere is an input too: it may appear.
-            let Ok(metadata) = std::fs::metadata(entry.path()) else {
-                continue;
-            };
             if metadata.is_dir() {
                 if !name.starts_with('.') {
                     pending.push((entry.path(), format!("{relative}/")));
                 }
             } else {
-                found.push((relative, metadata));
+                found.push(FoundFile {
+                    path: relative,
+                    size: metadata.len(),
+                    modified_ns: metadata.modified().map_or(0, nanoseconds),
+                });
             }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+/// A file [`files_under`] found: its relative path, size and time.
+struct FoundFile {
+    path: String,
+    size: u64,
+    modified_ns: i128,
 }
 
 impl Fingerprint {
@@ -112,21 +134,26 @@ impl Fingerprint {
         let now = nanoseconds(SystemTime::now());
         let files = files_under(data_dir)?
             .into_par_iter()
-            .map(|(path, metadata)| {
-                let modified_ns = metadata.modified().map_or(0, nanoseconds);
-                let racy = now - modified_ns < RACY_SECONDS * 1_000_000_000;
-                let sha256 = if racy {
-                    Some(sha256_of(&data_dir.join(&path))?)
-                } else {
-                    None
-                };
-                Ok(InputFile {
-                    path,
-                    size: metadata.len(),
-                    modified_ns,
-                    sha256,
-                })
-            })
+            .map(
+                |FoundFile {
+                     path,
+                     size,
+                     modified_ns,
+                 }| {
+                    let racy = now - modified_ns < RACY_SECONDS * 1_000_000_000;
+                    let sha256 = if racy {
+                        Some(sha256_of(&data_dir.join(&path))?)
+                    } else {
+                        None
+                    };
+                    Ok(InputFile {
+                        path,
+                        size,
+                        modified_ns,
+                        sha256,
+                    })
+                },
+            )
             .collect::<io::Result<_>>()?;
         Ok(Fingerprint {
             data_dir: data_dir.canonicalize()?,
@@ -148,21 +175,21 @@ impl Fingerprint {
             match (recorded.peek(), current.peek()) {
                 (None, None) => return Ok(()),
                 (Some(file), None) => return Err(Stale::Removed(file.path.clone())),
-                (None, Some((path, _))) => return Err(Stale::Added(path.clone())),
-                (Some(file), Some((path, _))) if file.path < *path => {
+                (None, Some(found)) => return Err(Stale::Added(found.path.clone())),
+                (Some(file), Some(found)) if file.path < found.path => {
                     return Err(Stale::Removed(file.path.clone()));
                 }
-                (Some(file), Some((path, _))) if file.path > *path => {
-                    return Err(Stale::Added(path.clone()));
+                (Some(file), Some(found)) if file.path > found.path => {
+                    return Err(Stale::Added(found.path.clone()));
                 }
-                (Some(file), Some((path, metadata))) => {
-                    let same = metadata.len() == file.size
-                        && metadata.modified().map_or(0, nanoseconds) == file.modified_ns
+                (Some(file), Some(found)) => {
+                    let same = found.size == file.size
+                        && found.modified_ns == file.modified_ns
                         && file.sha256.is_none_or(|recorded| {
-                            sha256_of(&data_dir.join(path)).is_ok_and(|now| now == recorded)
+                            sha256_of(&data_dir.join(&found.path)).is_ok_and(|now| now == recorded)
                         });
                     if !same {
-                        return Err(Stale::Changed(path.clone()));
+                        return Err(Stale::Changed(found.path.clone()));
                     }
                     recorded.next();
                     current.next();

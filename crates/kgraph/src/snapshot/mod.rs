@@ -19,6 +19,8 @@
 //! link index: u64 × (entities + 1) row starts, then for every link
 //!   the entity at the other end (u32), the relation (u32), flags (u8),
 //!   as three columns; an entity's row lists its relations in id order
+//! name index: every id, label and alias in lowercase, sorted: u64 offsets
+//!   × (names + 1), the entity of each name (u32), the names (UTF-8)
 //! layout: section lengths and counts | layout length (u64)
 //! ```
 //!
@@ -28,7 +30,9 @@
 //! - the whole dataset (statistics, exports, drawings): the records in runs
 //!   decoded in parallel, each run read from the one open file;
 //! - a walk around an entity (`kg query neighbors`, `kg query subgraph`):
-//!   the entity found by binary search over the records' ids, its link
+//!   the entity found by binary search over the records' ids (a label or
+//!   an alias over the name index; a name found nowhere decodes every
+//!   entity, to suggest the closest), its link
 //!   rows followed as far as the walk goes, then only the relations among
 //!   the entities reached and those entities decoded;
 //! - paths (`kg query path`, `kg explain`): the link index without the
@@ -90,7 +94,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Dataset, Relation, Source};
 
-use file::{Layout, LinkIndex, SnapshotFile};
+use file::{Layout, LinkIndex, NameIndex, SnapshotFile};
 use fingerprint::Producer;
 
 /// Where `kg build` writes the snapshot, relative to its output directory.
@@ -213,6 +217,7 @@ pub fn write(
         allowed,
     } = dataset;
     let links = LinkIndex::of(dataset)?;
+    let names = NameIndex::of(dataset);
     let header = Header {
         producer: Producer::current(),
         fingerprint: fingerprint.clone(),
@@ -244,6 +249,9 @@ pub fn write(
     write_table(out, &links.others, |n| n.to_le_bytes())?;
     write_table(out, &links.relations, |n| n.to_le_bytes())?;
     out.write_all(&links.flags)?;
+    write_table(out, &names.offsets, |n| n.to_le_bytes())?;
+    write_table(out, &names.entities, |n| n.to_le_bytes())?;
+    out.write_all(&names.names)?;
     let layout = postcard::to_stdvec(&Layout {
         meta: meta.len() as u64,
         entity_count: entities.len() as u64,
@@ -252,6 +260,8 @@ pub fn write(
         relations: relation_offsets.last().copied().unwrap_or(0),
         texts,
         link_count: links.others.len() as u64,
+        name_count: names.entities.len() as u64,
+        names: names.names.len() as u64,
     })
     .map_err(io::Error::other)?;
     out.write_all(&layout)?;

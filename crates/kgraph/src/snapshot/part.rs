@@ -129,10 +129,11 @@ pub(super) fn read(file: &SnapshotFile, part: Part) -> io::Result<Found> {
 }
 
 /// Names resolved to entity positions as [`crate::query::resolve`] does:
-/// an exact id by binary search; any other name needs the labels and
-/// aliases of every entity, which are then decoded (and kept in the part,
-/// so that the question resolves the name, or fails to with the same
-/// suggestion, as over the whole data).
+/// an exact id by binary search over the records, a label or an alias
+/// (any case) over the name index; a name found nowhere needs every name
+/// to suggest the closest, so every entity is then decoded (and kept in
+/// the part, so that the question fails with the same suggestion as over
+/// the whole data).
 struct Names<'f> {
     file: &'f SnapshotFile,
     resolved: BTreeSet<u32>,
@@ -153,6 +154,14 @@ impl<'f> Names<'f> {
         if let Some(position) = self.file.find_entity(name)? {
             self.resolved.insert(position);
             return Ok(Some(position));
+        }
+        let named = self.file.find_names(&name.trim().to_lowercase())?;
+        if !named.is_empty() {
+            // Every entity with that name is in the part: the question
+            // resolves it, or names them all as ambiguous.
+            let one = (named.len() == 1).then(|| named[0]);
+            self.resolved.extend(named);
+            return Ok(one);
         }
         if self.every_entity.is_none() {
             self.every_entity = Some(self.file.all_records(Records::Entities)?);

@@ -172,7 +172,19 @@ fn tangle(count: usize, links: usize) -> Dataset {
         (state % below as u64) as usize
     };
     let ids: Vec<String> = (0..count).map(|n| format!("e{n:03}")).collect();
-    let entities = ids.iter().map(|id| entity(id)).collect();
+    // Each with an alias of its own; two share the alias `Twin`.
+    let entities = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| {
+            let mut entity = entity(id);
+            entity.aliases = vec![format!("Group {n}")];
+            if n == 10 || n == 11 {
+                entity.aliases.push("Twin".into());
+            }
+            entity
+        })
+        .collect();
     let modalities = [
         Modality::Actual,
         Modality::Historical,
@@ -242,8 +254,11 @@ fn every_walk_and_path_from_a_part_is_the_answer_from_the_whole() {
     let mut claimed = Selection::default();
     claimed.attributed_to.insert("E007".into()); // a label, not an id
     let filters = [Selection::default(), actual_only, claimed];
-    // Ids, a label (every entity is decoded to resolve it), unknown names.
-    let names = ["e000", "e013", "e042", "E055", "e079", "e999", "nobody"];
+    // Ids, a label, an alias in another case, an ambiguous alias, unknown
+    // names (every entity decoded to suggest one).
+    let names = [
+        "e000", "e013", "e042", "E055", "group 61", "twin", "e079", "e999", "nobody",
+    ];
     for name in names {
         for depth in 0..4 {
             for direction in Direction::ALL {
@@ -295,8 +310,8 @@ fn every_walk_and_path_from_a_part_is_the_answer_from_the_whole() {
             ..PathQuery::default()
         },
     ];
-    for from in ["e000", "e021", "E033", "e064", "nobody"] {
-        for to in ["e000", "e005", "e047", "e078", "E079"] {
+    for from in ["e000", "e021", "E033", "e064", "nobody", " Twin "] {
+        for to in ["e000", "e005", "e047", "e078", "E079", "GROUP 12"] {
             for query in &queries {
                 let part = Part::Between { from, to, query };
                 let part = graph_of_part(&path, &data, part);
