@@ -109,12 +109,15 @@ pub(super) fn diagnostic_records(report: &Report) -> Vec<kgraph::diagnostic::Dia
 
 /// What a command reads beyond the graph: how often the sources mention
 /// each entity (DOT and JSON exports, drawings; counting scans every source
-/// text), and the source texts themselves (the HTML export). A snapshot
-/// decodes the texts only for a command that reads them.
+/// text), the source texts themselves (the HTML export), and the texts of
+/// the sources its relations quote (`kg explain` shows where a quote starts
+/// or ends mid-sentence). A snapshot decodes the texts only for a command
+/// that reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Reads {
     mentions: bool,
     source_texts: bool,
+    quoted_texts: bool,
 }
 
 impl Reads {
@@ -122,17 +125,26 @@ impl Reads {
     pub(super) const GRAPH: Reads = Reads {
         mentions: false,
         source_texts: false,
+        quoted_texts: false,
     };
     /// The graph and the mention counts.
     pub(super) const MENTIONS: Reads = Reads {
         mentions: true,
         source_texts: false,
+        quoted_texts: false,
+    };
+    /// The graph and the texts around its quotes.
+    pub(super) const QUOTES: Reads = Reads {
+        mentions: false,
+        source_texts: false,
+        quoted_texts: true,
     };
 
     pub(super) fn for_format(format: kgraph::Format) -> Reads {
         Reads {
             mentions: format.shows_mentions(),
             source_texts: format.reads_source_texts(),
+            quoted_texts: false,
         }
     }
 }
@@ -147,14 +159,26 @@ pub(super) fn snapshot_path() -> std::path::PathBuf {
 /// is fresh, else loaded and validated (saying why, when a snapshot was
 /// there but stale). Invalid data is an error, its diagnostics printed.
 pub(super) fn load_graph(data: &std::path::Path, reads: Reads) -> Result<kgraph::KnowledgeGraph> {
+    load_part(data, reads, kgraph::snapshot::Part::Whole)
+}
+
+/// [`load_graph`] for a question that reads only `part` of the graph: from
+/// a fresh snapshot, a graph of that part alone (what the question reads,
+/// decoded without the rest); from the data, the whole graph.
+pub(super) fn load_part(
+    data: &std::path::Path,
+    reads: Reads,
+    part: kgraph::snapshot::Part,
+) -> Result<kgraph::KnowledgeGraph> {
     use kgraph::snapshot::{self, Needs, Stale};
     let path = snapshot_path();
     let phase = Phase::start("read snapshot");
     let needs = Needs {
         source_texts: reads.source_texts,
         mentions: reads.mentions,
+        quoted_texts: reads.quoted_texts,
     };
-    let mut dataset = match snapshot::read(&path, data, needs) {
+    let mut dataset = match snapshot::read_part(&path, data, needs, part) {
         Ok(snapshot) => {
             drop(phase);
             detail(format!("answered from the snapshot `{}`", path.display()));

@@ -1,10 +1,12 @@
 use std::io::{BufWriter, Write};
 
 use clap::Subcommand;
-use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, Path, PathQuery};
+use kgraph::query::{self, Direction, Neighborhood, NeighborhoodJson, Path, PathQuery, Selection};
 use kgraph::{Format, KnowledgeGraph};
 
-use super::printer::{Reads, keep_until_exit, load_graph, plural};
+use kgraph::snapshot::Part;
+
+use super::printer::{Reads, keep_until_exit, load_part, plural};
 use super::selection::{FilterArgs, WalkArgs};
 use super::view::{self, arrow, entity_line, standing};
 use super::{DataArgs, Result};
@@ -89,12 +91,24 @@ impl PathQuestion {
         with_evidence: bool,
         write_path: impl Fn(&mut dyn Write, &KnowledgeGraph, &Path) -> std::io::Result<()>,
     ) -> Result {
-        let graph = keep_until_exit(load_graph(&self.data.data, Reads::GRAPH)?);
         let query = PathQuery {
             directed: self.directed,
             all: self.all,
             max_len: self.max_len,
         };
+        // Explained paths show whether each quote starts or ends
+        // mid-sentence: the texts around the quotes come along.
+        let reads = if with_evidence {
+            Reads::QUOTES
+        } else {
+            Reads::GRAPH
+        };
+        let part = Part::Between {
+            from: &self.from,
+            to: &self.to,
+            query: &query,
+        };
+        let graph = keep_until_exit(load_part(&self.data.data, reads, part)?);
         let found = query::paths(&graph, &self.from, &self.to, &query)?;
         let write = |out: &mut dyn Write, path: &Path| write_path(out, &graph, path);
         view::print_paths(&graph, &found, &query, self.json, with_evidence, write)?;
@@ -130,11 +144,20 @@ pub(super) fn run(args: Args) -> Result {
 }
 
 fn run_neighbors(args: NeighborsArgs) -> Result {
-    let graph = keep_until_exit(load_graph(&args.data.data, Reads::GRAPH)?);
     let focus = args.walk.from(args.entity);
+    let selection = args.filters.selection(None);
+    let walk = Selection {
+        focus: Some(focus.clone()),
+        ..selection.clone()
+    };
+    let graph = keep_until_exit(load_part(
+        &args.data.data,
+        Reads::GRAPH,
+        Part::Around(&walk),
+    )?);
     // Resolved once: `--attributed-to` names an entity by id, label or
     // alias, and the walk compares ids.
-    let selection = args.filters.selection(None).resolved(&graph)?;
+    let selection = selection.resolved(&graph)?;
     let neighborhood = query::neighbors(&graph, &focus, &selection)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
@@ -209,8 +232,12 @@ fn run_path(args: PathArgs) -> Result {
 }
 
 fn run_subgraph(args: SubgraphArgs) -> Result {
-    let graph = load_graph(&args.data.data, Reads::for_format(args.format))?;
     let selection = args.filters.selection(Some(args.walk.from(args.entity)));
+    let graph = load_part(
+        &args.data.data,
+        Reads::for_format(args.format),
+        Part::Around(&selection),
+    )?;
     let subgraph = selection.apply(&graph)?;
     let mut bytes = Vec::new();
     args.format.write(&subgraph, &mut bytes)?;

@@ -106,14 +106,17 @@ pub(super) struct SelectArgs {
 }
 
 impl SelectArgs {
-    /// Loads the data and applies the selection.
+    /// Loads the data and applies the selection. From a snapshot, a focus
+    /// decodes only the entities and relations around it.
     pub(super) fn load(
         &self,
         data: &std::path::Path,
         reads: super::printer::Reads,
     ) -> super::Result<kgraph::KnowledgeGraph> {
-        let graph = super::printer::load_graph(data, reads)?;
-        Ok(self.selection().select(graph)?)
+        let selection = self.selection();
+        let part = kgraph::snapshot::Part::Around(&selection);
+        let graph = super::printer::load_part(data, reads, part)?;
+        Ok(selection.select(graph)?)
     }
 
     pub(super) fn selection(&self) -> Selection {

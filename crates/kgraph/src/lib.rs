@@ -24,7 +24,8 @@
 //! - [`export`] writes it in each [`Format`]; [`render`] runs Graphviz on
 //!   the DOT; [`output`] replaces a set of files as a whole, so that no
 //!   reader sees a half-written one; [`snapshot`] keeps a validated dataset
-//!   so that questions need no second validation.
+//!   so that questions need no second validation, and decode only the
+//!   entities and relations they read.
 //! - [`query`] answers questions: the neighbours of an entity, paths
 //!   between two with the evidence for each hop, the part of the graph a
 //!   [`Selection`] keeps, and statistics with centralities.

@@ -32,6 +32,7 @@ pub use json::{NeighborhoodJson, PathsJson};
 pub use neighbors::{Neighbor, Neighborhood, neighbors};
 pub use path::{ALL_PATHS_MAX_LEN, Hop, Path, PathQuery, Paths, Step, paths};
 pub use resolve::resolve;
+pub(crate) use resolve::{names_of, resolve_among};
 pub use select::Selection;
 pub use stats::{Count, DECIMALS, Ranked, SourceCount, Stats, round, stats};
 

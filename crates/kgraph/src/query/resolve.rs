@@ -25,19 +25,48 @@ use super::QueryError;
 /// # Ok(()) }
 /// ```
 pub fn resolve<'g>(graph: &'g KnowledgeGraph, name: &str) -> Result<&'g Entity, QueryError> {
-    if let Some(entity) = graph.entity(name) {
+    resolve_in(graph.entities(), |id| graph.entity(id), name)
+}
+
+/// [`resolve`] among `entities` (sorted by id, as a dataset's are), for a
+/// snapshot that has decoded its entities but built no graph.
+pub(crate) fn resolve_among<'e>(
+    entities: &'e [Entity],
+    name: &str,
+) -> Result<&'e Entity, QueryError> {
+    let by_id = |id: &str| {
+        entities
+            .binary_search_by(|entity| entity.id.as_str().cmp(id))
+            .ok()
+            .map(|index| &entities[index])
+    };
+    resolve_in(entities, by_id, name)
+}
+
+/// The one rule behind [`resolve`] and [`resolve_among`]: `by_id` finds
+/// an exact id, `entities` are searched for labels and aliases.
+fn resolve_in<'e>(
+    entities: &'e [Entity],
+    by_id: impl Fn(&str) -> Option<&'e Entity>,
+    name: &str,
+) -> Result<&'e Entity, QueryError> {
+    if let Some(entity) = by_id(name) {
         return Ok(entity);
     }
     let wanted = name.trim().to_lowercase();
-    let matches: BTreeSet<&str> = graph
-        .entities()
+    let matches: BTreeSet<&str> = entities
         .iter()
         .filter(|entity| names_of(entity).any(|candidate| candidate.to_lowercase() == wanted))
         .map(|entity| entity.id.as_str())
         .collect();
     let mut matches = matches.into_iter();
     match (matches.next(), matches.next()) {
-        (Some(id), None) => Ok(graph.entity(id).expect("a listed entity")),
+        // Found in `entities` itself: a damaged snapshot's unsorted list
+        // cannot make a binary search miss it.
+        (Some(id), None) => Ok(entities
+            .iter()
+            .find(|entity| entity.id == id)
+            .expect("an id taken from the list")),
         (Some(first), Some(second)) => Err(QueryError::AmbiguousEntity {
             name: name.to_owned(),
             candidates: [first, second]
@@ -48,13 +77,13 @@ pub fn resolve<'g>(graph: &'g KnowledgeGraph, name: &str) -> Result<&'g Entity, 
         }),
         (None, _) => Err(QueryError::UnknownEntity {
             name: name.to_owned(),
-            suggestion: closest(name, graph.entities().iter().flat_map(names_of)),
+            suggestion: closest(name, entities.iter().flat_map(names_of)),
         }),
     }
 }
 
 /// Every name an entity answers to: id, label, aliases.
-fn names_of(entity: &Entity) -> impl Iterator<Item = &str> {
+pub(crate) fn names_of(entity: &Entity) -> impl Iterator<Item = &str> {
     [entity.id.as_str(), entity.label.as_str()]
         .into_iter()
         .chain(entity.aliases.iter().map(String::as_str))
