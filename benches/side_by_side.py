@@ -63,6 +63,10 @@ COMMANDS = [
         lambda kg, py, data, out, entity: [kg, "query", "neighbors", entity[0], "--data", data],
     ),
     (
+        "kg query path (after build)",
+        lambda kg, py, data, out, entity: [kg, "query", "path", entity[0], entity[1], "--data", data],
+    ),
+    (
         "kg explain (after build)",
         lambda kg, py, data, out, entity: [kg, "explain", entity[0], entity[1], "--data", data],
     ),
@@ -72,7 +76,12 @@ COMMANDS = [
 # These run in a directory where `kg build` (untimed, by the same kg) wrote
 # output/ first, so that they read the snapshot as a user's second command
 # does; the others run where there is no output/.
-AFTER_BUILD = {"kg query neighbors (after build)", "kg explain (after build)", "kg stats (after build)"}
+AFTER_BUILD = {
+    "kg query neighbors (after build)",
+    "kg query path (after build)",
+    "kg explain (after build)",
+    "kg stats (after build)",
+}
 
 
 def measure(command, timeout, cwd=None):
