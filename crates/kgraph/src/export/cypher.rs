@@ -31,10 +31,10 @@
 
 use std::io::{self, Write};
 
-use super::ExportError;
 use super::properties::{
     self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Value, quote_name,
 };
+use super::{ExportError, chunked};
 use crate::graph::KnowledgeGraph;
 
 /// The Cypher databases whose dialect [`write_cypher`] writes.
@@ -121,40 +121,65 @@ impl CypherDialect {
         }
     }
 
-    /// A string as a literal of this dialect.
-    fn string(self, text: &str) -> Result<String, ExportError> {
+    /// Appends a string as a literal of this dialect.
+    fn push_string(self, out: &mut Vec<u8>, text: &str) -> Result<(), ExportError> {
         match self {
-            CypherDialect::Neo4j | CypherDialect::Memgraph => Ok(cypher_string(text)),
-            CypherDialect::Falkordb => falkordb_string(text),
+            CypherDialect::Neo4j | CypherDialect::Memgraph => {
+                push_cypher_string(out, text);
+                Ok(())
+            }
+            CypherDialect::Falkordb => push_falkordb_string(out, text),
         }
     }
+}
+
+/// True if `text` holds nothing that a Cypher string literal escapes in any
+/// dialect: no backslash, no quote, no C0 control or DEL, and no C1
+/// control (U+0080 to U+009F, whose UTF-8 starts with 0xC2). Most curated
+/// text is like this and is copied in one piece.
+fn needs_no_escape(text: &str) -> bool {
+    !text
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, b'\\' | b'\'' | b'"' | 0x7f | 0xc2))
 }
 
 /// Quotes a string as a Cypher literal in single quotes, with backslash
 /// escapes: `\\`, `\'`, `\"`, `\n`, `\r`, `\t`, and other control
 /// characters as `\uXXXX`. The result never contains a raw line break, so
 /// every statement stays on one line.
+#[cfg(test)]
 pub(super) fn cypher_string(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('\'');
+    let mut quoted = Vec::new();
+    push_cypher_string(&mut quoted, text);
+    String::from_utf8(quoted).expect("escaping keeps UTF-8")
+}
+
+/// Appends `text` as a Cypher literal (see [`cypher_string`]).
+pub(super) fn push_cypher_string(quoted: &mut Vec<u8>, text: &str) {
+    quoted.push(b'\'');
+    if needs_no_escape(text) {
+        quoted.extend_from_slice(text.as_bytes());
+        quoted.push(b'\'');
+        return;
+    }
+    let mut utf8 = [0; 4];
     for character in text.chars() {
         match character {
-            '\\' => quoted.push_str("\\\\"),
-            '\'' => quoted.push_str("\\'"),
-            '"' => quoted.push_str("\\\""),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
+            '\\' => quoted.extend_from_slice(b"\\\\"),
+            '\'' => quoted.extend_from_slice(b"\\'"),
+            '"' => quoted.extend_from_slice(b"\\\""),
+            '\n' => quoted.extend_from_slice(b"\\n"),
+            '\r' => quoted.extend_from_slice(b"\\r"),
+            '\t' => quoted.extend_from_slice(b"\\t"),
             c if c.is_control() => {
                 // C0, DEL and C1 controls: invisible, and some terminals
                 // act on them.
-                quoted.push_str(&format!("\\u{:04X}", u32::from(c)));
+                let _ = write!(quoted, "\\u{:04X}", u32::from(c));
             }
-            c => quoted.push(c),
+            c => quoted.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
         }
     }
-    quoted.push('\'');
-    quoted
+    quoted.push(b'\'');
 }
 
 /// Quotes a string as a FalkorDB literal. FalkorDB's parser knows `\\`,
@@ -163,67 +188,99 @@ pub(super) fn cypher_string(text: &str) -> String {
 /// written as themselves (none of them is `\n`, so the statement stays on
 /// one line). U+0000 ends a string inside FalkorDB and cannot be written
 /// at all.
+#[cfg(test)]
 fn falkordb_string(text: &str) -> Result<String, ExportError> {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('\'');
+    let mut quoted = Vec::new();
+    push_falkordb_string(&mut quoted, text)?;
+    Ok(String::from_utf8(quoted).expect("escaping keeps UTF-8"))
+}
+
+/// Appends `text` as a FalkorDB literal (see [`falkordb_string`]).
+fn push_falkordb_string(quoted: &mut Vec<u8>, text: &str) -> Result<(), ExportError> {
+    quoted.push(b'\'');
+    if needs_no_escape(text) {
+        quoted.extend_from_slice(text.as_bytes());
+        quoted.push(b'\'');
+        return Ok(());
+    }
+    let mut utf8 = [0; 4];
     for character in text.chars() {
         match character {
-            '\\' => quoted.push_str("\\\\"),
-            '\'' => quoted.push_str("\\'"),
-            '"' => quoted.push_str("\\\""),
-            '\n' => quoted.push_str("\\n"),
-            '\r' => quoted.push_str("\\r"),
-            '\t' => quoted.push_str("\\t"),
-            '\u{8}' => quoted.push_str("\\b"),
-            '\u{c}' => quoted.push_str("\\f"),
+            '\\' => quoted.extend_from_slice(b"\\\\"),
+            '\'' => quoted.extend_from_slice(b"\\'"),
+            '"' => quoted.extend_from_slice(b"\\\""),
+            '\n' => quoted.extend_from_slice(b"\\n"),
+            '\r' => quoted.extend_from_slice(b"\\r"),
+            '\t' => quoted.extend_from_slice(b"\\t"),
+            '\u{8}' => quoted.extend_from_slice(b"\\b"),
+            '\u{c}' => quoted.extend_from_slice(b"\\f"),
             '\0' => {
                 return Err(ExportError::UnrepresentableCharacter {
                     format: "FalkorDB Cypher",
                     character: '\0',
                 });
             }
-            c => quoted.push(c),
+            c => quoted.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
         }
     }
-    quoted.push('\'');
-    Ok(quoted)
+    quoted.push(b'\'');
+    Ok(())
+}
+
+/// Appends a value as a Cypher expression.
+fn push_literal(
+    out: &mut Vec<u8>,
+    value: &Value<'_>,
+    dialect: CypherDialect,
+) -> Result<(), ExportError> {
+    match value {
+        Value::Text(text) => dialect.push_string(out, text)?,
+        Value::Int(number) => {
+            let _ = write!(out, "{number}");
+        }
+        Value::Bool(flag) => out.extend_from_slice(if *flag { b"true" } else { b"false" }),
+        Value::TextList(list) => {
+            out.push(b'[');
+            for (index, item) in list.iter().enumerate() {
+                if index > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                dialect.push_string(out, item)?;
+            }
+            out.push(b']');
+        }
+        Value::Null => out.extend_from_slice(b"null"),
+    }
+    Ok(())
 }
 
 /// A value as a Cypher expression.
+#[cfg(test)]
 fn literal(value: &Value<'_>, dialect: CypherDialect) -> Result<String, ExportError> {
-    Ok(match value {
-        Value::Text(text) => dialect.string(text)?,
-        Value::Int(number) => number.to_string(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::TextList(list) => {
-            let items = list
-                .iter()
-                .map(|item| dialect.string(item))
-                .collect::<Result<Vec<String>, ExportError>>()?;
-            format!("[{}]", items.join(", "))
-        }
-        Value::Null => "null".to_owned(),
-    })
+    let mut out = Vec::new();
+    push_literal(&mut out, value, dialect)?;
+    Ok(String::from_utf8(out).expect("escaping keeps UTF-8"))
 }
 
-/// `{`name`: value, ...}`
-fn map(
-    names: &[&str],
+/// Appends `{`name`: value, ...}`; `quoted_names` are the names already
+/// backtick-quoted.
+fn push_map(
+    out: &mut Vec<u8>,
+    quoted_names: &[String],
     values: &[Value<'_>],
     dialect: CypherDialect,
-) -> Result<String, ExportError> {
-    let entries = names
-        .iter()
-        .zip(values)
-        .map(|(name, value)| {
-            Ok(format!(
-                "{}: {}",
-                quote_name(name),
-                literal(value, dialect)?
-            ))
-        })
-        .collect::<Result<Vec<String>, ExportError>>()?;
-    Ok(format!("{{{}}}", entries.join(", ")))
+) -> Result<(), ExportError> {
+    out.push(b'{');
+    for (index, (name, value)) in quoted_names.iter().zip(values).enumerate() {
+        if index > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        push_literal(out, value, dialect)?;
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// Writes the graph as a Cypher script in the given dialect.
@@ -234,7 +291,6 @@ pub fn write_cypher(
 ) -> io::Result<()> {
     let entity = quote_name(ENTITY_LABEL);
     let id = quote_name("id");
-    let string = |text: &str| dialect.string(text);
     writeln!(
         out,
         "// Generated by kgraph {}; rebuild with `kg build`, do not edit.",
@@ -244,33 +300,61 @@ pub fn write_cypher(
     for statement in dialect.schema_statements() {
         writeln!(out, "{statement}")?;
     }
-    let entity_names: Vec<&str> = ENTITY_PROPERTIES.iter().map(|(name, _)| *name).collect();
-    for node in graph.entities() {
-        let kind_label = quote_name(&properties::node_label(&node.kind)?);
-        writeln!(
-            out,
-            "MERGE (n:{entity} {{{id}: {}}}) SET n += {} SET n:{kind_label};",
-            string(&node.id)?,
-            map(&entity_names, &properties::entity_values(node), dialect)?,
+    let entity_names: Vec<String> = ENTITY_PROPERTIES
+        .iter()
+        .map(|(name, _)| quote_name(name))
+        .collect();
+    let kind_labels = properties::QuotedLabels::new(
+        graph.entities().iter().map(|e| e.kind.as_str()),
+        properties::node_label,
+    );
+    let node_start = format!("MERGE (n:{entity} {{{id}: ");
+    chunked::write_records(out, graph.entities(), |buffer, _, node| {
+        buffer.extend_from_slice(node_start.as_bytes());
+        dialect.push_string(buffer, &node.id)?;
+        buffer.extend_from_slice(b"}) SET n += ");
+        push_map(
+            buffer,
+            &entity_names,
+            &properties::entity_values(node),
+            dialect,
         )?;
-    }
-    let relation_names: Vec<&str> = RELATION_PROPERTIES.iter().map(|(name, _)| *name).collect();
-    for relation in graph.relations() {
-        let rel_type = quote_name(&properties::relationship_type(&relation.relation_type)?);
-        writeln!(
-            out,
-            "MATCH (a:{entity} {{{id}: {}}}) MATCH (b:{entity} {{{id}: {}}}) MERGE (a)-[r:{rel_type} {{{id}: {}}}]->(b) SET r += {};",
-            string(&relation.from)?,
-            string(&relation.to)?,
-            string(&relation.id)?,
-            map(
-                &relation_names,
-                &properties::relation_values(&graph.dataset().schema, relation)?,
-                dialect
-            )?,
+        buffer.extend_from_slice(b" SET n:");
+        buffer.extend_from_slice(kind_labels.get(&node.kind)?.as_bytes());
+        buffer.extend_from_slice(b";\n");
+        Ok(())
+    })?;
+    let relation_names: Vec<String> = RELATION_PROPERTIES
+        .iter()
+        .map(|(name, _)| quote_name(name))
+        .collect();
+    let relationship_types = properties::QuotedLabels::new(
+        graph.relations().iter().map(|r| r.relation_type.as_str()),
+        properties::relationship_type,
+    );
+    let schema = &graph.dataset().schema;
+    let match_a = format!("MATCH (a:{entity} {{{id}: ");
+    let match_b = format!("}}) MATCH (b:{entity} {{{id}: ");
+    let merge_id = format!(" {{{id}: ");
+    chunked::write_records(out, graph.relations(), |buffer, _, relation| {
+        buffer.extend_from_slice(match_a.as_bytes());
+        dialect.push_string(buffer, &relation.from)?;
+        buffer.extend_from_slice(match_b.as_bytes());
+        dialect.push_string(buffer, &relation.to)?;
+        buffer.extend_from_slice(b"}) MERGE (a)-[r:");
+        buffer.extend_from_slice(relationship_types.get(&relation.relation_type)?.as_bytes());
+        buffer.extend_from_slice(merge_id.as_bytes());
+        dialect.push_string(buffer, &relation.id)?;
+        buffer.extend_from_slice(b"}]->(b) SET r += ");
+        push_map(
+            buffer,
+            &relation_names,
+            &properties::relation_values(schema, relation)?,
+            dialect,
         )?;
-    }
-    Ok(())
+        buffer.extend_from_slice(b";\n");
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! The page needs no network: the viewer's script and style (in
 //! `src/export/html/`, written for kgraph, no third-party code) are inlined,
 //! and the graph is embedded as JSON in a `<script type="application/json">`
-//! block, escaped by [`script_json`] so that no curated string can close the
+//! block, escaped by [`ScriptSafe`] so that no curated string can close the
 //! block. Positions are computed here, by [`layout`], with nothing but
 //! IEEE-exact arithmetic, so the same graph gives the same bytes on every
 //! machine and no drawing program's version changes the file.
@@ -126,7 +126,6 @@ struct RelationData<'a> {
 /// Writes the graph as one self-contained HTML page.
 pub fn write_html(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let page = page(graph);
-    let json = serde_json::to_string(&page).map_err(io::Error::from)?;
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -140,7 +139,12 @@ pub fn write_html(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
     )?;
     out.write_all(BODY.as_bytes())?;
     out.write_all(b"<script type=\"application/json\" id=\"kg-data\">")?;
-    out.write_all(script_json(&json).as_bytes())?;
+    // Streamed: the data is most of the page, and is never held whole.
+    let mut safe = io::BufWriter::with_capacity(1 << 16, ScriptSafe::new(&mut *out));
+    serde_json::to_writer(&mut safe, &page).map_err(io::Error::from)?;
+    safe.into_inner()
+        .map_err(io::IntoInnerError::into_error)?
+        .finish()?;
     out.write_all(b"</script>\n<script>\n")?;
     out.write_all(SCRIPT.as_bytes())?;
     out.write_all(b"</script>\n</body>\n</html>\n")
@@ -178,19 +182,93 @@ const BODY: &str = r##"<body>
 /// and U+2029 are escaped for older JavaScript parsers. These characters
 /// occur in serde_json's output only inside strings, where the escapes mean
 /// the same characters.
+#[cfg(test)]
 pub(crate) fn script_json(json: &str) -> String {
-    let mut safe = String::with_capacity(json.len());
-    for character in json.chars() {
-        match character {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            '\u{2028}' => safe.push_str("\\u2028"),
-            '\u{2029}' => safe.push_str("\\u2029"),
-            other => safe.push(other),
+    let mut safe = Vec::with_capacity(json.len());
+    let mut writer = ScriptSafe::new(&mut safe);
+    writer
+        .write_all(json.as_bytes())
+        .expect("a Vec takes every byte");
+    writer.finish().expect("a Vec takes every byte");
+    String::from_utf8(safe).expect("escapes keep UTF-8")
+}
+
+/// A writer that makes the JSON written through it safe inside a
+/// `<script>` element (see [`script_json`]), block by block: the data
+/// block of a large graph is never held whole.
+struct ScriptSafe<'w> {
+    out: &'w mut dyn Write,
+    /// The start of a three-byte character cut off at the end of the last
+    /// block (U+2028 and U+2029 are `E2 80 A8` and `E2 80 A9`).
+    pending: Vec<u8>,
+}
+
+impl<'w> ScriptSafe<'w> {
+    fn new(out: &'w mut dyn Write) -> ScriptSafe<'w> {
+        ScriptSafe {
+            out,
+            pending: Vec::new(),
         }
     }
-    safe
+
+    /// Writes what is still held back (only a cut-off character, which
+    /// valid UTF-8 never ends with).
+    fn finish(self) -> io::Result<()> {
+        self.out.write_all(&self.pending)
+    }
+
+    /// Writes `bytes` escaped; returns how many bytes at the end were held
+    /// back because they may start U+2028 or U+2029.
+    fn escape(out: &mut dyn Write, bytes: &[u8]) -> io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(at) = rest
+            .iter()
+            .position(|&b| matches!(b, b'<' | b'>' | b'&' | 0xe2))
+        {
+            out.write_all(&rest[..at])?;
+            let escape: &[u8] = match rest[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => match rest.get(at + 1..at + 3) {
+                    None => return Ok(rest.len() - at),
+                    Some([0x80, 0xa8]) => b"\\u2028",
+                    Some([0x80, 0xa9]) => b"\\u2029",
+                    Some(_) => {
+                        out.write_all(&rest[at..at + 1])?;
+                        rest = &rest[at + 1..];
+                        continue;
+                    }
+                },
+            };
+            out.write_all(escape)?;
+            rest = &rest[at + if rest[at] == 0xe2 { 3 } else { 1 }..];
+        }
+        out.write_all(rest)?;
+        Ok(0)
+    }
+}
+
+impl Write for ScriptSafe<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let held = if self.pending.is_empty() {
+            let held = ScriptSafe::escape(self.out, bytes)?;
+            self.pending.extend_from_slice(&bytes[bytes.len() - held..]);
+            return Ok(bytes.len());
+        } else {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(bytes);
+            let held = ScriptSafe::escape(self.out, &joined)?;
+            joined.drain(..joined.len() - held);
+            joined
+        };
+        self.pending = held;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Text made safe as HTML element content or a quoted attribute value.
@@ -469,58 +547,26 @@ pub(crate) fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
     let gravity = 0.5;
     let mut dx = vec![0.0_f64; count];
     let mut dy = vec![0.0_f64; count];
+    let mut grid = Grid::default();
     for iteration in 0..iterations {
         let temperature = side * 0.1 * (1.0 - iteration as f64 / iterations as f64) + 1.0;
         dx.iter_mut().for_each(|value| *value = 0.0);
         dy.iter_mut().for_each(|value| *value = 0.0);
-        let repel = |a: usize, b: usize, dx: &mut [f64], dy: &mut [f64]| {
-            let mut ex = x[a] - x[b];
-            let mut ey = y[a] - y[b];
-            let mut distance_squared = ex * ex + ey * ey;
-            if distance_squared < 1e-6 {
-                // Coincident points: push apart along a direction fixed by
-                // their indices.
-                ex = if a < b { 0.5 } else { -0.5 };
-                ey = 0.25;
-                distance_squared = ex * ex + ey * ey;
-            }
-            let weight = (degree[a] + 1.0) * (degree[b] + 1.0);
-            let force = k * k * weight / distance_squared.max(1.0);
-            dx[a] += ex * force;
-            dy[a] += ey * force;
-            dx[b] -= ex * force;
-            dy[b] -= ey * force;
-        };
         if count <= EXACT_REPULSION_LIMIT {
+            let repel = |a: usize, b: usize, dx: &mut [f64], dy: &mut [f64]| {
+                let (fx, fy) = repulsion(x[a] - x[b], y[a] - y[b], || a < b, degree[a], degree[b]);
+                dx[a] += fx;
+                dy[a] += fy;
+                dx[b] -= fx;
+                dy[b] -= fy;
+            };
             for a in 0..count {
                 for b in a + 1..count {
                     repel(a, b, &mut dx, &mut dy);
                 }
             }
         } else {
-            let cell = k * 2.0;
-            let mut grid: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
-            for node in 0..count {
-                grid.entry((
-                    (x[node] / cell).floor() as i64,
-                    (y[node] / cell).floor() as i64,
-                ))
-                .or_default()
-                .push(node);
-            }
-            for (&(cx, cy), members) in &grid {
-                for (ox, oy) in [(0, 0), (1, 0), (1, 1), (0, 1), (-1, 1)] {
-                    let Some(others) = grid.get(&(cx + ox, cy + oy)) else {
-                        continue;
-                    };
-                    for (position, &a) in members.iter().enumerate() {
-                        let start = if (ox, oy) == (0, 0) { position + 1 } else { 0 };
-                        for &b in &others[start.min(others.len())..] {
-                            repel(a, b, &mut dx, &mut dy);
-                        }
-                    }
-                }
-            }
+            grid.repel(&x, &y, &degree, &mut dx, &mut dy);
         }
         for &(a, b) in &links {
             let ex = x[a] - x[b];
@@ -560,6 +606,141 @@ pub(crate) fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
         .zip(&y)
         .map(|(&px, &py)| ((px - cx).round() as i64, (py - cy).round() as i64))
         .collect()
+}
+
+/// The repulsion between two entities `a` and `b` (`ex`, `ey` the vector
+/// from `b` to `a`), as added to `a` and taken from `b`. `a_first` tells
+/// which has the lower index, and so which way coincident points go.
+#[inline]
+fn repulsion(
+    ex: f64,
+    ey: f64,
+    a_first: impl FnOnce() -> bool,
+    degree_a: f64,
+    degree_b: f64,
+) -> (f64, f64) {
+    let (mut ex, mut ey) = (ex, ey);
+    let mut distance_squared = ex * ex + ey * ey;
+    if distance_squared < 1e-6 {
+        // Coincident points: push apart along a direction fixed by their
+        // indices.
+        ex = if a_first() { 0.5 } else { -0.5 };
+        ey = 0.25;
+        distance_squared = ex * ex + ey * ey;
+    }
+    let weight = (degree_a + 1.0) * (degree_b + 1.0);
+    let force = EDGE_LENGTH * EDGE_LENGTH * weight / distance_squared.max(1.0);
+    (ex * force, ey * force)
+}
+
+/// Repulsion between entities in neighbouring cells of a square grid, for
+/// large graphs. The entities are sorted by cell (then by index) into
+/// contiguous arrays, so that the inner loop reads memory in order; the
+/// pairs are visited in the order of the cells (by `(column, row)`), of
+/// the neighbour offsets and of the entities in each cell, and every
+/// entity's force is summed in that order, so the floating-point result
+/// is the same on every run and every machine.
+#[derive(Default)]
+struct Grid {
+    /// Entity indices sorted by cell, then index.
+    order: Vec<usize>,
+    /// Each entity's cell, by entity index.
+    cell_of: Vec<(i64, i64)>,
+    /// The cells with entities, sorted, with their range in `order`.
+    cells: Vec<((i64, i64), usize, usize)>,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    degree: Vec<f64>,
+    dx: Vec<f64>,
+    dy: Vec<f64>,
+}
+
+impl Grid {
+    /// Adds the repulsion of every pair of entities in neighbouring cells
+    /// to `dx`, `dy`.
+    fn repel(&mut self, x: &[f64], y: &[f64], degree: &[f64], dx: &mut [f64], dy: &mut [f64]) {
+        let cell = EDGE_LENGTH * 2.0;
+        let count = x.len();
+        self.cell_of.clear();
+        self.cell_of.extend(
+            x.iter()
+                .zip(y)
+                .map(|(&px, &py)| ((px / cell).floor() as i64, (py / cell).floor() as i64)),
+        );
+        self.order.clear();
+        self.order.extend(0..count);
+        let cell_of = &self.cell_of;
+        self.order
+            .sort_unstable_by_key(|&node| (cell_of[node], node));
+        self.cells.clear();
+        for (position, &node) in self.order.iter().enumerate() {
+            match self.cells.last_mut() {
+                Some((key, _, end)) if *key == cell_of[node] => *end = position + 1,
+                _ => self.cells.push((cell_of[node], position, position + 1)),
+            }
+        }
+        let sorted = |values: &[f64], into: &mut Vec<f64>| {
+            into.clear();
+            into.extend(self.order.iter().map(|&node| values[node]));
+        };
+        sorted(x, &mut self.x);
+        sorted(y, &mut self.y);
+        sorted(degree, &mut self.degree);
+        self.dx.clear();
+        self.dx.resize(count, 0.0);
+        self.dy.clear();
+        self.dy.resize(count, 0.0);
+        let (sx, sy, sdegree, order) = (&self.x, &self.y, &self.degree, &self.order);
+        let (sdx, sdy) = (&mut self.dx, &mut self.dy);
+        for &((cx, cy), start, end) in &self.cells {
+            for (ox, oy) in [(0, 0), (1, 0), (1, 1), (0, 1), (-1, 1)] {
+                let key = (cx + ox, cy + oy);
+                let Ok(found) = self.cells.binary_search_by_key(&key, |&(k, _, _)| k) else {
+                    continue;
+                };
+                let (_, other_start, other_end) = self.cells[found];
+                for a in start..end {
+                    let first = if (ox, oy) == (0, 0) {
+                        a + 1
+                    } else {
+                        other_start
+                    };
+                    let (ax, ay, adegree) = (sx[a], sy[a], sdegree[a]);
+                    let (mut fxa, mut fya) = (sdx[a], sdy[a]);
+                    // Slices of one length, so that the loop has no bounds
+                    // checks; the entity order is read only for coincident
+                    // points.
+                    let range = first..other_end.max(first);
+                    let (bx, by, bdegree) = (
+                        &sx[range.clone()],
+                        &sy[range.clone()],
+                        &sdegree[range.clone()],
+                    );
+                    let (bdx, bdy) = (&mut sdx[range.clone()], &mut sdy[range]);
+                    let others = bx.iter().zip(by).zip(bdegree).zip(bdx.iter_mut().zip(bdy));
+                    for (offset, (((&bxv, &byv), &bdegreev), (bdxv, bdyv))) in others.enumerate() {
+                        let (fx, fy) = repulsion(
+                            ax - bxv,
+                            ay - byv,
+                            || order[a] < order[first + offset],
+                            adegree,
+                            bdegreev,
+                        );
+                        fxa += fx;
+                        fya += fy;
+                        *bdxv -= fx;
+                        *bdyv -= fy;
+                    }
+                    sdx[a] = fxa;
+                    sdy[a] = fya;
+                }
+            }
+        }
+        for (position, &node) in self.order.iter().enumerate() {
+            dx[node] = sdx[position];
+            dy[node] = sdy[position];
+        }
+    }
 }
 
 fn centre(x: &[f64], y: &[f64]) -> (f64, f64) {
@@ -687,6 +868,32 @@ mod tests {
     fn data_block(page: &str) -> &str {
         let start = page.find("id=\"kg-data\">").unwrap() + "id=\"kg-data\">".len();
         &page[start..start + page[start..].find("</script>").unwrap()]
+    }
+
+    #[test]
+    fn script_safety_is_the_same_whatever_the_blocks_it_comes_in() {
+        let json = "{\"a\":\"x</script>\u{2028}\u{2029}\u{2020}\u{20ac}&<!--é\"}";
+        let whole = script_json(json);
+        assert!(whole.contains("\\u2028\\u2029\u{2020}\u{20ac}\\u0026\\u003c!--"));
+        for cut in 0..=json.len() {
+            for second in cut..=json.len() {
+                let mut safe = Vec::new();
+                let mut writer = ScriptSafe::new(&mut safe);
+                for part in [
+                    &json.as_bytes()[..cut],
+                    &json.as_bytes()[cut..second],
+                    &json.as_bytes()[second..],
+                ] {
+                    writer.write_all(part).unwrap();
+                }
+                writer.finish().unwrap();
+                assert_eq!(
+                    String::from_utf8(safe).unwrap(),
+                    whole,
+                    "cut at {cut}, {second}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -35,10 +35,10 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use super::ExportError;
 use super::properties::{
     self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value, quote_name,
 };
+use super::{ExportError, chunked};
 use crate::graph::KnowledgeGraph;
 
 /// Writes a string as a Kùzu expression: a single-quoted literal where `\`
@@ -51,45 +51,74 @@ use crate::graph::KnowledgeGraph;
 /// does not survive tools that translate line endings (Python's
 /// `read_text`, git's `autocrlf`), so the script holds none: every
 /// statement is one line.
+#[cfg(test)]
 pub(super) fn kuzu_string(text: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut literal = String::new();
-    let mut controls = String::new();
-    let flush_literal = |literal: &mut String, parts: &mut Vec<String>| {
-        if !literal.is_empty() {
-            parts.push(format!("'{literal}'"));
-            literal.clear();
-        }
+    let mut out = Vec::new();
+    push_kuzu_string(&mut out, text);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// Appends `text` as a Kùzu expression (see [`kuzu_string`]).
+fn push_kuzu_string(out: &mut Vec<u8>, text: &str) {
+    // No control character (C0, DEL, or C1, whose UTF-8 starts with 0xC2)
+    // and no backslash or quote: the usual case, one literal copied whole.
+    let plain = !text
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, b'\\' | b'\'' | 0x7f | 0xc2));
+    if plain {
+        out.push(b'\'');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\'');
+        return;
+    }
+    // Each part is a literal or a run of controls; parts are joined by ` + `.
+    #[derive(PartialEq)]
+    enum Part {
+        None,
+        Literal,
+        Controls,
+    }
+    let mut open = Part::None;
+    let mut parts = 0;
+    let close = |out: &mut Vec<u8>, open: &Part| match open {
+        Part::Literal => out.push(b'\''),
+        Part::Controls => out.extend_from_slice(b"'))"),
+        Part::None => {}
     };
-    let flush_controls = |controls: &mut String, parts: &mut Vec<String>| {
-        if !controls.is_empty() {
-            let hex: String = controls
-                .bytes()
-                .map(|byte| format!("\\\\x{byte:02X}"))
-                .collect();
-            parts.push(format!("decode(BLOB('{hex}'))"));
-            controls.clear();
-        }
-    };
+    let mut utf8 = [0; 4];
     for character in text.chars() {
-        if character.is_control() {
-            flush_literal(&mut literal, &mut parts);
-            controls.push(character);
-            continue;
+        let kind = if character.is_control() {
+            Part::Controls
+        } else {
+            Part::Literal
+        };
+        if kind != open {
+            close(out, &open);
+            if parts > 0 {
+                out.extend_from_slice(b" + ");
+            }
+            parts += 1;
+            out.extend_from_slice(match kind {
+                Part::Literal => b"'".as_slice(),
+                _ => b"decode(BLOB('".as_slice(),
+            });
+            open = kind;
         }
-        flush_controls(&mut controls, &mut parts);
-        match character {
-            '\\' => literal.push_str("\\\\"),
-            '\'' => literal.push_str("\\'"),
-            c => literal.push(c),
+        let bytes = character.encode_utf8(&mut utf8).as_bytes();
+        match (&open, character) {
+            (Part::Controls, _) => {
+                for byte in bytes {
+                    let _ = write!(out, "\\\\x{byte:02X}");
+                }
+            }
+            (_, '\\') => out.extend_from_slice(b"\\\\"),
+            (_, '\'') => out.extend_from_slice(b"\\'"),
+            _ => out.extend_from_slice(bytes),
         }
     }
-    flush_literal(&mut literal, &mut parts);
-    flush_controls(&mut controls, &mut parts);
-    if parts.is_empty() {
-        "''".to_owned()
-    } else {
-        parts.join(" + ")
+    close(out, &open);
+    if parts == 0 {
+        out.extend_from_slice(b"''");
     }
 }
 
@@ -102,16 +131,24 @@ fn kuzu_type(ty: Type) -> &'static str {
     }
 }
 
-fn literal(value: &Value<'_>) -> String {
+fn push_literal(out: &mut Vec<u8>, value: &Value<'_>) {
     match value {
-        Value::Text(text) => kuzu_string(text),
-        Value::Int(number) => number.to_string(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::TextList(list) => {
-            let items: Vec<String> = list.iter().map(|item| kuzu_string(item)).collect();
-            format!("[{}]", items.join(", "))
+        Value::Text(text) => push_kuzu_string(out, text),
+        Value::Int(number) => {
+            let _ = write!(out, "{number}");
         }
-        Value::Null => "NULL".to_owned(),
+        Value::Bool(flag) => out.extend_from_slice(if *flag { b"true" } else { b"false" }),
+        Value::TextList(list) => {
+            out.push(b'[');
+            for (index, item) in list.iter().enumerate() {
+                if index > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                push_kuzu_string(out, item);
+            }
+            out.push(b']');
+        }
+        Value::Null => out.extend_from_slice(b"NULL"),
     }
 }
 
@@ -124,12 +161,30 @@ fn columns(list: &[(&str, Type)]) -> String {
 }
 
 /// `` v.`name` = value, ... `` for a SET clause.
+#[cfg(test)]
 fn assignments(variable: &str, list: &[(&str, Type)], values: &[Value<'_>]) -> String {
+    let targets = targets(variable, list);
+    let mut out = Vec::new();
+    push_assignments(&mut out, &targets, values);
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
+/// `` v.`name` = `` for each property, made once for every record.
+fn targets(variable: &str, list: &[(&str, Type)]) -> Vec<String> {
     list.iter()
-        .zip(values)
-        .map(|((name, _), value)| format!("{variable}.{} = {}", quote_name(name), literal(value)))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|(name, _)| format!("{variable}.{} = ", quote_name(name)))
+        .collect()
+}
+
+/// Appends `` v.`name` = value, ... `` for a SET clause.
+fn push_assignments(out: &mut Vec<u8>, targets: &[String], values: &[Value<'_>]) {
+    for (index, (target, value)) in targets.iter().zip(values).enumerate() {
+        if index > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.extend_from_slice(target.as_bytes());
+        push_literal(out, value);
+    }
 }
 
 /// Writes the graph as a Kùzu Cypher script.
@@ -165,30 +220,43 @@ pub fn write_kuzu_cypher(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Res
             columns(&RELATION_PROPERTIES)
         )?;
     }
-    for node in graph.entities() {
-        writeln!(
-            out,
-            "MERGE (n:{entity} {{{id}: {}}}) SET {};",
-            kuzu_string(&node.id),
-            assignments("n", &ENTITY_PROPERTIES, &properties::entity_values(node)),
-        )?;
-    }
-    for relation in graph.relations() {
-        let table = quote_name(&properties::relationship_type(&relation.relation_type)?);
-        writeln!(
-            out,
-            "MATCH (a:{entity} {{{id}: {}}}), (b:{entity} {{{id}: {}}}) MERGE (a)-[r:{table} {{{id}: {}}}]->(b) SET {};",
-            kuzu_string(&relation.from),
-            kuzu_string(&relation.to),
-            kuzu_string(&relation.id),
-            assignments(
-                "r",
-                &RELATION_PROPERTIES,
-                &properties::relation_values(&graph.dataset().schema, relation)?
-            ),
-        )?;
-    }
-    Ok(())
+    let node_targets = targets("n", &ENTITY_PROPERTIES);
+    let node_start = format!("MERGE (n:{entity} {{{id}: ");
+    chunked::write_records(out, graph.entities(), |buffer, _, node| {
+        buffer.extend_from_slice(node_start.as_bytes());
+        push_kuzu_string(buffer, &node.id);
+        buffer.extend_from_slice(b"}) SET ");
+        push_assignments(buffer, &node_targets, &properties::entity_values(node));
+        buffer.extend_from_slice(b";\n");
+        Ok(())
+    })?;
+    let tables = properties::QuotedLabels::new(
+        graph.relations().iter().map(|r| r.relation_type.as_str()),
+        properties::relationship_type,
+    );
+    let relation_targets = targets("r", &RELATION_PROPERTIES);
+    let schema = &graph.dataset().schema;
+    let match_a = format!("MATCH (a:{entity} {{{id}: ");
+    let match_b = format!("}}), (b:{entity} {{{id}: ");
+    let merge_id = format!(" {{{id}: ");
+    chunked::write_records(out, graph.relations(), |buffer, _, relation| {
+        buffer.extend_from_slice(match_a.as_bytes());
+        push_kuzu_string(buffer, &relation.from);
+        buffer.extend_from_slice(match_b.as_bytes());
+        push_kuzu_string(buffer, &relation.to);
+        buffer.extend_from_slice(b"}) MERGE (a)-[r:");
+        buffer.extend_from_slice(tables.get(&relation.relation_type)?.as_bytes());
+        buffer.extend_from_slice(merge_id.as_bytes());
+        push_kuzu_string(buffer, &relation.id);
+        buffer.extend_from_slice(b"}]->(b) SET ");
+        push_assignments(
+            buffer,
+            &relation_targets,
+            &properties::relation_values(schema, relation)?,
+        );
+        buffer.extend_from_slice(b";\n");
+        Ok(())
+    })
 }
 
 /// Kùzu compares table names case-insensitively: a relation type's table

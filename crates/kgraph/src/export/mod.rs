@@ -6,6 +6,7 @@
 //! share one set of node and edge properties (listed in `docs/exports.md`),
 //! so that a query written for one database reads the same in another.
 
+mod chunked;
 mod cypher;
 mod cytoscape;
 mod dot;
@@ -472,6 +473,30 @@ mod tests {
         assert_eq!(of("people.csv"), None);
         assert_eq!(of(".ttl"), None);
         assert_eq!(of("graph"), None);
+    }
+
+    #[test]
+    fn every_format_writes_the_same_bytes_whatever_its_chunks() {
+        let graph = testing::hostile_graph();
+        for format in Format::ALL {
+            for part in 0..format.file_names().len() {
+                let write = || {
+                    let mut out = Vec::new();
+                    format.write_part(&graph, part, &mut out).unwrap();
+                    out
+                };
+                let whole = write();
+                // One record per chunk, then chunks that end mid-way
+                // through the entities and the relations.
+                for records in [1, 2, 4] {
+                    let chunked = chunked::with_records_per_chunk(records, write);
+                    assert!(
+                        chunked == whole,
+                        "{format} part {part} differs in chunks of {records}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

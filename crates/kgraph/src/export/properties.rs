@@ -174,6 +174,40 @@ pub(super) fn relationship_type(name: &str) -> Result<String, ExportError> {
     }
 }
 
+/// The backtick-quoted labels (or relationship types) of a few names,
+/// derived once rather than once per record: a graph has a handful of
+/// kinds and relation types and millions of records. A name that gives no
+/// valid label keeps its error, returned when a record needs it.
+pub(super) struct QuotedLabels<'a> {
+    quoted: std::collections::BTreeMap<&'a str, Result<String, ExportError>>,
+    derive: fn(&str) -> Result<String, ExportError>,
+}
+
+impl<'a> QuotedLabels<'a> {
+    /// The labels `derive` gives the `names`, quoted by [`quote_name`].
+    pub(super) fn new(
+        names: impl IntoIterator<Item = &'a str>,
+        derive: fn(&str) -> Result<String, ExportError>,
+    ) -> QuotedLabels<'a> {
+        let mut quoted = std::collections::BTreeMap::new();
+        for name in names {
+            quoted
+                .entry(name)
+                .or_insert_with(|| derive(name).map(|label| quote_name(&label)));
+        }
+        QuotedLabels { quoted, derive }
+    }
+
+    /// The quoted label of `name`.
+    pub(super) fn get(&self, name: &str) -> Result<Cow<'_, str>, ExportError> {
+        match self.quoted.get(name) {
+            Some(Ok(label)) => Ok(Cow::Borrowed(label)),
+            Some(Err(error)) => Err(error.clone()),
+            None => (self.derive)(name).map(|label| Cow::Owned(quote_name(&label))),
+        }
+    }
+}
+
 /// Quotes an identifier (label, type, property or table name) in
 /// backticks, doubling any backtick inside. Both Neo4j and Kùzu reject
 /// reserved words such as `ORDER` or `DATE` as bare names; quoted, any

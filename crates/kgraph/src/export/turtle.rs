@@ -71,7 +71,9 @@ use std::io::{self, Write};
 use oxrdf::vocab::{rdf, rdfs, xsd};
 use oxrdf::{Literal, NamedNode, Term};
 use oxttl::TurtleSerializer;
-use oxttl::turtle::WriterTurtleSerializer;
+use oxttl::turtle::LowLevelTurtleSerializer;
+
+use super::chunked;
 
 use crate::graph::KnowledgeGraph;
 use crate::model::{Entity, Evidence, Modality, Relation, Source};
@@ -280,7 +282,8 @@ fn date(text: &str) -> Term {
 
 /// Writes triples through oxttl, in the order given.
 struct Writer<'w> {
-    serializer: WriterTurtleSerializer<&'w mut dyn Write>,
+    serializer: LowLevelTurtleSerializer,
+    out: &'w mut dyn Write,
 }
 
 impl Writer<'_> {
@@ -291,12 +294,59 @@ impl Writer<'_> {
         object: impl Into<Term>,
     ) -> io::Result<()> {
         let (predicate, object) = (predicate.into(), object.into());
-        self.serializer.serialize_triple(oxrdf::TripleRef::new(
-            subject.as_ref(),
-            predicate.as_ref(),
-            object.as_ref(),
-        ))
+        self.serializer.serialize_triple(
+            oxrdf::TripleRef::new(subject.as_ref(), predicate.as_ref(), object.as_ref()),
+            &mut *self.out,
+        )
     }
+
+    /// Ends the last statement with ` .`.
+    fn finish(mut self) -> io::Result<()> {
+        self.serializer.finish(&mut *self.out)
+    }
+}
+
+/// Serializes the triples of a chunk of records (entities, relations) on
+/// its own, so that chunks are formatted in parallel ([`chunked`]), and
+/// gives exactly the bytes one serializer over the whole file would.
+///
+/// oxttl ends a subject's statement with ` .` and a line break when the
+/// next subject starts, or at `finish`, and writes its `@prefix` lines
+/// before the first triple. So a chunk's serializer is first given a
+/// throwaway triple whose subject is a blank node (no record has one),
+/// into a scratch buffer that takes the prefixes; the chunk's own bytes
+/// then start with the ` .` line break that closes the throwaway
+/// statement, which is cut, and end with the ` .` line break of `finish`,
+/// which is the one that the whole file has there, since no record shares
+/// a subject with the next.
+fn serialize_chunk(
+    serializer: &TurtleSerializer,
+    buffer: &mut Vec<u8>,
+    write: impl FnOnce(&mut Writer<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    const CLOSE: &[u8] = b" .\n";
+    let mut low_level = serializer.clone().low_level();
+    let throwaway = oxrdf::BlankNodeRef::new_unchecked("chunk");
+    low_level.serialize_triple(
+        oxrdf::TripleRef::new(throwaway, rdf::TYPE, throwaway),
+        &mut Vec::new(),
+    )?;
+    let start = buffer.len();
+    let mut writer = Writer {
+        serializer: low_level,
+        out: buffer,
+    };
+    write(&mut writer)?;
+    writer.finish()?;
+    if buffer.len() > start && !buffer[start..].starts_with(CLOSE) {
+        return Err(io::Error::other(
+            "oxttl did not close a statement as expected: chunked Turtle would differ",
+        ));
+    }
+    if buffer.len() > start {
+        buffer.drain(start..start + CLOSE.len());
+    }
+    Ok(())
 }
 
 /// Writes the graph as Turtle.
@@ -382,14 +432,18 @@ pub fn write_turtle(
             .with_prefix(name, iri)
             .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
     }
+    // The vocabulary and the sources (a few hundred subjects) in one piece,
+    // which writes the prefixes and closes its last statement; then the
+    // entities and relations in chunks, each chunk closing its own.
     let mut writer = Writer {
-        serializer: serializer.for_writer(out),
+        serializer: serializer.clone().low_level(),
+        out: &mut *out,
     };
-
     write_vocabulary(graph, &iris, &mut writer)?;
     for source in &graph.dataset().sources {
         write_source(source, &iris, &mut writer)?;
     }
+    writer.finish()?;
     // Direct triples, for asserted facts only, grouped under their subject;
     // a set, because the same statement may be both actual and historical
     // and RDF has no duplicates.
@@ -400,18 +454,26 @@ pub fn write_turtle(
             .or_default()
             .insert((&relation.relation_type, &relation.to));
     }
-    for entity in graph.entities() {
-        write_entity(entity, &iris, &mut writer)?;
-        let subject = iris.entity(&entity.id);
-        for (relation_type, to) in outgoing.get(entity.id.as_str()).into_iter().flatten() {
-            writer.triple(&subject, iris.relation_type(relation_type), iris.entity(to))?;
-        }
-    }
-    for relation in graph.relations() {
-        write_relation(relation, &iris, &mut writer)?;
-    }
-    writer.serializer.finish()?;
-    Ok(())
+    chunked::write_chunks(out, graph.entities(), |buffer, _, entities| {
+        serialize_chunk(&serializer, buffer, |writer| {
+            for entity in entities {
+                write_entity(entity, &iris, writer)?;
+                let subject = iris.entity(&entity.id);
+                for (relation_type, to) in outgoing.get(entity.id.as_str()).into_iter().flatten() {
+                    writer.triple(&subject, iris.relation_type(relation_type), iris.entity(to))?;
+                }
+            }
+            Ok(())
+        })
+    })?;
+    chunked::write_chunks(out, graph.relations(), |buffer, _, relations| {
+        serialize_chunk(&serializer, buffer, |writer| {
+            for relation in relations {
+                write_relation(relation, &iris, writer)?;
+            }
+            Ok(())
+        })
+    })
 }
 
 fn write_vocabulary(
