@@ -372,7 +372,8 @@ fn first_duplicate<T, K: AsRef<str> + ?Sized>(
     // A record has a handful of keys: comparing each with those before it
     // costs less than sorting them, and allocates nothing.
     if items.len() <= 16 {
-        return (1..items.len()).find(|&later| (0..later).any(|earlier| key(earlier) == key(later)));
+        return (1..items.len())
+            .find(|&later| (0..later).any(|earlier| key(earlier) == key(later)));
     }
     // Sorting keeps an object with many keys from costing the square of
     // their number.
