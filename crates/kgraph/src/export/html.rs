@@ -510,10 +510,21 @@ const EXACT_REPULSION_LIMIT: usize = 1500;
 /// Only `+ - * /` and `sqrt` are used, which IEEE 754 defines exactly, so
 /// the result is the same on every machine.
 pub(crate) fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
+    let (x, y) = positions(graph, Grid::default());
+    let (cx, cy) = centre(&x, &y);
+    x.iter()
+        .zip(&y)
+        .map(|(&px, &py)| ((px - cx).round() as i64, (py - cy).round() as i64))
+        .collect()
+}
+
+/// The unrounded positions of [`layout`], with `grid` for the repulsion of
+/// large graphs.
+fn positions(graph: &KnowledgeGraph, mut grid: Grid) -> (Vec<f64>, Vec<f64>) {
     let entities = graph.entities();
     let count = entities.len();
     if count == 0 {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let index: BTreeMap<&str, usize> = entities
         .iter()
@@ -547,7 +558,6 @@ pub(crate) fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
     let gravity = 0.5;
     let mut dx = vec![0.0_f64; count];
     let mut dy = vec![0.0_f64; count];
-    let mut grid = Grid::default();
     for iteration in 0..iterations {
         let temperature = side * 0.1 * (1.0 - iteration as f64 / iterations as f64) + 1.0;
         dx.iter_mut().for_each(|value| *value = 0.0);
@@ -601,11 +611,7 @@ pub(crate) fn layout(graph: &KnowledgeGraph) -> Vec<(i64, i64)> {
         compact(graph, &mut x, &mut y);
         separate_labels(graph, &mut x, &mut y);
     }
-    let (cx, cy) = centre(&x, &y);
-    x.iter()
-        .zip(&y)
-        .map(|(&px, &py)| ((px - cx).round() as i64, (py - cy).round() as i64))
-        .collect()
+    (x, y)
 }
 
 /// The repulsion between two entities `a` and `b` (`ex`, `ey` the vector
@@ -633,6 +639,22 @@ fn repulsion(
     (ex * force, ey * force)
 }
 
+/// The neighbour cells of a cell whose pairs it computes, in the order
+/// they are visited: each pair of neighbouring cells once.
+const NEIGHBOURS: [(i64, i64); 5] = [(0, 0), (1, 0), (1, 1), (0, 1), (-1, 1)];
+
+/// The neighbours that reach into the next grid column, which a part
+/// replays for the column just before its own.
+const INTO_NEXT_COLUMN: [(i64, i64); 2] = [(1, 0), (1, 1)];
+
+/// The neighbour that reaches into the previous grid column, which a part
+/// replays for the column just after its own.
+const INTO_PREVIOUS_COLUMN: [(i64, i64); 1] = [(-1, 1)];
+
+/// About this many entities go to one part of the parallel repulsion:
+/// enough that a part's replayed border columns cost little beside it.
+const PART_ENTITIES: usize = 4096;
+
 /// Repulsion between entities in neighbouring cells of a square grid, for
 /// large graphs. The entities are sorted by cell (then by index) into
 /// contiguous arrays, so that the inner loop reads memory in order; the
@@ -640,7 +662,16 @@ fn repulsion(
 /// the neighbour offsets and of the entities in each cell, and every
 /// entity's force is summed in that order, so the floating-point result
 /// is the same on every run and every machine.
-#[derive(Default)]
+///
+/// The work is split into parts of whole grid columns, run on all cores.
+/// An entity in column `c` gets its terms from the visits of columns
+/// `c - 1`, `c` and `c + 1`, in that order. A part therefore also replays
+/// the visit of the column before it (only the offsets that reach into
+/// its first column) and of the column after it (only the offset that
+/// reaches back into its last column), into its own buffer: every entity
+/// of the part gets the same terms in the same order as in one sequential
+/// pass, so the sums are bit for bit the same whatever the number of
+/// parts.
 struct Grid {
     /// Entity indices sorted by cell, then index.
     order: Vec<usize>,
@@ -653,12 +684,108 @@ struct Grid {
     degree: Vec<f64>,
     dx: Vec<f64>,
     dy: Vec<f64>,
+    /// About how many entities one part gets; `usize::MAX` for one
+    /// sequential pass.
+    part_entities: usize,
+    /// How many parts the last call to [`Grid::repel`] used.
+    parts: usize,
+}
+
+impl Default for Grid {
+    fn default() -> Grid {
+        Grid::with_part_entities(PART_ENTITIES)
+    }
+}
+
+/// The sorted grid, read-only while the parts run.
+struct Cells<'g> {
+    cells: &'g [((i64, i64), usize, usize)],
+    order: &'g [usize],
+    x: &'g [f64],
+    y: &'g [f64],
+    degree: &'g [f64],
+}
+
+impl Cells<'_> {
+    /// Adds the repulsion of the pairs that the cells `visited` form with
+    /// their neighbours at `offsets` to `dx`, `dy`, which hold the sorted
+    /// entities from position `base` on (every entity that these pairs
+    /// touch).
+    fn repel(
+        &self,
+        visited: std::ops::Range<usize>,
+        offsets: &[(i64, i64)],
+        base: usize,
+        dx: &mut [f64],
+        dy: &mut [f64],
+    ) {
+        let (sx, sy, sdegree, order) = (self.x, self.y, self.degree, self.order);
+        for &((cx, cy), start, end) in &self.cells[visited] {
+            for &(ox, oy) in offsets {
+                let key = (cx + ox, cy + oy);
+                let Ok(found) = self.cells.binary_search_by_key(&key, |&(k, _, _)| k) else {
+                    continue;
+                };
+                let (_, other_start, other_end) = self.cells[found];
+                for a in start..end {
+                    let first = if (ox, oy) == (0, 0) {
+                        a + 1
+                    } else {
+                        other_start
+                    };
+                    let (ax, ay, adegree) = (sx[a], sy[a], sdegree[a]);
+                    let (mut fxa, mut fya) = (dx[a - base], dy[a - base]);
+                    // Slices of one length, so that the loop has no bounds
+                    // checks; the entity order is read only for coincident
+                    // points.
+                    let range = first..other_end.max(first);
+                    let local = range.start - base..range.end - base;
+                    let (bx, by, bdegree) =
+                        (&sx[range.clone()], &sy[range.clone()], &sdegree[range]);
+                    let (bdx, bdy) = (&mut dx[local.clone()], &mut dy[local]);
+                    let others = bx.iter().zip(by).zip(bdegree).zip(bdx.iter_mut().zip(bdy));
+                    for (offset, (((&bxv, &byv), &bdegreev), (bdxv, bdyv))) in others.enumerate() {
+                        let (fx, fy) = repulsion(
+                            ax - bxv,
+                            ay - byv,
+                            || order[a] < order[first + offset],
+                            adegree,
+                            bdegreev,
+                        );
+                        fxa += fx;
+                        fya += fy;
+                        *bdxv -= fx;
+                        *bdyv -= fy;
+                    }
+                    dx[a - base] = fxa;
+                    dy[a - base] = fya;
+                }
+            }
+        }
+    }
 }
 
 impl Grid {
+    fn with_part_entities(part_entities: usize) -> Grid {
+        Grid {
+            order: Vec::new(),
+            cell_of: Vec::new(),
+            cells: Vec::new(),
+            x: Vec::new(),
+            y: Vec::new(),
+            degree: Vec::new(),
+            dx: Vec::new(),
+            dy: Vec::new(),
+            part_entities,
+            parts: 0,
+        }
+    }
+
     /// Adds the repulsion of every pair of entities in neighbouring cells
     /// to `dx`, `dy`.
     fn repel(&mut self, x: &[f64], y: &[f64], degree: &[f64], dx: &mut [f64], dy: &mut [f64]) {
+        use rayon::prelude::*;
+
         let cell = EDGE_LENGTH * 2.0;
         let count = x.len();
         self.cell_of.clear();
@@ -690,57 +817,126 @@ impl Grid {
         self.dx.resize(count, 0.0);
         self.dy.clear();
         self.dy.resize(count, 0.0);
-        let (sx, sy, sdegree, order) = (&self.x, &self.y, &self.degree, &self.order);
-        let (sdx, sdy) = (&mut self.dx, &mut self.dy);
-        for &((cx, cy), start, end) in &self.cells {
-            for (ox, oy) in [(0, 0), (1, 0), (1, 1), (0, 1), (-1, 1)] {
-                let key = (cx + ox, cy + oy);
-                let Ok(found) = self.cells.binary_search_by_key(&key, |&(k, _, _)| k) else {
-                    continue;
-                };
-                let (_, other_start, other_end) = self.cells[found];
-                for a in start..end {
-                    let first = if (ox, oy) == (0, 0) {
-                        a + 1
-                    } else {
-                        other_start
-                    };
-                    let (ax, ay, adegree) = (sx[a], sy[a], sdegree[a]);
-                    let (mut fxa, mut fya) = (sdx[a], sdy[a]);
-                    // Slices of one length, so that the loop has no bounds
-                    // checks; the entity order is read only for coincident
-                    // points.
-                    let range = first..other_end.max(first);
-                    let (bx, by, bdegree) = (
-                        &sx[range.clone()],
-                        &sy[range.clone()],
-                        &sdegree[range.clone()],
-                    );
-                    let (bdx, bdy) = (&mut sdx[range.clone()], &mut sdy[range]);
-                    let others = bx.iter().zip(by).zip(bdegree).zip(bdx.iter_mut().zip(bdy));
-                    for (offset, (((&bxv, &byv), &bdegreev), (bdxv, bdyv))) in others.enumerate() {
-                        let (fx, fy) = repulsion(
-                            ax - bxv,
-                            ay - byv,
-                            || order[a] < order[first + offset],
-                            adegree,
-                            bdegreev,
-                        );
-                        fxa += fx;
-                        fya += fy;
-                        *bdxv -= fx;
-                        *bdyv -= fy;
-                    }
-                    sdx[a] = fxa;
-                    sdy[a] = fya;
-                }
+        let grid = Cells {
+            cells: &self.cells,
+            order: &self.order,
+            x: &self.x,
+            y: &self.y,
+            degree: &self.degree,
+        };
+        let columns = column_starts(&self.cells);
+        let parts = parts_of(&self.cells, &columns, self.part_entities);
+        self.parts = parts.len();
+        if parts.len() <= 1 {
+            grid.repel(
+                0..self.cells.len(),
+                &NEIGHBOURS,
+                0,
+                &mut self.dx,
+                &mut self.dy,
+            );
+        } else {
+            // Each part's first and last column (indices into `columns`)
+            // and its slice of the output.
+            let mut pieces: Vec<(usize, usize, &mut [f64], &mut [f64])> = Vec::new();
+            let (mut rest_dx, mut rest_dy) = (&mut self.dx[..], &mut self.dy[..]);
+            let mut taken = 0;
+            for &(first, last) in &parts {
+                let end = column_cells(&columns, self.cells.len(), last).end;
+                let end = self.cells[end - 1].2;
+                let (part_dx, tail_dx) = rest_dx.split_at_mut(end - taken);
+                let (part_dy, tail_dy) = rest_dy.split_at_mut(end - taken);
+                pieces.push((first, last, part_dx, part_dy));
+                (rest_dx, rest_dy, taken) = (tail_dx, tail_dy, end);
             }
+            let cells = &self.cells;
+            pieces
+                .into_par_iter()
+                .for_each(|(first, last, out_dx, out_dy)| {
+                    let entities = |column: usize| {
+                        let range = column_cells(&columns, cells.len(), column);
+                        cells[range.start].1..cells[range.end - 1].2
+                    };
+                    let cx = |column: usize| cells[columns[column]].0.0;
+                    let before = (first > 0 && cx(first - 1) == cx(first) - 1).then(|| first - 1);
+                    let after = (last + 1 < columns.len() && cx(last + 1) == cx(last) + 1)
+                        .then(|| last + 1);
+                    let own = entities(first).start..entities(last).end;
+                    let base = before.map_or(own.start, |column| entities(column).start);
+                    let limit = after.map_or(own.end, |column| entities(column).end);
+                    let mut local_dx = vec![0.0_f64; limit - base];
+                    let mut local_dy = vec![0.0_f64; limit - base];
+                    if let Some(column) = before {
+                        let visited = column_cells(&columns, cells.len(), column);
+                        grid.repel(
+                            visited,
+                            &INTO_NEXT_COLUMN,
+                            base,
+                            &mut local_dx,
+                            &mut local_dy,
+                        );
+                    }
+                    let visited = columns[first]..column_cells(&columns, cells.len(), last).end;
+                    grid.repel(visited, &NEIGHBOURS, base, &mut local_dx, &mut local_dy);
+                    if let Some(column) = after {
+                        let visited = column_cells(&columns, cells.len(), column);
+                        grid.repel(
+                            visited,
+                            &INTO_PREVIOUS_COLUMN,
+                            base,
+                            &mut local_dx,
+                            &mut local_dy,
+                        );
+                    }
+                    let mine = own.start - base..own.end - base;
+                    // The parts cover the columns in order, so a part's slice of
+                    // the output is exactly its own entities.
+                    out_dx.copy_from_slice(&local_dx[mine.clone()]);
+                    out_dy.copy_from_slice(&local_dy[mine]);
+                });
         }
         for (position, &node) in self.order.iter().enumerate() {
-            dx[node] = sdx[position];
-            dy[node] = sdy[position];
+            dx[node] = self.dx[position];
+            dy[node] = self.dy[position];
         }
     }
+}
+
+/// The index in `cells` of the first cell of every grid column.
+fn column_starts(cells: &[((i64, i64), usize, usize)]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    for (index, &((cx, _), _, _)) in cells.iter().enumerate() {
+        if index == 0 || cells[index - 1].0.0 != cx {
+            starts.push(index);
+        }
+    }
+    starts
+}
+
+/// The cells of column number `column` (an index into `columns`).
+fn column_cells(columns: &[usize], cells: usize, column: usize) -> std::ops::Range<usize> {
+    columns[column]..columns.get(column + 1).copied().unwrap_or(cells)
+}
+
+/// Splits the columns into runs of about `part_entities` entities each, as
+/// `(first, last)` column indices.
+fn parts_of(
+    cells: &[((i64, i64), usize, usize)],
+    columns: &[usize],
+    part_entities: usize,
+) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut first = 0;
+    let mut start_entity = 0;
+    for column in 0..columns.len() {
+        let end_entity = cells[column_cells(columns, cells.len(), column).end - 1].2;
+        if end_entity - start_entity >= part_entities || column + 1 == columns.len() {
+            parts.push((first, column));
+            first = column + 1;
+            start_entity = end_entity;
+        }
+    }
+    parts
 }
 
 fn centre(x: &[f64], y: &[f64]) -> (f64, f64) {
@@ -986,6 +1182,62 @@ mod tests {
             "{} distinct positions",
             distinct.len()
         );
+    }
+
+    /// A graph of `count` entities in a binary tree, with a cross link every
+    /// seventh entity, large enough for the grid.
+    fn tree_graph(count: usize) -> KnowledgeGraph {
+        let ids: Vec<String> = (0..count).map(|i| format!("n{i:05}")).collect();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let links: Vec<(&str, &str)> = (1..count)
+            .map(|i| (id_refs[i / 2], id_refs[i]))
+            .chain((7..count).step_by(7).map(|i| (id_refs[i - 5], id_refs[i])))
+            .collect();
+        graph_of(&id_refs, &links)
+    }
+
+    #[test]
+    fn the_parallel_repulsion_sums_bit_for_bit_as_one_pass() {
+        let count = 3000;
+        let mut random = SplitMix64(7);
+        // A dense square, so that cells hold several entities, plus a few
+        // coincident points and a column gap.
+        let side = EDGE_LENGTH * 30.0;
+        let mut x: Vec<f64> = (0..count).map(|_| random.unit() * side).collect();
+        let mut y: Vec<f64> = (0..count).map(|_| random.unit() * side).collect();
+        for value in x.iter_mut() {
+            if *value > side * 0.4 && *value < side * 0.5 {
+                *value += side;
+            }
+        }
+        (x[5], y[5]) = (x[9], y[9]);
+        let degree: Vec<f64> = (0..count).map(|node| (node % 5) as f64).collect();
+        let run = |part_entities: usize| {
+            let mut grid = Grid::with_part_entities(part_entities);
+            let mut dx = vec![0.0; count];
+            let mut dy = vec![0.0; count];
+            grid.repel(&x, &y, &degree, &mut dx, &mut dy);
+            (grid.parts, dx, dy)
+        };
+        let (one, dx, dy) = run(usize::MAX);
+        assert_eq!(one, 1);
+        let bits = |values: &[f64]| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for part_entities in [1, 50, 333, 1000] {
+            let (parts, pdx, pdy) = run(part_entities);
+            assert!(parts >= 3, "{parts} parts of {part_entities}");
+            assert_eq!(bits(&pdx), bits(&dx), "{part_entities} per part");
+            assert_eq!(bits(&pdy), bits(&dy), "{part_entities} per part");
+        }
+    }
+
+    #[test]
+    fn a_large_layout_is_the_same_bit_for_bit_in_parts() {
+        let graph = tree_graph(2500);
+        let (x, y) = positions(&graph, Grid::with_part_entities(usize::MAX));
+        let (px, py) = positions(&graph, Grid::with_part_entities(100));
+        let bits = |values: &[f64]| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&px), bits(&x));
+        assert_eq!(bits(&py), bits(&y));
     }
 
     #[test]
