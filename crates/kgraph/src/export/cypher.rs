@@ -32,7 +32,7 @@
 use std::io::{self, Write};
 
 use super::properties::{
-    self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Value, quote_name,
+    self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value, quote_name,
 };
 use super::{ExportError, chunked};
 use crate::graph::KnowledgeGraph;
@@ -300,10 +300,7 @@ pub fn write_cypher(
     for statement in dialect.schema_statements() {
         writeln!(out, "{statement}")?;
     }
-    let entity_names: Vec<String> = ENTITY_PROPERTIES
-        .iter()
-        .map(|(name, _)| quote_name(name))
-        .collect();
+    let entity_names = quoted_names(&ENTITY_PROPERTIES);
     let kind_labels = properties::QuotedLabels::new(
         graph.entities().iter().map(|e| e.kind.as_str()),
         properties::node_label,
@@ -324,10 +321,7 @@ pub fn write_cypher(
         buffer.extend_from_slice(b";\n");
         Ok(())
     })?;
-    let relation_names: Vec<String> = RELATION_PROPERTIES
-        .iter()
-        .map(|(name, _)| quote_name(name))
-        .collect();
+    let relation_names = quoted_names(&RELATION_PROPERTIES);
     let relationship_types = properties::QuotedLabels::new(
         graph.relations().iter().map(|r| r.relation_type.as_str()),
         properties::relationship_type,
@@ -355,6 +349,14 @@ pub fn write_cypher(
         buffer.extend_from_slice(b";\n");
         Ok(())
     })
+}
+
+/// Each property's name quoted, made once for every record.
+fn quoted_names(properties: &[(&str, Type)]) -> Vec<String> {
+    properties
+        .iter()
+        .map(|(name, _)| quote_name(name))
+        .collect()
 }
 
 #[cfg(test)]

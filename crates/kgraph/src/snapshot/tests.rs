@@ -89,20 +89,7 @@ fn a_dataset_of_many_chunks_reads_back_whole_with_texts_only_when_needed() {
         source("b", ""),
         source("c", "third"),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("schema.toml"), "x").unwrap();
-    let mut bytes = Vec::new();
-    write(
-        &mut bytes,
-        &dataset,
-        &Fingerprint::take(&data).unwrap(),
-        false,
-    )
-    .unwrap();
-    let path = dir.path().join("graph.bin");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_dir, data, path) = written(&dataset, false);
 
     let needs = Needs {
         source_texts: true,
@@ -218,7 +205,7 @@ fn tangle(count: usize, links: usize) -> Dataset {
 
 /// `dataset`'s snapshot, written in a fresh directory with its data
 /// directory: (the directory, the data directory, the snapshot's path).
-fn written(dataset: &Dataset) -> (tempfile::TempDir, PathBuf, PathBuf) {
+fn written(dataset: &Dataset, mentions_counted: bool) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
@@ -228,7 +215,7 @@ fn written(dataset: &Dataset) -> (tempfile::TempDir, PathBuf, PathBuf) {
         &mut bytes,
         dataset,
         &Fingerprint::take(&data).unwrap(),
-        true,
+        mentions_counted,
     )
     .unwrap();
     let path = dir.path().join("graph.bin");
@@ -245,7 +232,7 @@ fn graph_of_part(path: &Path, data: &Path, part: Part) -> crate::KnowledgeGraph 
 fn every_walk_and_path_from_a_part_is_the_answer_from_the_whole() {
     use crate::query::{Direction, Focus, PathQuery, Selection, neighbors, paths};
     let dataset = tangle(80, 200);
-    let (_dir, data, path) = written(&dataset);
+    let (_dir, data, path) = written(&dataset, true);
     let whole = crate::KnowledgeGraph::new(dataset);
     let mut actual_only = Selection::default();
     actual_only
@@ -327,7 +314,7 @@ fn every_walk_and_path_from_a_part_is_the_answer_from_the_whole() {
 fn a_part_decodes_only_what_the_question_reads() {
     use crate::query::{PathQuery, Selection};
     let dataset = tangle(80, 200);
-    let (_dir, data, path) = written(&dataset);
+    let (_dir, data, path) = written(&dataset, true);
     let around = Selection::around("e013", 1);
     let snapshot = read_part(&path, &data, Needs::default(), Part::Around(&around)).unwrap();
     assert!(!snapshot.whole);
@@ -373,7 +360,7 @@ fn quoted_texts_are_the_texts_of_the_sources_the_part_quotes() {
         },
     }];
     let first = dataset.relations[0].from.clone();
-    let (_dir, data, path) = written(&dataset);
+    let (_dir, data, path) = written(&dataset, true);
     let selection = crate::query::Selection::around(&first, 1);
     let needs = Needs {
         quoted_texts: true,
@@ -397,7 +384,7 @@ fn quoted_texts_are_the_texts_of_the_sources_the_part_quotes() {
 fn a_damaged_snapshot_is_refused_or_read_but_never_panics() {
     use crate::query::{PathQuery, Selection};
     let dataset = tangle(12, 24);
-    let (_dir, data, path) = written(&dataset);
+    let (_dir, data, path) = written(&dataset, true);
     let bytes = std::fs::read(&path).unwrap();
     let around = Selection::around("e003", 2);
     let by_label = Selection::around("E004", 1);
