@@ -158,6 +158,44 @@ fn relations_may_be_split_across_the_relations_directory() {
     );
 }
 
+/// A JSON file of a megabyte or more is outlined (its records found by
+/// their brackets and checked as they are read, on every core): it reads as
+/// a small one does, and an invalid record deep inside rejects the file
+/// whole, with the error the checking parser gives and nothing else.
+#[test]
+fn a_large_json_file_reads_like_a_small_one_and_is_rejected_whole_when_invalid() {
+    let workdir = Workdir::with_data("base");
+    let small = workdir.kg(&["export", "--format", "json"]);
+    assert!(small.status.success(), "{}", stderr(&small));
+    std::fs::remove_file(workdir.path().join("data/relations.toml")).unwrap();
+    let relations = include_str!("../fixtures/base-relations.json");
+    let padded = relations.replacen('[', &format!("[{}", " ".repeat(1 << 20)), 1);
+    workdir.write("data/relations.json", &padded);
+    let large = workdir.kg(&["export", "--format", "json"]);
+    assert!(large.status.success(), "{}", stderr(&large));
+    assert_eq!(stdout(&small), stdout(&large));
+
+    // A key given twice in the last record; the first names an unknown
+    // entity, which is not reported: nothing of a rejected file is read.
+    let padded = padded.replacen("\"from\": \"alliance\"", "\"from\": \"nobody\"", 1);
+    let last = padded.rfind("\"from\"").unwrap();
+    let invalid = format!("{}\"from\": \"x\", {}", &padded[..last], &padded[last..]);
+    workdir.write("data/relations.json", &invalid);
+    let rejected = workdir.kg(&["validate"]);
+    assert_eq!(rejected.status.code(), Some(1), "{}", stderr(&rejected));
+    let report = stderr(&rejected);
+    assert_eq!(report.matches("error[").count(), 1, "{report}");
+    assert!(
+        report.contains("error[syntax-error]: invalid JSON: duplicate key `from`"),
+        "{report}"
+    );
+    let line = invalid[..last].lines().count();
+    assert!(
+        report.contains(&format!("data/relations.json:{line}:")),
+        "{report}"
+    );
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;

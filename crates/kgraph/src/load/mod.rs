@@ -198,39 +198,51 @@ impl Loader<'_> {
         // Each tree is dropped once read: at a million relations the trees
         // are the largest thing in memory.
         let before = self.report.diagnostics.len();
-        let schema_files = self.parse_named("schema", true);
+        let schema_files = self.parse_named("schema", true, raw::SCHEMA_SECTIONS);
         raw.schema_complete = self.report.diagnostics.len() == before;
         let schema_missing = schema_files.is_empty();
         for mut parsed in schema_files {
-            self.read(&mut parsed, &mut raw, raw::read_schema);
+            raw.schema_complete &= self.read(&mut parsed, &mut raw, raw::read_schema);
         }
         let before = self.report.diagnostics.len();
-        let entity_files = self.parse_named("entities", true);
+        let entity_files = self.parse_named("entities", true, raw::ENTITY_SECTIONS);
         raw.entities_complete = self.report.diagnostics.len() == before;
         let entities_missing = entity_files.is_empty();
         for mut parsed in entity_files {
-            self.read(&mut parsed, &mut raw, raw::read_entities);
+            raw.entities_complete &= self.read(&mut parsed, &mut raw, raw::read_entities);
         }
-        let mut relation_files = self.parse_named("relations", false);
-        relation_files.extend(self.parse_directory("relations"));
+        let mut relation_files = self.parse_named("relations", false, raw::RELATION_SECTIONS);
+        relation_files.extend(self.parse_directory("relations", raw::RELATION_SECTIONS));
         for mut parsed in relation_files {
             self.read(&mut parsed, &mut raw, raw::read_relations);
         }
-        for mut parsed in self.parse_named("reviewed", false) {
+        for mut parsed in self.parse_named("reviewed", false, raw::REVIEWED_SECTIONS) {
             self.read(&mut parsed, &mut raw, raw::read_reviewed);
         }
         let before = self.report.diagnostics.len();
-        let source_files = self.parse_directory("sources");
+        let source_files = self.parse_directory("sources", &[]);
         raw.sources_complete = self.report.diagnostics.len() == before;
         for mut parsed in source_files {
-            self.read(&mut parsed, &mut raw, raw::read_source);
+            raw.sources_complete &= self.read(&mut parsed, &mut raw, raw::read_source);
         }
 
+        let schema = check::check_schema(&raw, &mut self.report.diagnostics);
+        let raw_entities = std::mem::take(&mut raw.entities);
+        // Reading and hashing the source texts and checking the entities
+        // need nothing of each other: they run side by side, and their
+        // diagnostics are reported in the order of a serial run.
+        let ((entities, entity_diagnostics), (sources, text_diagnostics)) = rayon::join(
+            || {
+                let mut found = Vec::new();
+                let entities = check::check_entities(raw_entities, &raw, &schema, &mut found);
+                (entities, found)
+            },
+            || self.read_source_texts(&raw),
+        );
         let diagnostics = &mut self.report.diagnostics;
-        let schema = check::check_schema(&raw, diagnostics);
-        let entities = check::check_entities(&raw, &schema, diagnostics);
+        diagnostics.extend(entity_diagnostics);
         check::check_sources_metadata(&raw, diagnostics);
-        let sources = self.read_source_texts(&raw);
+        diagnostics.extend(text_diagnostics);
         let raw_relations = std::mem::take(&mut raw.relations);
         let relations = check::check_relations(
             raw_relations,
@@ -264,21 +276,26 @@ impl Loader<'_> {
         })
     }
 
+    /// Reads the records of a parsed file into `raw`. Returns false if the
+    /// file was rejected whole, as invalid JSON found only while reading
+    /// its records (see `tree::Value::Unchecked`).
     fn read(
         &mut self,
         parsed: &mut Parsed,
         raw: &mut RawDataset,
         reader: fn(&Document<'_>, &mut tree::Node, &mut RawDataset, &mut Vec<Diagnostic>),
-    ) {
+    ) -> bool {
         let text = self
             .report
             .files
             .get(parsed.file)
             .expect("parsed files are registered")
             .source();
+        let rejected = std::sync::atomic::AtomicBool::new(false);
         let document = Document {
             file: parsed.file,
             text,
+            rejected: &rejected,
         };
         reader(
             &document,
@@ -286,14 +303,16 @@ impl Loader<'_> {
             raw,
             &mut self.report.diagnostics,
         );
+        !rejected.into_inner()
     }
 
     fn display(&self, relative: &str) -> String {
         display_path(self.data_dir, relative)
     }
 
-    /// Parses `NAME.toml` and `NAME.json`, whichever exist.
-    fn parse_named(&mut self, name: &str, required: bool) -> Vec<Parsed> {
+    /// Parses `NAME.toml` and `NAME.json`, whichever exist; `sections` are
+    /// the keys of their record arrays.
+    fn parse_named(&mut self, name: &str, required: bool, sections: &[&str]) -> Vec<Parsed> {
         let mut parsed = Vec::new();
         let mut found = false;
         for (extension, syntax) in Syntax::EXTENSIONS {
@@ -304,7 +323,7 @@ impl Loader<'_> {
                 continue;
             }
             found = true;
-            if let Some(file) = self.parse_file(&relative, syntax) {
+            if let Some(file) = self.parse_file(&relative, syntax, sections) {
                 parsed.push(file);
             }
         }
@@ -324,7 +343,7 @@ impl Loader<'_> {
     /// Parses every `*.toml` and `*.json` file of the directory `name`
     /// (`sources`, `relations`), in name order, reading and parsing them on
     /// every core.
-    fn parse_directory(&mut self, name: &str) -> Vec<Parsed> {
+    fn parse_directory(&mut self, name: &str, sections: &[&str]) -> Vec<Parsed> {
         let directory = self.data_dir.join(name);
         let entries = match std::fs::read_dir(&directory) {
             Ok(entries) => entries,
@@ -372,7 +391,7 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            parsed.extend(self.register_and_parse(&relative, syntax, text));
+            parsed.extend(self.register_and_parse(&relative, syntax, text, sections));
         }
         parsed
     }
@@ -423,9 +442,9 @@ impl Loader<'_> {
     }
 
     /// Reads and parses one data file, registering it for diagnostics.
-    fn parse_file(&mut self, relative: &str, syntax: Syntax) -> Option<Parsed> {
+    fn parse_file(&mut self, relative: &str, syntax: Syntax, sections: &[&str]) -> Option<Parsed> {
         match self.read_text(relative) {
-            Ok(text) => self.register_and_parse(relative, syntax, text),
+            Ok(text) => self.register_and_parse(relative, syntax, text, sections),
             Err(diagnostic) => {
                 self.report.diagnostics.push(diagnostic);
                 None
@@ -459,6 +478,7 @@ impl Loader<'_> {
         relative: &str,
         syntax: Syntax,
         text: String,
+        sections: &[&str],
     ) -> Option<Parsed> {
         let name = self.display(relative);
         let is_blank = text.trim().is_empty();
@@ -470,7 +490,7 @@ impl Loader<'_> {
             return None;
         }
         let text = self.report.files.get(file).expect("just added").source();
-        match tree::parse(text, syntax) {
+        match tree::parse(text, syntax, sections) {
             Ok(root) => Some(Parsed { file, root }),
             Err(error) => {
                 self.report.diagnostics.push(
@@ -488,8 +508,9 @@ impl Loader<'_> {
     }
 
     /// Reads each source's text, checking that it stays inside the data
-    /// directory and still has the hash the curator recorded.
-    fn read_source_texts(&mut self, raw: &RawDataset) -> Vec<Source> {
+    /// directory and still has the hash the curator recorded. Returns the
+    /// sources read and what was wrong with the others.
+    fn read_source_texts(&self, raw: &RawDataset) -> (Vec<Source>, Vec<Diagnostic>) {
         // Each text is read and hashed on its own core; what is found is
         // kept in declaration order.
         #[allow(clippy::result_large_err)]
@@ -575,15 +596,16 @@ impl Loader<'_> {
         };
         let read: Vec<Result<Source, Diagnostic>> = raw.sources.par_iter().map(read).collect();
         let mut sources = Vec::with_capacity(read.len());
+        let mut diagnostics = Vec::new();
         for source in read {
             match source {
                 Ok(source) => sources.push(source),
-                Err(diagnostic) => self.report.diagnostics.push(diagnostic),
+                Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
         sources.sort_by(|a, b| a.id.cmp(&b.id));
         sources.dedup_by(|a, b| a.id == b.id);
-        sources
+        (sources, diagnostics)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Tables to raw records: every field with its span, nothing checked yet
 //! beyond presence and type.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use super::record::{Record, Spanned};
@@ -120,12 +122,23 @@ pub(super) struct RawDataset {
     pub allowed: Vec<RawAllowance>,
 }
 
+/// The record arrays of each data file: the keys of its root table whose
+/// elements are records, read by [`Document::sections`].
+pub(super) const SCHEMA_SECTIONS: &[&str] = &["kind", "relation_type"];
+pub(super) const ENTITY_SECTIONS: &[&str] = &["entity"];
+pub(super) const RELATION_SECTIONS: &[&str] = &["relation"];
+pub(super) const REVIEWED_SECTIONS: &[&str] = &["ignore", "allow"];
+
 /// A parsed file's name and text, for positions; its tree is passed beside
 /// it, mutably, since records move their values out of it.
 #[derive(Clone, Copy)]
 pub(super) struct Document<'a> {
     pub file: FileId,
     pub text: &'a str,
+    /// Set when an unchecked record turned out invalid: the document is
+    /// then rejected whole, with its first syntax error, as if it had
+    /// failed to parse.
+    pub rejected: &'a AtomicBool,
 }
 
 impl Document<'_> {
@@ -143,6 +156,10 @@ impl Document<'_> {
     /// are read on every core, a batch at a time, and what they give and
     /// report is kept in file order, so that the result does not depend on
     /// how the work was spread.
+    ///
+    /// If an unchecked element (see [`Value::Unchecked`]) is invalid, the
+    /// document is rejected: nothing read from it is kept, and its first
+    /// syntax error is reported.
     fn sections<T: Send>(
         &self,
         root: &mut Node,
@@ -154,6 +171,7 @@ impl Document<'_> {
         /// Enough elements per batch to keep every core busy, few enough
         /// that a batch's trees stay small.
         const BATCH: usize = 16 * 1024;
+        let reported_before = diagnostics.len();
         let mut read_items = Vec::new();
         let Some(mut top) = self.record(root, what, diagnostics) else {
             return read_items;
@@ -166,15 +184,16 @@ impl Document<'_> {
             let read_one = |item: &mut Node| {
                 let mut found = Vec::new();
                 let mut item = std::mem::replace(item, Node::null());
-                if matches!(item.value, Value::Deferred) {
+                if matches!(item.value, Value::Deferred | Value::Unchecked) {
+                    let unchecked = matches!(item.value, Value::Unchecked);
                     item = match super::tree::expand(self.text, item.span.clone()) {
                         Ok(item) => item,
+                        Err(_) if unchecked => {
+                            self.rejected.store(true, Ordering::Relaxed);
+                            return (None, found);
+                        }
                         Err(error) => {
-                            found.push(
-                                Diagnostic::error(format!("invalid JSON: {}", error.message))
-                                    .code("syntax-error")
-                                    .at(Origin::new(self.file, error.span), "syntax error"),
-                            );
+                            found.push(syntax_error(self.file, error));
                             return (None, found);
                         }
                     };
@@ -194,15 +213,40 @@ impl Document<'_> {
                     .with_min_len(64)
                     .map(read_one)
                     .collect();
+                if self.rejected.load(Ordering::Relaxed) {
+                    break;
+                }
                 for (value, found) in results {
                     read_items.extend(value);
                     diagnostics.extend(found);
                 }
             }
+            if self.rejected.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        if self.rejected.load(Ordering::Relaxed) {
+            diagnostics.truncate(reported_before);
+            let error = super::tree::first_error(
+                self.text,
+                super::tree::SyntaxError {
+                    message: "a record is not valid JSON".to_owned(),
+                    span: 0..0,
+                },
+            );
+            diagnostics.push(syntax_error(self.file, error));
+            return Vec::new();
         }
         top.finish(diagnostics);
         read_items
     }
+}
+
+/// A JSON syntax error, reported as a document that fails to parse is.
+fn syntax_error(file: FileId, error: super::tree::SyntaxError) -> Diagnostic {
+    Diagnostic::error(format!("invalid JSON: {}", error.message))
+        .code("syntax-error")
+        .at(Origin::new(file, error.span), "syntax error")
 }
 
 /// One element of the schema.
@@ -238,7 +282,7 @@ pub(super) fn read_schema(
     let items = document.sections(
         root,
         "the schema",
-        &["kind", "relation_type"],
+        SCHEMA_SECTIONS,
         diagnostics,
         |section, mut record, diagnostics| {
             if section == "kind" {
@@ -348,7 +392,7 @@ pub(super) fn read_entities(
     let entities = document.sections(
         root,
         "the entities file",
-        &["entity"],
+        ENTITY_SECTIONS,
         diagnostics,
         |_, mut record, diagnostics| {
             let id = record.required_str("id", diagnostics);
@@ -388,7 +432,7 @@ pub(super) fn read_relations(
     let relations = document.sections(
         root,
         "the relations file",
-        &["relation"],
+        RELATION_SECTIONS,
         diagnostics,
         |_, mut record, diagnostics| {
             let id = record.optional_str("id", diagnostics);
@@ -468,7 +512,7 @@ pub(super) fn read_reviewed(
     let items = document.sections(
         root,
         "the reviewed file",
-        &["ignore", "allow"],
+        REVIEWED_SECTIONS,
         diagnostics,
         |section, mut record, diagnostics| {
             if section == "allow" {

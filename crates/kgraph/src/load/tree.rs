@@ -1,6 +1,8 @@
 //! One spanned document tree for both input syntaxes, TOML and JSON, so that
 //! the record readers and every check are written once.
 
+mod outline;
+
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
@@ -27,6 +29,11 @@ pub(super) enum Value {
     /// memory; built one by one, on every core, each is read into a record
     /// and dropped.
     Deferred,
+    /// Like [`Value::Deferred`], but not even checked: an element of a
+    /// record array of a large JSON document, found by its brackets only
+    /// (see `outline.rs`). [`expand`] checks it; if that fails, the whole
+    /// document is invalid, and [`first_error`] says where.
+    Unchecked,
 }
 
 /// A key of a table with its value.
@@ -48,7 +55,7 @@ impl Value {
             Value::Null => "null",
             Value::Array(_) => "an array",
             Value::Table(_) => "a table",
-            Value::Deferred => "a value",
+            Value::Deferred | Value::Unchecked => "a value",
         }
     }
 }
@@ -80,11 +87,27 @@ impl Syntax {
     }
 }
 
-pub(super) fn parse(text: &str, syntax: Syntax) -> Result<Node, SyntaxError> {
+/// JSON documents from this size on are outlined (`outline.rs`) rather
+/// than checked in one pass on one core: below it, the pass costs less
+/// than a millisecond.
+const OUTLINE_BYTES: usize = 1 << 20;
+
+/// Parses a document. In a large JSON document, the elements of the arrays
+/// under the root keys `sections` may be left [`Value::Unchecked`]: the
+/// caller expands each, and if one fails, reports [`first_error`] instead
+/// of anything read from the document.
+pub(super) fn parse(text: &str, syntax: Syntax, sections: &[&str]) -> Result<Node, SyntaxError> {
     match syntax {
         Syntax::Toml => parse_toml(text),
-        Syntax::Json => parse_json(text),
+        Syntax::Json => parse_json(text, sections, OUTLINE_BYTES),
     }
+}
+
+/// The error the checking parser reports for a JSON document in which an
+/// [`Value::Unchecked`] element failed to expand with `expanded`: the
+/// first error in the document, which may lie before that element.
+pub(super) fn first_error(text: &str, expanded: SyntaxError) -> SyntaxError {
+    parse_json(text, &[], usize::MAX).err().unwrap_or(expanded)
 }
 
 fn parse_toml(text: &str) -> Result<Node, SyntaxError> {
@@ -141,13 +164,14 @@ fn toml_value(value: &DeValue<'_>) -> Value {
 /// and our documents are three levels deep.
 const MAX_JSON_DEPTH: usize = 64;
 
-fn parse_json(text: &str) -> Result<Node, SyntaxError> {
+/// Parses JSON, outlining documents of `outline_from` bytes or more.
+fn parse_json(text: &str, sections: &[&str], outline_from: usize) -> Result<Node, SyntaxError> {
     // Editors on Windows may start a UTF-8 file with a byte order mark,
     // which JSON parsers refuse: parse after it, then shift the spans.
     const BOM: &str = "\u{feff}";
     if let Some(rest) = text.strip_prefix(BOM) {
         let shift = |span: Range<usize>| span.start + BOM.len()..span.end + BOM.len();
-        return match parse_json(rest) {
+        return match parse_json(rest, sections, outline_from) {
             Ok(mut node) => {
                 node.shift_spans(BOM.len());
                 Ok(node)
@@ -158,6 +182,11 @@ fn parse_json(text: &str) -> Result<Node, SyntaxError> {
             }),
         };
     }
+    if text.len() >= outline_from
+        && let Some(root) = outline::outline(text, sections)
+    {
+        return Ok(root);
+    }
     // jiter is a pull parser: its position between tokens gives the spans
     // that serde_json cannot, at several hundred MB/s.
     let mut parser = jiter::Jiter::new(text.as_bytes());
@@ -166,9 +195,10 @@ fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     Ok(node)
 }
 
-/// Builds a [`Value::Deferred`] node of a JSON document `text` (the whole
-/// file, so that spans index it). Its element was checked when the document
-/// was parsed: this only fails if the text changed in between.
+/// Builds a [`Value::Deferred`] or [`Value::Unchecked`] node of a JSON
+/// document `text` (the whole file, so that spans index it). A deferred
+/// element was checked when the document was parsed: it only fails if the
+/// text changed in between. An unchecked one fails where it is invalid.
 pub(super) fn expand(text: &str, span: Range<usize>) -> Result<Node, SyntaxError> {
     let item = text.get(span.clone()).ok_or(SyntaxError {
         message: "the element is not where the document had it".to_owned(),
@@ -421,7 +451,7 @@ mod tests {
         let toml = "[[entity]]\nid = \"nato\"\n";
         let json = "{\"entity\": [{\"id\": \"nato\"}]}";
         for (text, syntax) in [(toml, Syntax::Toml), (json, Syntax::Json)] {
-            let root = parse(text, syntax).unwrap();
+            let root = parse(text, syntax, &["entity"]).unwrap();
             let Value::Array(items) = &table(&root)[0].node.value else {
                 panic!("entity is not an array")
             };
@@ -439,46 +469,175 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_a_position() {
-        let error = parse("a = \n", Syntax::Toml).unwrap_err();
+        let error = parse("a = \n", Syntax::Toml, &[]).unwrap_err();
         assert!(error.span.start <= 5, "{error:?}");
-        let error = parse("{\"a\": 1,}", Syntax::Json).unwrap_err();
+        let error = parse("{\"a\": 1,}", Syntax::Json, &["relation"]).unwrap_err();
         assert_eq!(error.span.start, 8, "{error:?}");
         // A byte order mark is skipped, and spans still index the file.
         let with_bom = "\u{feff}{\"id\": 1}";
-        let root = parse(with_bom, Syntax::Json).unwrap();
+        let root = parse(with_bom, Syntax::Json, &["relation"]).unwrap();
         let Value::Table(fields) = &root.value else {
             panic!()
         };
         assert_eq!(&with_bom[fields[0].key_span.clone()], "\"id\"");
         assert_eq!(
-            parse("\u{feff}{,}", Syntax::Json).unwrap_err().span.start,
+            parse("\u{feff}{,}", Syntax::Json, &["relation"])
+                .unwrap_err()
+                .span
+                .start,
             4
         );
         let repeated = "{\"id\": 1, \"label\": 2, \"label\": 3}";
-        let error = parse(repeated, Syntax::Json).unwrap_err();
+        let error = parse(repeated, Syntax::Json, &["relation"]).unwrap_err();
         assert_eq!(error.message, "duplicate key `label`");
         assert_eq!(&repeated[error.span.clone()], "\"label\"");
         assert_eq!(repeated.rfind("\"label\""), Some(error.span.start));
         // Inside a record left to be built later, the first error is
         // still found while parsing, where a sequential parse finds it.
         let inside = "{\"relation\": [{\"id\": 1}, {\"a\": 1, \"a\": 2}], \"x\": 1, \"x\": 2}";
-        let error = parse(inside, Syntax::Json).unwrap_err();
+        let error = parse(inside, Syntax::Json, &["relation"]).unwrap_err();
         assert_eq!(error.message, "duplicate key `a`");
         assert_eq!(&inside[error.span.clone()], "\"a\"");
         let deep_record = format!("{{\"relation\": [{}]}}", "[".repeat(100));
         assert!(
-            parse(&deep_record, Syntax::Json)
+            parse(&deep_record, Syntax::Json, &["relation"])
                 .unwrap_err()
                 .message
                 .contains("nested")
         );
         let deep = "[".repeat(100_000);
         assert!(
-            parse(&deep, Syntax::Json)
+            parse(&deep, Syntax::Json, &["relation"])
                 .unwrap_err()
                 .message
                 .contains("nested")
         );
+    }
+
+    /// What reading a JSON document's records gives: the tree with every
+    /// record built, or the document's error. This is what the loader does
+    /// with [`parse`], [`expand`] and [`first_error`].
+    fn read_records(text: &str, outline_from: usize) -> Result<Node, SyntaxError> {
+        let mut root = parse_json(text, &["relation", "entity"], outline_from)?;
+        if let Value::Table(fields) = &mut root.value {
+            for field in fields {
+                let Value::Array(items) = &mut field.node.value else {
+                    continue;
+                };
+                for item in items {
+                    let unchecked = matches!(item.value, Value::Unchecked);
+                    if unchecked || matches!(item.value, Value::Deferred) {
+                        match expand(text, item.span.clone()) {
+                            Ok(built) => *item = built,
+                            Err(error) if unchecked => return Err(first_error(text, error)),
+                            Err(error) => panic!("a checked record failed: {error:?}"),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(root)
+    }
+
+    /// `node` with its unchecked records marked as deferred.
+    fn mark_checked(node: &mut Node) {
+        match &mut node.value {
+            Value::Unchecked => node.value = Value::Deferred,
+            Value::Array(items) => items.iter_mut().for_each(mark_checked),
+            Value::Table(fields) => fields
+                .iter_mut()
+                .for_each(|field| mark_checked(&mut field.node)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn an_outlined_document_reads_as_a_checked_one() {
+        let cases = [
+            r#"{"relation": [{"id": "a", "evidence": [{"quote": "x\"]"}]}, {"id": 2}], "note": {"k": [1, 2]}}"#,
+            "\u{feff} { \"entity\" : [ ] , \"relation\":[1, true, null, \"s\", [], {}] }\n",
+            r#"{"relation": [{"a": 1, "a": 2}]}"#,
+            r#"{"relation": [{"a": 1}, {"b": 1,}]}"#,
+            r#"{"relation": [{"a": "\x"}]}"#,
+            r#"{"relation": [{"a": 1}], "x": 1, "x": 2}"#,
+            r#"{"relation": [{"a": [}]}"#,
+            r#"{"relation": [{"a": 1} {"b": 2}]}"#,
+            r#"{"relation": [1 2]}"#,
+            r#"{"relation": [{"a": 1}]} trailing"#,
+            r#"{"relation": [{"a": "unterminated}]}"#,
+            r#"{"relation": [-]}"#,
+            r#"{"x\u0041": 1, "relation": []}"#,
+        ];
+        for text in cases {
+            assert_eq!(
+                read_records(text, 0),
+                read_records(text, usize::MAX),
+                "{text}"
+            );
+        }
+        // A valid document is outlined, not read again by the checking
+        // parser, and its records lie where that parser finds them.
+        for text in &cases[..2] {
+            let text = text.trim_start_matches('\u{feff}');
+            let mut outlined = outline::outline(text, &["relation", "entity"]).expect(text);
+            mark_checked(&mut outlined);
+            assert_eq!(Ok(outlined), parse_json(text, &[], usize::MAX), "{text}");
+        }
+        // Invalid records are found wherever they are, and reported at the
+        // document's first error.
+        let deep = format!(
+            r#"{{"relation": [{{"a": 1}}, {}]}}"#,
+            "[".repeat(100) + &"]".repeat(100)
+        );
+        assert!(
+            read_records(&deep, 0)
+                .unwrap_err()
+                .message
+                .contains("nested")
+        );
+        // The outline only defers the arrays it is told are records.
+        let root = parse_json(
+            r#"{"relation": [{"a": 1}], "other": [{"b": 2}]}"#,
+            &["relation"],
+            0,
+        )
+        .unwrap();
+        let Value::Table(fields) = &root.value else {
+            panic!("a table")
+        };
+        let kinds: Vec<&Value> = fields
+            .iter()
+            .map(|field| match &field.node.value {
+                Value::Array(items) => &items[0].value,
+                other => other,
+            })
+            .collect();
+        assert!(matches!(kinds[..], [Value::Unchecked, Value::Deferred]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn outlined_and_checked_documents_read_the_same(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(r#"{"id": "r1", "evidence": [{"quote": "a \"b\" ]}"}]}"#.to_owned()),
+                    proptest::strategy::Just("{\"a\": 1, \"a\": 2}".to_owned()),
+                    proptest::strategy::Just("[[[[".to_owned()),
+                    proptest::strategy::Just("]".to_owned()),
+                    proptest::strategy::Just("\"\\u12\"".to_owned()),
+                    proptest::strategy::Just(", ".to_owned()),
+                    proptest::strategy::Just("\"entity\": ".to_owned()),
+                    "[ -~]{0,12}",
+                    "[{}\\[\\],:\" 0-9a-z\\\\]{0,8}",
+                ],
+                0..12,
+            )
+        ) {
+            let text = format!("{{\"relation\": [{}]}}", parts.join(""));
+            proptest::prop_assert_eq!(read_records(&text, 0), read_records(&text, usize::MAX));
+            let bare = parts.join("");
+            proptest::prop_assert_eq!(read_records(&bare, 0), read_records(&bare, usize::MAX));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Entities: ids, labels, kinds, and the names (labels and aliases) each
 //! claims, which no two entities may share.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 use super::{check_not_empty, check_unique, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
@@ -10,17 +10,35 @@ use crate::load::raw::{RawDataset, RawEntity};
 use crate::model::ids::{is_qid, is_slug};
 use crate::model::{Entity, Schema};
 
+/// Maps keyed by ids and name keys: a fast hash, since the keys are checked
+/// data and nothing depends on the order of a map.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub(in crate::load) fn check_entities(
+    raw_entities: Vec<RawEntity>,
     raw: &RawDataset,
     schema: &Schema,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Entity> {
     let kind_names: Vec<&str> = schema.kinds.iter().map(|kind| kind.name.as_str()).collect();
-    let mut seen = HashMap::new();
+    // The name keys (folding, Unicode normalisation) are the costly part:
+    // made on every core first, then compared in file order.
+    let keys: Vec<Vec<String>> = raw_entities
+        .par_iter()
+        .with_min_len(256)
+        .map(|entity| {
+            std::iter::once(&entity.label)
+                .chain(&entity.aliases)
+                .map(|form| name_key(&form.value))
+                .collect()
+        })
+        .collect();
+    let mut seen = HashMap::default();
+    seen.reserve(raw_entities.len());
     // Folded surface form -> the entity that claims it, and where.
-    let mut surface_forms: HashMap<String, NameClaim<'_>> = HashMap::new();
-    let mut entities = Vec::new();
-    for entity in &raw.entities {
+    let mut surface_forms: HashMap<String, NameClaim<'_>> = HashMap::default();
+    let mut unique = Vec::with_capacity(raw_entities.len());
+    for (entity, keys) in raw_entities.iter().zip(keys) {
         let file = entity.file;
         let id = &entity.id.value;
         if !is_slug(id) {
@@ -33,13 +51,13 @@ pub(in crate::load) fn check_entities(
                     ),
             );
         }
-        let unique = check_unique(
+        unique.push(check_unique(
             &mut seen,
             "entity id",
             id,
             origin(file, &entity.id),
             diagnostics,
-        );
+        ));
         check_not_empty(&entity.label, file, "label", diagnostics);
         if raw.schema_complete && !kind_names.contains(&entity.kind.value.as_str()) {
             diagnostics.push(
@@ -64,29 +82,31 @@ pub(in crate::load) fn check_entities(
                     ),
             );
         }
-        check_surface_forms(entity, &mut surface_forms, diagnostics);
-        if unique {
-            entities.push(Entity {
-                id: id.clone(),
-                label: entity.label.value.clone(),
-                kind: entity.kind.value.clone(),
-                aliases: entity
-                    .aliases
-                    .iter()
-                    .map(|alias| alias.value.clone())
-                    .collect(),
-                description: entity
-                    .description
-                    .as_ref()
-                    .map(|d| d.value.clone())
-                    .unwrap_or_default(),
-                wikidata: entity.wikidata.as_ref().map(|qid| qid.value.clone()),
-                mentions: 0,
-                origin: entity.head.clone(),
-            });
-        }
+        check_surface_forms(entity, keys, &mut surface_forms, diagnostics);
     }
-    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    drop((seen, surface_forms));
+    // What the entities hold moves into the model, uncopied.
+    let mut entities: Vec<Entity> = raw_entities
+        .into_par_iter()
+        .zip(unique)
+        .filter(|(_, unique)| *unique)
+        .map(|(entity, _)| Entity {
+            id: entity.id.value,
+            label: entity.label.value,
+            kind: entity.kind.value,
+            aliases: entity
+                .aliases
+                .into_iter()
+                .map(|alias| alias.value)
+                .collect(),
+            description: entity.description.map(|d| d.value).unwrap_or_default(),
+            wikidata: entity.wikidata.map(|qid| qid.value),
+            mentions: 0,
+            origin: entity.head,
+        })
+        .collect();
+    // Ids are unique now: an unstable sort gives the one order.
+    entities.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
     entities
 }
 
@@ -163,13 +183,17 @@ struct NameClaim<'a> {
 /// Each label and alias names one entity only: otherwise a mention in a text
 /// could not be attributed. Names are compared by [`name_key`], so two that
 /// differ only in case, Unicode form or invisible characters collide too.
+/// `keys` are the [`name_key`]s of the entity's label and aliases, in
+/// that order.
 fn check_surface_forms<'a>(
     entity: &'a RawEntity,
+    keys: Vec<String>,
     claimed: &mut HashMap<String, NameClaim<'a>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for (index, form) in std::iter::once(&entity.label)
+    for (index, (form, key)) in std::iter::once(&entity.label)
         .chain(&entity.aliases)
+        .zip(keys)
         .enumerate()
     {
         let here = origin(entity.file, form);
@@ -181,7 +205,6 @@ fn check_surface_forms<'a>(
             );
             continue;
         }
-        let key = name_key(&form.value);
         if key.is_empty() {
             continue;
         }

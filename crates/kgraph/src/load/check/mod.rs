@@ -28,8 +28,8 @@ fn origin(file: FileId, value: &S) -> Origin {
 }
 
 /// Reports a second definition of an id, pointing at both.
-fn check_unique<'a>(
-    seen: &mut HashMap<&'a str, Origin>,
+fn check_unique<'a, H: std::hash::BuildHasher>(
+    seen: &mut HashMap<&'a str, Origin, H>,
     what: &str,
     id: &'a str,
     here: Origin,

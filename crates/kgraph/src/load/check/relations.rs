@@ -348,56 +348,69 @@ fn build_relations(
         diagnostics.push(diagnostic);
     }
     drop(seen);
-    let mut relations = Vec::with_capacity(keep.iter().filter(|&&kept| kept).count());
-    let parts = raw_relations
-        .into_iter()
-        .zip(resolved)
+    // Built on every core: each relation only moves what its raw record
+    // holds, so the order of the work does not matter.
+    let mut relations: Vec<Relation> = raw_relations
+        .into_par_iter()
+        .zip(resolved.par_iter())
         .zip(located)
         .zip(ids)
-        .zip(keep);
-    for ((((raw, modality), evidence), id), kept) in parts {
-        let (true, Some(id), Some(evidence), Some(modality)) = (kept, id, evidence, *modality)
-        else {
-            continue;
-        };
-        // The quote as the source has it: most often what the curator
-        // typed, which is then moved, not copied.
-        let evidence = raw
-            .evidence
-            .into_iter()
-            .zip(evidence)
-            .map(|(typed, (source, span))| {
-                let text = &sources[source].text[span.byte_start..span.byte_end];
-                Evidence {
-                    source: typed.source.value,
-                    quote: match typed.quote.value == text {
-                        true => typed.quote.value,
-                        false => text.to_owned(),
-                    },
-                    location: span,
-                }
-            })
-            .collect();
-        relations.push(Relation {
-            id,
-            from: raw.from.value,
-            relation_type: raw.relation_type.value,
-            to: raw.to.value,
-            modality,
-            attributed_to: raw
-                .attributed_to
-                .into_iter()
-                .map(|holder| holder.value)
-                .collect(),
-            negated: raw.negated,
-            evidence,
-            note: raw.note.map(|n| n.value),
-            date: raw.date.map(|d| d.value),
-            origin: raw.head,
-        });
-    }
+        .zip(keep)
+        .filter_map(|((((raw, modality), evidence), id), kept)| {
+            let (true, Some(id), Some(evidence), Some(modality)) = (kept, id, evidence, *modality)
+            else {
+                return None;
+            };
+            Some(build_relation(raw, id, modality, evidence, sources))
+        })
+        .collect();
     relations.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
     relations
+}
+
+/// A relation from its checked raw record, its id and its located quotes.
+fn build_relation(
+    raw: RawRelation,
+    id: String,
+    modality: Modality,
+    evidence: Vec<Located>,
+    sources: &[Source],
+) -> Relation {
+    // The quote as the source has it: most often what the curator typed,
+    // which is then moved, not copied.
+    let evidence = raw
+        .evidence
+        .into_iter()
+        .zip(evidence)
+        .map(|(typed, (source, span))| {
+            let text = &sources[source].text[span.byte_start..span.byte_end];
+            Evidence {
+                source: typed.source.value,
+                quote: match typed.quote.value == text {
+                    true => typed.quote.value,
+                    false => text.to_owned(),
+                },
+                location: span,
+            }
+        })
+        .collect();
+    Relation {
+        id,
+        from: raw.from.value,
+        relation_type: raw.relation_type.value,
+        to: raw.to.value,
+        modality,
+        attributed_to: raw
+            .attributed_to
+            .into_iter()
+            .map(|holder| holder.value)
+            .collect(),
+        negated: raw.negated,
+        evidence,
+        note: raw.note.map(|n| n.value),
+        date: raw.date.map(|d| d.value),
+        origin: raw.head,
+    }
 }
 
 /// The id a relation gives, or the one derived from what it claims.
