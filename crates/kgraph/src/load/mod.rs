@@ -374,24 +374,26 @@ impl Loader<'_> {
             .collect();
         // Directory order differs between machines; sorted order does not.
         names.sort();
-        let read: Vec<(String, Syntax, Result<String, Diagnostic>)> = names
+        // Read and parsed on every core (a large corpus may hold tens of
+        // thousands of files), then registered in name order.
+        type Read = Result<(String, Option<Result<tree::Node, tree::SyntaxError>>), Diagnostic>;
+        let read: Vec<(String, Syntax, Read)> = names
             .into_par_iter()
             .map(|(file, syntax)| {
                 let relative = format!("{name}/{file}");
-                let text = self.read_text(&relative);
-                (relative, syntax, text)
+                let read = self.read_text(&relative).map(|text| {
+                    let parsed = parse_text(&text, syntax, sections);
+                    (text, parsed)
+                });
+                (relative, syntax, read)
             })
             .collect();
         let mut parsed = Vec::with_capacity(read.len());
-        for (relative, syntax, text) in read {
-            let text = match text {
-                Ok(text) => text,
-                Err(diagnostic) => {
-                    self.report.diagnostics.push(diagnostic);
-                    continue;
-                }
-            };
-            parsed.extend(self.register_and_parse(&relative, syntax, text, sections));
+        for (relative, syntax, read) in read {
+            match read {
+                Ok((text, tree)) => parsed.extend(self.register(&relative, syntax, text, tree)),
+                Err(diagnostic) => self.report.diagnostics.push(diagnostic),
+            }
         }
         parsed
     }
@@ -480,19 +482,24 @@ impl Loader<'_> {
         text: String,
         sections: &[&str],
     ) -> Option<Parsed> {
+        let parsed = parse_text(&text, syntax, sections);
+        self.register(relative, syntax, text, parsed)
+    }
+
+    /// Registers a data file's text for diagnostics, with what parsing it
+    /// gave ([`parse_text`]); reports an empty file or a syntax error.
+    fn register(
+        &mut self,
+        relative: &str,
+        syntax: Syntax,
+        text: String,
+        parsed: Option<Result<tree::Node, tree::SyntaxError>>,
+    ) -> Option<Parsed> {
         let name = self.display(relative);
-        let is_blank = text.trim().is_empty();
         let file = self.report.files.add(name.clone(), text);
-        if is_blank {
-            self.report
-                .diagnostics
-                .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
-            return None;
-        }
-        let text = self.report.files.get(file).expect("just added").source();
-        match tree::parse(text, syntax, sections) {
-            Ok(root) => Some(Parsed { file, root }),
-            Err(error) => {
+        match parsed {
+            Some(Ok(root)) => Some(Parsed { file, root }),
+            Some(Err(error)) => {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!(
                         "invalid {}: {}",
@@ -502,6 +509,12 @@ impl Loader<'_> {
                     .code("syntax-error")
                     .at(Origin::new(file, error.span), "syntax error"),
                 );
+                None
+            }
+            None => {
+                self.report
+                    .diagnostics
+                    .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
                 None
             }
         }
@@ -607,6 +620,15 @@ impl Loader<'_> {
         sources.dedup_by(|a, b| a.id == b.id);
         (sources, diagnostics)
     }
+}
+
+/// A data file's text parsed, or `None` if it is empty (blank).
+fn parse_text(
+    text: &str,
+    syntax: Syntax,
+    sections: &[&str],
+) -> Option<Result<tree::Node, tree::SyntaxError>> {
+    (!text.trim().is_empty()).then(|| tree::parse(text, syntax, sections))
 }
 
 /// The SHA-256 of a source text in lowercase hex, as its metadata's
