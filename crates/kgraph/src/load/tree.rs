@@ -628,6 +628,7 @@ mod tests {
                     proptest::strategy::Just(", ".to_owned()),
                     proptest::strategy::Just("\"entity\": ".to_owned()),
                     "[ -~]{0,12}",
+                    "\\PC{0,6}",
                     "[{}\\[\\],:\" 0-9a-z\\\\]{0,8}",
                 ],
                 0..12,
