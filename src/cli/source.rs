@@ -5,11 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use kgraph::LoadError;
 use kgraph::MAX_TEXT_BYTES;
 use kgraph::model::ids::{is_iso_date, is_slug};
 use kgraph::query::QueryError;
 use kgraph::text_hash;
+use kgraph::{LoadError, Refusal};
 
 use super::printer::{plural, print_report};
 use super::{DataArgs, Error, Result};
@@ -144,19 +144,23 @@ fn add(args: AddArgs) -> Result {
             problems.push(format!("`{flag}` is empty"));
         }
     }
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let limits = super::project::limits()?;
+    // A text named on the command line is read as a data file is: a named
+    // pipe or a device is refused rather than waited on, and nothing over
+    // the limit is read into memory.
+    let limit = limits.source_text_bytes.min(MAX_TEXT_BYTES as u64);
+    let bytes = kgraph::read_regular_file(&args.file, limit).map_err(|refusal| match refusal {
+        Refusal::TooLarge { size, limit } => anyhow::anyhow!(
+            "cannot read `{}`: it holds at least {size} bytes, over the limit of {limit} (`source_text_bytes` in the `[limits]` table of `kgraph.toml`; at most 4 GiB: split a larger text into several sources)",
+            args.file.display()
+        ),
+        other => anyhow::Error::new(other).context(format!("cannot read `{}`", args.file.display())),
+    })?;
     if let Err(error) = std::str::from_utf8(&bytes) {
         problems.push(format!(
             "`{}` is not UTF-8 (first invalid byte at offset {}): convert it, keeping its words as published",
             args.file.display(),
             error.valid_up_to()
-        ));
-    }
-    if bytes.len() > MAX_TEXT_BYTES {
-        problems.push(format!(
-            "`{}` is larger than 4 GiB: split it into several sources",
-            args.file.display()
         ));
     }
     let sources = args.data.data.join("sources");
@@ -169,7 +173,7 @@ fn add(args: AddArgs) -> Result {
             problems.push(format!("`{}` already exists", path.display()));
         }
     }
-    if let Some((_, file)) = declared_sources(&sources)
+    if let Some((_, file)) = declared_sources(&args.data.data, limits.data_file_bytes)
         .into_iter()
         .find(|(id, _)| *id == args.id)
     {
@@ -251,10 +255,13 @@ fn text_extension(file: &Path) -> String {
     }
 }
 
-/// Each source id declared in `sources`, with its metadata file, in file
-/// order; files that do not parse are left to `kg validate`.
-fn declared_sources(sources: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(sources) else {
+/// Each source id declared in the data directory's `sources/`, with its
+/// metadata file, in file order. Files are read as the loader reads them
+/// (regular files inside the data directory, within `limit` bytes); those
+/// that cannot be read or do not parse are left to `kg validate`.
+fn declared_sources(data: &Path, limit: u64) -> Vec<(String, PathBuf)> {
+    let sources = data.join("sources");
+    let Ok(entries) = std::fs::read_dir(&sources) else {
         return Vec::new();
     };
     let mut paths: Vec<PathBuf> = entries
@@ -264,7 +271,9 @@ fn declared_sources(sources: &Path) -> Vec<(String, PathBuf)> {
     paths
         .into_iter()
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.file_name()?.to_str()?;
+            let bytes = kgraph::read_data_file(data, &format!("sources/{name}"), limit).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
             let id = match path.extension()?.to_str()? {
                 "toml" => text
                     .parse::<toml::Table>()
@@ -323,16 +332,13 @@ fn rehash(args: RehashArgs) -> Result {
             .context("cannot load the data")
             .into());
     }
-    let declared = declared_sources(&data.join("sources"));
+    let limits = super::project::limits()?;
+    let declared = declared_sources(data, limits.data_file_bytes);
     if !declared.iter().any(|(id, _)| *id == args.id) {
         let ids = declared.iter().map(|(id, _)| id.as_str());
         return Err(QueryError::unknown_source(&args.id, ids).into());
     }
-    let (dataset, report) = match kgraph::load_with_changed_text(
-        data,
-        super::project::limits()?,
-        &args.id,
-    ) {
+    let (dataset, report) = match kgraph::load_with_changed_text(data, limits, &args.id) {
         Ok(loaded) => loaded,
         Err(LoadError::Invalid(report)) => {
             print_report(&report)?;
@@ -372,8 +378,13 @@ fn rehash(args: RehashArgs) -> Result {
             .filter(|reviewed| reviewed.source == source.id)
             .count();
     let checked = format!("{} found in the text", plural(quotes, "quote"));
-    let text = std::fs::read_to_string(&metadata_path)
-        .with_context(|| format!("cannot read `{}`", metadata_path.display()))?;
+    // The metadata as the load read and checked it, not read again.
+    let text = report
+        .files
+        .get(source.origin.file)
+        .context("the source's metadata file is registered")?
+        .source()
+        .to_owned();
     let Some(updated) = with_hash(&metadata_path, &text, &source.sha256)? else {
         writeln!(
             std::io::stdout().lock(),

@@ -161,3 +161,60 @@ fn a_missing_hash_is_reported_with_the_hash_and_rehash_adds_it() {
     assert_workflow_golden("source-missing-hash.txt", &session);
     assert_eq!(workdir.read("data/sources/example.toml"), metadata);
 }
+
+/// A text named on the command line is read as a data file is: a named
+/// pipe is refused at once instead of waited on, a text over the
+/// `source_text_bytes` limit is refused before it is read, and a named pipe
+/// among the sources' metadata does not stop `kg source add`.
+#[cfg(unix)]
+#[test]
+fn add_refuses_a_pipe_or_an_oversized_text_without_waiting_or_writing() {
+    let workdir = corpus();
+    let fifo = workdir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let mut add = ADD.to_vec();
+    add[2] = "pipe.txt";
+    let output = workdir.kg(&add);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        crate::common::stderr(&output)
+    );
+    let stderr = crate::common::stderr(&output);
+    assert!(
+        stderr.contains("cannot read `pipe.txt`") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+
+    workdir.write("kgraph.toml", "[limits]\nsource_text_bytes = 16\n");
+    workdir.write("note.txt", "Ada Lovelace met Charles Babbage in 1833.\n");
+    let output = workdir.kg(ADD);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        crate::common::stderr(&output)
+    );
+    let stderr = crate::common::stderr(&output);
+    assert!(
+        stderr.contains("over the limit of 16 (`source_text_bytes`"),
+        "{stderr}"
+    );
+    assert!(!workdir.path().join("data/sources/note-1833.txt").exists());
+
+    // A pipe where source metadata would be is left to `kg validate`.
+    std::fs::remove_file(workdir.path().join("kgraph.toml")).unwrap();
+    let metadata_pipe = workdir.path().join("data/sources/stuck.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&metadata_pipe)
+        .status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let output = workdir.kg(ADD);
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::common::stderr(&output)
+    );
+}

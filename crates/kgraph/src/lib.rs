@@ -65,7 +65,7 @@ pub use export::Format;
 pub use graph::KnowledgeGraph;
 pub use load::{
     Limits, LoadError, Refusal, Report, display_path, load, load_with_changed_text,
-    load_with_limits, read_data_file, text_hash,
+    load_with_limits, read_data_file, read_regular_file, text_hash,
 };
 pub use model::{Dataset, Entity, Evidence, Modality, Relation, Source, TextSpan};
 pub use query::{QueryError, Selection};

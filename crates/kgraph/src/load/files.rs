@@ -68,13 +68,20 @@ pub(super) fn read_inside(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8
     if !target.starts_with(root) {
         return Err(Refusal::Outside);
     }
+    read_regular(&target, limit)
+}
+
+/// Reads `path` if it is a regular file of at most `limit` bytes: never a
+/// named pipe, whose read would wait for a writer, nor a device that never
+/// ends, nor more than the limit of a file that grows while it is read.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     // Checked before opening: opening a FIFO for reading blocks until a
     // writer comes, and /dev/zero never ends.
-    let metadata = std::fs::metadata(&target)?;
+    let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() {
         return Err(Refusal::NotRegular(describe(&metadata.file_type())));
     }
-    let file = open_without_blocking(&target)?;
+    let file = open_without_blocking(path)?;
     // The path may have been replaced between the check and the open: the
     // opened file is what counts.
     let metadata = file.metadata()?;

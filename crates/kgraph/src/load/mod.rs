@@ -115,6 +115,14 @@ pub fn read_data_file(data_dir: &Path, relative: &str, limit: u64) -> Result<Vec
     )
 }
 
+/// Reads the file at `path`, anywhere, under the same rules as a data
+/// file but for where it lies: a regular file (never a pipe or a device)
+/// of at most `limit` bytes. For a file a user names on the command line,
+/// such as the text `kg source add` copies into the data directory.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    files::read_regular(path, limit)
+}
+
 /// Reads and validates the dataset in `data_dir`, with the default
 /// [`Limits`].
 pub fn load(data_dir: &Path) -> Result<(Dataset, Report), LoadError> {
