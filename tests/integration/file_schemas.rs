@@ -226,6 +226,9 @@ struct Reviewed {
     /// Word for word as the source has it
     #[schemars(length(min = 1))]
     quote: String,
+    /// Which match of a quote found several times, from 1
+    #[schemars(range(min = 1))]
+    occurrence: Option<u64>,
     #[schemars(length(min = 1))]
     reason: String,
 }

@@ -43,7 +43,7 @@ fn key_order(section: &str) -> &'static [&'static str] {
             "date",
         ],
         "evidence" => &["source", "quote", "occurrence"],
-        "ignore" => &["source", "quote", "reason"],
+        "ignore" => &["source", "quote", "occurrence", "reason"],
         "allow" => &["lint", "subject", "reason"],
         "" => &[
             "id",

@@ -11,12 +11,10 @@ use crate::model::{Source, TextSpan};
 /// Whether a quote may say which of its matches it means.
 #[derive(Debug, Clone)]
 pub(crate) enum Occurrence {
-    /// It must be found exactly once (a reviewed passage).
-    Unique,
-    /// Evidence without `occurrence`: found once, or the diagnostic
+    /// A quote without `occurrence`: found once, or the diagnostic
     /// suggests the field.
     Unpicked,
-    /// Evidence with `occurrence = n`, written at `at`.
+    /// A quote with `occurrence = n`, written at `at`.
     Picked { n: i64, at: Origin },
 }
 
@@ -96,14 +94,9 @@ fn resolve(
     let here = query.here.clone();
     match &query.occurrence {
         Occurrence::Picked { n, at } => choose_occurrence(located, *n, at, source_id, here),
-        Occurrence::Unpicked | Occurrence::Unique => match located {
+        Occurrence::Unpicked => match located {
             Located::Unique(span) => Ok(span),
-            other => Err(Box::new(quote_problem(
-                other,
-                source_id,
-                here,
-                matches!(query.occurrence, Occurrence::Unpicked),
-            ))),
+            other => Err(Box::new(quote_problem(other, source_id, here))),
         },
     }
 }
@@ -141,7 +134,7 @@ fn choose_occurrence(
         .at(at, "remove this field")
         .at(here, "found once")
         .note(format!("found at line {}, column {}", span.line, span.column)))),
-        other => Err(Box::new(quote_problem(other, source_id, here, false))),
+        other => Err(Box::new(quote_problem(other, source_id, here))),
     }
 }
 
@@ -161,36 +154,21 @@ fn list_places(places: &[TextSpan]) -> String {
 }
 
 /// The diagnostic for a quote that was not found exactly once. Evidence
-/// can pick one occurrence of a repeated quote, so for evidence the
-/// ambiguous case suggests the field.
-fn quote_problem(
-    located: Located,
-    source_id: &str,
-    here: Origin,
-    can_pick_occurrence: bool,
-) -> Diagnostic {
+/// and reviewed passages can pick one occurrence of a repeated quote, so
+/// the ambiguous case suggests the field.
+fn quote_problem(located: Located, source_id: &str, here: Origin) -> Diagnostic {
     match located {
-        Located::Ambiguous(places) => {
-            let advice = if can_pick_occurrence {
-                "ambiguous: make the quote longer, or add `occurrence = N`"
-            } else {
-                "ambiguous: make the quote longer so that it is unique"
-            };
-            let diagnostic = Diagnostic::error(format!(
-                "quote found {} times in source `{source_id}`",
-                places.len()
-            ))
-            .code("quote-ambiguous")
-            .at(here, advice)
-            .note(list_places(&places));
-            if can_pick_occurrence {
-                diagnostic.note(
-                    "`occurrence = 1` picks the first, `occurrence = 2` the second, and so on",
-                )
-            } else {
-                diagnostic
-            }
-        }
+        Located::Ambiguous(places) => Diagnostic::error(format!(
+            "quote found {} times in source `{source_id}`",
+            places.len()
+        ))
+        .code("quote-ambiguous")
+        .at(
+            here,
+            "ambiguous: make the quote longer, or add `occurrence = N`",
+        )
+        .note(list_places(&places))
+        .note("`occurrence = 1` picks the first, `occurrence = 2` the second, and so on"),
         Located::NotFound(closest) => {
             let diagnostic = Diagnostic::error(format!("quote not found in source `{source_id}`"))
                 .code("quote-not-found")

@@ -91,6 +91,7 @@ pub(super) struct RawReviewed {
     pub file: FileId,
     pub source: S,
     pub quote: S,
+    pub occurrence: Option<Spanned<i64>>,
     pub reason: S,
     pub head: Origin,
 }
@@ -531,6 +532,7 @@ pub(super) fn read_reviewed(
             }
             let source = record.required_str("source", diagnostics);
             let quote = record.required_str("quote", diagnostics);
+            let occurrence = record.optional_integer("occurrence", diagnostics);
             let reason = record.required_str("reason", diagnostics);
             let head = record.head_origin();
             record.finish(diagnostics);
@@ -538,6 +540,7 @@ pub(super) fn read_reviewed(
                 file: document.file,
                 source: source?,
                 quote: quote?,
+                occurrence,
                 reason: reason?,
                 head,
             }))

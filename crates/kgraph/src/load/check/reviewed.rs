@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::{check_not_empty, origin};
-use crate::diagnostic::{Diagnostic, suggest};
+use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, locate_quotes};
 use crate::load::raw::RawDataset;
 use crate::model::{Allowance, Entity, Relation, Reviewed, Schema, Source};
@@ -68,8 +68,8 @@ pub(in crate::load) fn check_allowances(
     allowed
 }
 
-/// Locates the quotes of reviewed passages, as evidence quotes are located;
-/// a reviewed passage must be found exactly once.
+/// Locates the quotes of reviewed passages, as evidence quotes are located:
+/// found once, or the one `occurrence` picks.
 pub(in crate::load) fn check_reviewed(
     raw: &RawDataset,
     sources: &[Source],
@@ -92,7 +92,13 @@ pub(in crate::load) fn check_reviewed(
             queries.push(QuoteQuery {
                 source: id,
                 quote: &item.quote.value,
-                occurrence: Occurrence::Unique,
+                occurrence: match &item.occurrence {
+                    Some(occurrence) => Occurrence::Picked {
+                        n: occurrence.value,
+                        at: Origin::new(item.file, occurrence.span.clone()),
+                    },
+                    None => Occurrence::Unpicked,
+                },
                 here: origin(item.file, &item.quote),
             });
             items.push(item);
