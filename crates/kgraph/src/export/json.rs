@@ -187,7 +187,7 @@ pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>
 /// serde_json's pretty printer indents each level by two spaces.
 const PRETTY_INDENT: &[u8] = b"  ";
 
-fn write_pretty_indent(out: &mut dyn Write, depth: usize) -> io::Result<()> {
+pub(super) fn write_pretty_indent(out: &mut dyn Write, depth: usize) -> io::Result<()> {
     for _ in 0..depth {
         out.write_all(PRETTY_INDENT)?;
     }
