@@ -59,12 +59,22 @@ use crate::model::{Entity, Relation, Schema};
 /// cannot hold in any form becomes its control picture (see the module
 /// documentation).
 pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
-    let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"') || c < ' ' || is_nonchar(c);
-    if !text.contains(needs_work) {
+    // Every character that needs work starts with one of these bytes: the
+    // ASCII ones are themselves, and U+FFFE and U+FFFF start with 0xEF
+    // (as do other characters from U+F000, which are kept). So the text is
+    // copied in runs between them, and a byte that is not ASCII is the
+    // start of a character (a slice boundary).
+    let bytes = text.as_bytes();
+    let needs_work = |byte: u8| matches!(byte, b'&' | b'<' | b'>' | b'"' | 0xEF) || byte < b' ';
+    let Some(first) = bytes.iter().position(|&byte| needs_work(byte)) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut escaped = String::with_capacity(text.len() + 16);
-    for character in text.chars() {
+    let mut start = 0;
+    let mut at = first;
+    loop {
+        escaped.push_str(&text[start..at]);
+        let character = text[at..].chars().next().unwrap_or('\u{FFFD}');
         match character {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
@@ -79,7 +89,13 @@ pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
             c if is_nonchar(c) => escaped.push('\u{FFFD}'),
             c => escaped.push(c),
         }
+        start = at + character.len_utf8();
+        match bytes[start..].iter().position(|&byte| needs_work(byte)) {
+            Some(next) => at = start + next,
+            None => break,
+        }
     }
+    escaped.push_str(&text[start..]);
     Cow::Owned(escaped)
 }
 
@@ -281,6 +297,33 @@ mod tests {
         assert_eq!(xml_text("]]> <!-- -->"), "]]&gt; &lt;!-- --&gt;");
         assert_eq!(xml_text("a\tb\nc\r\nd"), "a&#9;b&#10;c&#13;&#10;d");
         assert_eq!(xml_text("🚀 مرحبا \u{202E}"), "🚀 مرحبا \u{202E}");
+    }
+
+    /// The definition of [`xml_text`], character by character.
+    fn xml_text_by_characters(text: &str) -> String {
+        text.chars()
+            .map(|character| match character {
+                '&' => "&amp;".to_owned(),
+                '<' => "&lt;".to_owned(),
+                '>' => "&gt;".to_owned(),
+                '"' => "&quot;".to_owned(),
+                '\t' => "&#9;".to_owned(),
+                '\n' => "&#10;".to_owned(),
+                '\r' => "&#13;".to_owned(),
+                c if c < ' ' => char::from_u32(0x2400 + u32::from(c)).unwrap().to_string(),
+                '\u{FFFE}' | '\u{FFFF}' => "\u{FFFD}".to_owned(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_in_runs_matches_the_definition(
+            text in "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{202e}\u{e000}\u{efff}\u{f000}\u{fffd}-\u{ffff}\u{10000}\u{1f680}\u{10ffff}é中]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(xml_text(&text).into_owned(), xml_text_by_characters(&text));
+        }
     }
 
     #[test]
