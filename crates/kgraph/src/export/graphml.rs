@@ -141,7 +141,7 @@ pub(super) fn xml_writer_at_depth(
 
 /// `<key id="{for}_{name}" for="{for}" attr.name="{name}" attr.type="{type}"/>`
 fn write_key(writer: &mut XmlWriter<'_>, scope: &str, name: &str, ty: Type) -> io::Result<()> {
-    let id = format!("{scope}_{name}");
+    let id = key_id(scope, name);
     writer
         .create_element("key")
         .with_attribute(("id", id.as_str()))
@@ -152,13 +152,13 @@ fn write_key(writer: &mut XmlWriter<'_>, scope: &str, name: &str, ty: Type) -> i
     Ok(())
 }
 
-/// `<data key="{scope}_{name}">value</data>`, nothing for a null.
-fn write_data<W: Write>(
-    writer: &mut Writer<W>,
-    scope: &str,
-    name: &str,
-    value: &Value<'_>,
-) -> io::Result<()> {
+/// The id of the `<key>` of a property: `{scope}_{name}`.
+fn key_id(scope: &str, name: &str) -> String {
+    format!("{scope}_{name}")
+}
+
+/// `<data key="{key}">value</data>`, nothing for a null.
+fn write_data<W: Write>(writer: &mut Writer<W>, key: &str, value: &Value<'_>) -> io::Result<()> {
     let text: Cow<'_, str> = match value {
         Value::Null => return Ok(()),
         Value::Text(text) => Cow::Borrowed(text.as_ref()),
@@ -167,10 +167,9 @@ fn write_data<W: Write>(
         Value::TextList(list) => Cow::Owned(string_list_json(list)?),
     };
     let escaped = xml_text(&text);
-    let key = format!("{scope}_{name}");
     writer
         .create_element("data")
-        .with_attribute(("key", key.as_str()))
+        .with_attribute(("key", key))
         .write_text_content(BytesText::from_escaped(escaped))?;
     Ok(())
 }
@@ -220,24 +219,32 @@ pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
 /// every core, each chunk by its own writer at that depth.
 fn write_graph(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     const DEPTH: usize = 2;
+    // The keys' ids, made once rather than for every value.
+    let node_keys = ENTITY_PROPERTIES.map(|(name, _)| key_id("node", name));
     chunked::write_chunks(out, graph.entities(), |buffer, _, entities| {
         let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
         for entity in entities {
-            write_node(&mut writer, entity)?;
+            write_node(&mut writer, &node_keys, entity)?;
         }
         Ok(())
     })?;
     let schema = &graph.dataset().schema;
+    let label_key = key_id("edge", "label");
+    let edge_keys = RELATION_PROPERTIES.map(|(name, _)| key_id("edge", name));
     chunked::write_chunks(out, graph.relations(), |buffer, _, relations| {
         let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
         for relation in relations {
-            write_edge(&mut writer, schema, relation)?;
+            write_edge(&mut writer, schema, (&label_key, &edge_keys), relation)?;
         }
         Ok(())
     })
 }
 
-fn write_node<W: Write>(writer: &mut Writer<W>, entity: &Entity) -> io::Result<()> {
+fn write_node<W: Write>(
+    writer: &mut Writer<W>,
+    keys: &[String],
+    entity: &Entity,
+) -> io::Result<()> {
     let id = xml_text(&entity.id);
     let labels = format!(":{ENTITY_LABEL}:{}", properties::node_label(&entity.kind)?);
     writer
@@ -246,8 +253,8 @@ fn write_node<W: Write>(writer: &mut Writer<W>, entity: &Entity) -> io::Result<(
         .with_attribute(("labels", labels.as_str()))
         .write_inner_content(|writer| {
             let values = properties::entity_values(entity);
-            for ((name, _), value) in ENTITY_PROPERTIES.iter().zip(&values) {
-                write_data(writer, "node", name, value)?;
+            for (key, value) in keys.iter().zip(&values) {
+                write_data(writer, key, value)?;
             }
             Ok(())
         })?;
@@ -257,6 +264,7 @@ fn write_node<W: Write>(writer: &mut Writer<W>, entity: &Entity) -> io::Result<(
 fn write_edge<W: Write>(
     writer: &mut Writer<W>,
     schema: &Schema,
+    (label_key, keys): (&str, &[String]),
     relation: &Relation,
 ) -> io::Result<()> {
     let id = xml_text(&relation.id);
@@ -274,9 +282,9 @@ fn write_edge<W: Write>(
             // What yEd and Gephi show on the edge: the words, and "not"
             // for a denial, so that a picture cannot show it as a fact.
             let caption = Value::Text(Cow::Owned(schema.caption(relation)));
-            write_data(writer, "edge", "label", &caption)?;
-            for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
-                write_data(writer, "edge", name, value)?;
+            write_data(writer, label_key, &caption)?;
+            for (key, value) in keys.iter().zip(&values) {
+                write_data(writer, key, value)?;
             }
             Ok(())
         })?;
