@@ -143,8 +143,7 @@ pub(super) fn string_list_json(list: &[String]) -> io::Result<String> {
 ///
 /// The bytes are those of `serde_json::to_writer_pretty` on the whole
 /// document (`directed`, `multigraph`, `graph`, `nodes`, `edges`), but the
-/// nodes and edges are formatted in chunks on every core by
-/// [`write_pretty_array`].
+/// nodes and edges are formatted in chunks on every core.
 pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let dataset = graph.dataset();
     let mut document = PrettyObject::open(out, 0)?;
