@@ -59,10 +59,14 @@ fn chunks_in_flight() -> usize {
 /// `format(buffer, index, record)` (index counts from 0 over all records),
 /// with chunks of records formatted in parallel. A formatting error stops
 /// the writing; what was written before it stays written.
-pub(super) fn write_records<T, F>(out: &mut dyn Write, records: &[T], format: F) -> io::Result<()>
+pub(super) fn write_records<'a, T, F>(
+    out: &mut dyn Write,
+    records: &'a [T],
+    format: F,
+) -> io::Result<()>
 where
     T: Sync,
-    F: Fn(&mut Vec<u8>, usize, &T) -> io::Result<()> + Sync,
+    F: Fn(&mut Vec<u8>, usize, &'a T) -> io::Result<()> + Sync,
 {
     write_chunks(out, records, |buffer, start, chunk| {
         for (offset, record) in chunk.iter().enumerate() {
@@ -76,10 +80,14 @@ where
 /// (Turtle's serializer has state within a chunk):
 /// `format(buffer, start, chunk)` appends the chunk that starts at record
 /// `start`. Whatever the chunks, the bytes written must be the same.
-pub(super) fn write_chunks<T, F>(out: &mut dyn Write, records: &[T], format: F) -> io::Result<()>
+pub(super) fn write_chunks<'a, T, F>(
+    out: &mut dyn Write,
+    records: &'a [T],
+    format: F,
+) -> io::Result<()>
 where
     T: Sync,
-    F: Fn(&mut Vec<u8>, usize, &[T]) -> io::Result<()> + Sync,
+    F: Fn(&mut Vec<u8>, usize, &'a [T]) -> io::Result<()> + Sync,
 {
     let per_chunk = records_per_chunk();
     let in_flight = chunks_in_flight();
@@ -90,7 +98,7 @@ where
         return out.write_all(&buffer);
     }
     let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); in_flight];
-    let chunks: Vec<&[T]> = records.chunks(per_chunk).collect();
+    let chunks: Vec<&'a [T]> = records.chunks(per_chunk).collect();
     for (group, group_chunks) in chunks.chunks(in_flight).enumerate() {
         let first_chunk = group * in_flight;
         buffers

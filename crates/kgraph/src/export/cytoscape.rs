@@ -31,19 +31,11 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::EvidenceInfo;
+use super::json::{EvidenceInfo, PrettyObject, write_pretty_array, write_pretty_at};
 use crate::graph::KnowledgeGraph;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
 pub const CYTOSCAPE_FORMAT_VERSION: u32 = 2;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    data: GraphData,
-    directed: bool,
-    multigraph: bool,
-    elements: Elements<'a>,
-}
 
 #[derive(Serialize)]
 struct GraphData {
@@ -51,12 +43,6 @@ struct GraphData {
     format: &'static str,
     format_version: u32,
     generator: String,
-}
-
-#[derive(Serialize)]
-struct Elements<'a> {
-    nodes: Vec<Element<NodeData<'a>>>,
-    edges: Vec<Element<EdgeData<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -116,59 +102,64 @@ fn edge_classes(relation: &crate::model::Relation) -> String {
 
 /// Writes the graph as Cytoscape.js elements JSON, pretty-printed, ending
 /// in a newline.
+///
+/// The bytes are those of `serde_json::to_writer_pretty` on the document
+/// `{data, directed, multigraph, elements: {nodes, edges}}`, with the nodes
+/// and edges formatted in chunks on every core.
 pub fn write_cytoscape(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let document = Document {
-        data: GraphData {
+    let mut document = PrettyObject::open(out, 0)?;
+    document.member("data", |out| {
+        let data = GraphData {
             name: "kgraph",
             format: "kgraph-cytoscape",
             format_version: CYTOSCAPE_FORMAT_VERSION,
             generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
-        },
-        directed: true,
-        multigraph: true,
-        elements: Elements {
-            nodes: graph
-                .entities()
-                .iter()
-                .map(|entity| Element {
-                    data: NodeData {
-                        id: &entity.id,
-                        label: &entity.label,
-                        kind: &entity.kind,
-                        aliases: &entity.aliases,
-                        description: &entity.description,
-                        wikidata: entity.wikidata.as_deref(),
-                        value: &entity.id,
-                        name: &entity.label,
-                    },
-                    classes: entity.kind.clone(),
-                })
-                .collect(),
-            edges: graph
-                .relations()
-                .iter()
-                .map(|relation| Element {
-                    data: EdgeData {
-                        id: &relation.id,
-                        source: &relation.from,
-                        target: &relation.to,
-                        label: graph.dataset().schema.caption(relation),
-                        relation_type: &relation.relation_type,
-                        type_label: graph.dataset().schema.type_label(&relation.relation_type),
-                        modality: relation.modality.as_str(),
-                        negated: relation.negated,
-                        attributed_to: &relation.attributed_to,
-                        note: relation.note.as_deref(),
-                        date: relation.date.as_deref(),
-                        evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
-                        key: &relation.id,
-                    },
-                    classes: edge_classes(relation),
-                })
-                .collect(),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
+        };
+        write_pretty_at(out, &data, 1)
+    })?;
+    document.member("directed", |out| write_pretty_at(out, &true, 1))?;
+    document.member("multigraph", |out| write_pretty_at(out, &true, 1))?;
+    document.member("elements", |out| {
+        let mut elements = PrettyObject::open(out, 1)?;
+        elements.member("nodes", |out| {
+            write_pretty_array(out, graph.entities(), 2, |entity| Element {
+                data: NodeData {
+                    id: &entity.id,
+                    label: &entity.label,
+                    kind: &entity.kind,
+                    aliases: &entity.aliases,
+                    description: &entity.description,
+                    wikidata: entity.wikidata.as_deref(),
+                    value: &entity.id,
+                    name: &entity.label,
+                },
+                classes: entity.kind.clone(),
+            })
+        })?;
+        elements.member("edges", |out| {
+            let schema = &graph.dataset().schema;
+            write_pretty_array(out, graph.relations(), 2, |relation| Element {
+                data: EdgeData {
+                    id: &relation.id,
+                    source: &relation.from,
+                    target: &relation.to,
+                    label: schema.caption(relation),
+                    relation_type: &relation.relation_type,
+                    type_label: schema.type_label(&relation.relation_type),
+                    modality: relation.modality.as_str(),
+                    negated: relation.negated,
+                    attributed_to: &relation.attributed_to,
+                    note: relation.note.as_deref(),
+                    date: relation.date.as_deref(),
+                    evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
+                    key: &relation.id,
+                },
+                classes: edge_classes(relation),
+            })
+        })?;
+        elements.close()
+    })?;
+    document.close()?;
     out.write_all(b"\n")
 }
 

@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
+use super::chunked;
 use crate::graph::KnowledgeGraph;
 use crate::model::{DotStyle, Entity, Modality, Relation};
 
@@ -262,19 +263,30 @@ pub fn write_dot(
                 "graph",
                 &[("label", kind), ("style", "rounded"), ("color", "#bbbbbb")],
             )?;
-            for entity in graph.entities().iter().filter(|entity| entity.kind == kind) {
-                write_entity(graph, entity, options, &mut statement, "    ")?;
-            }
+            let members: Vec<&Entity> = graph
+                .entities()
+                .iter()
+                .filter(|entity| entity.kind == kind)
+                .collect();
+            chunked::write_records(statement.out, &members, |buffer, _, entity| {
+                write_entity(
+                    graph,
+                    entity,
+                    options,
+                    &mut Statement { out: buffer },
+                    "    ",
+                )
+            })?;
             statement.out.write_all(b"  }\n")?;
         }
     } else {
-        for entity in &dataset.entities {
-            write_entity(graph, entity, options, &mut statement, "  ")?;
-        }
+        chunked::write_records(statement.out, &dataset.entities, |buffer, _, entity| {
+            write_entity(graph, entity, options, &mut Statement { out: buffer }, "  ")
+        })?;
     }
-    for relation in &dataset.relations {
-        write_relation(graph, relation, options, &mut statement)?;
-    }
+    chunked::write_records(statement.out, &dataset.relations, |buffer, _, relation| {
+        write_relation(graph, relation, options, &mut Statement { out: buffer })
+    })?;
     statement.out.write_all(b"}\n")
 }
 
@@ -667,6 +679,34 @@ mod tests {
             .map(|style| style["fillcolor"].as_str())
             .collect();
         assert_eq!(fills.len(), 8);
+    }
+
+    #[test]
+    fn every_option_writes_the_same_bytes_whatever_the_chunks() {
+        let graph = crate::export::testing::hostile_graph();
+        let options = DotOptions {
+            legend: true,
+            wrap: Some(8),
+            edge_labels: false,
+            cluster_by_kind: true,
+            size_by_mentions: true,
+            graph_attributes: vec![("layout".to_owned(), "sfdp".to_owned())],
+            highlight: Some("end".to_owned()),
+        };
+        let write = || {
+            let mut out = Vec::new();
+            write_dot(&graph, &options, &mut out).unwrap();
+            out
+        };
+        let whole = write();
+        for records in [1, 2, 4] {
+            let chunked = crate::export::chunked::with_records_per_chunk(records, write);
+            assert!(chunked == whole, "chunks of {records}");
+        }
+        // The options were taken: the cluster and the highlight are there.
+        let dot = String::from_utf8(whole).unwrap();
+        assert!(dot.contains("subgraph \"cluster_kind_thing\""), "{dot}");
+        assert!(dot.contains("Helvetica-Bold"), "{dot}");
     }
 
     #[test]

@@ -38,12 +38,13 @@ use std::io::{self, Write};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::graphml::xml_text;
+use super::chunked;
+use super::graphml::{XML_INDENT, xml_text, xml_writer_at_depth};
 use super::json::string_list_json;
 use super::properties::{self, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value};
 use super::style::{Rgb, kind_fill};
 use crate::graph::KnowledgeGraph;
-use crate::model::Modality;
+use crate::model::{Entity, Modality, Relation, Schema};
 
 type XmlWriter<'w> = Writer<&'w mut dyn Write>;
 
@@ -107,7 +108,11 @@ fn write_attribute_declaration(writer: &mut XmlWriter<'_>, name: &str, ty: &str)
     Ok(())
 }
 
-fn write_attvalue(writer: &mut XmlWriter<'_>, name: &str, value: &Value<'_>) -> io::Result<()> {
+fn write_attvalue<W: Write>(
+    writer: &mut Writer<W>,
+    name: &str,
+    value: &Value<'_>,
+) -> io::Result<()> {
     let text: Cow<'_, str> = match value {
         Value::Null => return Ok(()),
         Value::Text(text) => Cow::Borrowed(text.as_ref()),
@@ -123,7 +128,7 @@ fn write_attvalue(writer: &mut XmlWriter<'_>, name: &str, value: &Value<'_>) -> 
     Ok(())
 }
 
-fn write_colour(writer: &mut XmlWriter<'_>, colour: Rgb) -> io::Result<()> {
+fn write_colour<W: Write>(writer: &mut Writer<W>, colour: Rgb) -> io::Result<()> {
     let (r, g, b) = (
         colour.0.to_string(),
         colour.1.to_string(),
@@ -138,7 +143,7 @@ fn write_colour(writer: &mut XmlWriter<'_>, colour: Rgb) -> io::Result<()> {
     Ok(())
 }
 
-fn write_viz_value(writer: &mut XmlWriter<'_>, element: &str, value: &str) -> io::Result<()> {
+fn write_viz_value<W: Write>(writer: &mut Writer<W>, element: &str, value: &str) -> io::Result<()> {
     writer
         .create_element(element)
         .with_attribute(("value", value))
@@ -148,7 +153,7 @@ fn write_viz_value(writer: &mut XmlWriter<'_>, element: &str, value: &str) -> io
 
 /// Writes the graph as GEXF 1.3.
 pub fn write_gexf(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
+    let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', XML_INDENT);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     writer
         .create_element("gexf")
@@ -209,80 +214,117 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
 
     let ranks = graph.page_rank();
     let top_rank = ranks.iter().copied().fold(0.0_f64, f64::max);
+    // Nodes and edges are formatted in chunks on every core, each chunk by
+    // its own writer at their depth (inside gexf, graph, nodes or edges).
+    const DEPTH: usize = 3;
     writer
         .create_element("nodes")
         .write_inner_content(|writer| {
-            for (entity, rank) in graph.entities().iter().zip(&ranks) {
-                let values = properties::entity_values(entity);
-                let kind = graph.dataset().schema.kind(&entity.kind);
-                let shape = node_shape(
-                    kind.and_then(|kind| kind.dot.get("shape"))
-                        .map(String::as_str),
-                );
-                let size = if top_rank > 0.0 {
-                    10.0 + 40.0 * rank / top_rank
-                } else {
-                    10.0
-                };
-                writer
-                    .create_element("node")
-                    .with_attribute((b"id".as_slice(), xml_text(&entity.id).as_bytes()))
-                    .with_attribute((b"label".as_slice(), xml_text(&entity.label).as_bytes()))
-                    .write_inner_content(|writer| {
-                        writer
-                            .create_element("attvalues")
-                            .write_inner_content(|writer| {
-                                for (position, name, _) in node_attributes() {
-                                    write_attvalue(writer, name, &values[position])?;
-                                }
-                                write_attvalue(writer, "mentions", &Value::Int(entity.mentions))?;
-                                write_attvalue(
-                                    writer,
-                                    "pagerank",
-                                    &Value::Text(Cow::Owned(format!("{rank:.6}"))),
-                                )?;
-                                Ok(())
-                            })?;
-                        write_colour(writer, kind_fill(graph, &entity.kind))?;
-                        write_viz_value(writer, "viz:size", &format!("{size:.2}"))?;
-                        write_viz_value(writer, "viz:shape", shape)?;
-                        Ok(())
-                    })?;
-            }
-            Ok(())
+            chunked::write_chunks(
+                writer.get_mut(),
+                graph.entities(),
+                |buffer, start, entities| {
+                    let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
+                    for (entity, &rank) in entities.iter().zip(&ranks[start..]) {
+                        write_node(&mut writer, graph, entity, rank, top_rank)?;
+                    }
+                    Ok(())
+                },
+            )
         })?;
     let schema = &graph.dataset().schema;
     writer
         .create_element("edges")
         .write_inner_content(|writer| {
-            for relation in graph.relations() {
-                let values = properties::relation_values(schema, relation)?;
-                let (mut colour, thickness, line) = modality_look(relation.modality);
-                if relation.negated {
-                    colour = NEGATED_COLOUR;
-                }
-                let caption = schema.caption(relation);
-                writer
-                    .create_element("edge")
-                    .with_attribute((b"id".as_slice(), xml_text(&relation.id).as_bytes()))
-                    .with_attribute((b"source".as_slice(), xml_text(&relation.from).as_bytes()))
-                    .with_attribute((b"target".as_slice(), xml_text(&relation.to).as_bytes()))
-                    .with_attribute((b"label".as_slice(), xml_text(&caption).as_bytes()))
-                    .write_inner_content(|writer| {
-                        writer
-                            .create_element("attvalues")
-                            .write_inner_content(|writer| {
-                                for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
-                                    write_attvalue(writer, name, value)?;
-                                }
-                                Ok(())
-                            })?;
-                        write_colour(writer, colour)?;
-                        write_viz_value(writer, "viz:thickness", &format!("{thickness:.1}"))?;
-                        write_viz_value(writer, "viz:shape", line)?;
-                        Ok(())
-                    })?;
-            }
+            chunked::write_chunks(
+                writer.get_mut(),
+                graph.relations(),
+                |buffer, _, relations| {
+                    let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
+                    for relation in relations {
+                        write_edge(&mut writer, schema, relation)?;
+                    }
+                    Ok(())
+                },
+            )
+        })?;
+    Ok(())
+}
+
+fn write_node<W: Write>(
+    writer: &mut Writer<W>,
+    graph: &KnowledgeGraph,
+    entity: &Entity,
+    rank: f64,
+    top_rank: f64,
+) -> io::Result<()> {
+    let values = properties::entity_values(entity);
+    let kind = graph.dataset().schema.kind(&entity.kind);
+    let shape = node_shape(
+        kind.and_then(|kind| kind.dot.get("shape"))
+            .map(String::as_str),
+    );
+    let size = if top_rank > 0.0 {
+        10.0 + 40.0 * rank / top_rank
+    } else {
+        10.0
+    };
+    writer
+        .create_element("node")
+        .with_attribute((b"id".as_slice(), xml_text(&entity.id).as_bytes()))
+        .with_attribute((b"label".as_slice(), xml_text(&entity.label).as_bytes()))
+        .write_inner_content(|writer| {
+            writer
+                .create_element("attvalues")
+                .write_inner_content(|writer| {
+                    for (position, name, _) in node_attributes() {
+                        write_attvalue(writer, name, &values[position])?;
+                    }
+                    write_attvalue(writer, "mentions", &Value::Int(entity.mentions))?;
+                    write_attvalue(
+                        writer,
+                        "pagerank",
+                        &Value::Text(Cow::Owned(format!("{rank:.6}"))),
+                    )?;
+                    Ok(())
+                })?;
+            write_colour(writer, kind_fill(graph, &entity.kind))?;
+            write_viz_value(writer, "viz:size", &format!("{size:.2}"))?;
+            write_viz_value(writer, "viz:shape", shape)?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_edge<W: Write>(
+    writer: &mut Writer<W>,
+    schema: &Schema,
+    relation: &Relation,
+) -> io::Result<()> {
+    let values = properties::relation_values(schema, relation)?;
+    let (mut colour, thickness, line) = modality_look(relation.modality);
+    if relation.negated {
+        colour = NEGATED_COLOUR;
+    }
+    let caption = schema.caption(relation);
+    writer
+        .create_element("edge")
+        .with_attribute((b"id".as_slice(), xml_text(&relation.id).as_bytes()))
+        .with_attribute((b"source".as_slice(), xml_text(&relation.from).as_bytes()))
+        .with_attribute((b"target".as_slice(), xml_text(&relation.to).as_bytes()))
+        .with_attribute((b"label".as_slice(), xml_text(&caption).as_bytes()))
+        .write_inner_content(|writer| {
+            writer
+                .create_element("attvalues")
+                .write_inner_content(|writer| {
+                    for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
+                        write_attvalue(writer, name, value)?;
+                    }
+                    Ok(())
+                })?;
+            write_colour(writer, colour)?;
+            write_viz_value(writer, "viz:thickness", &format!("{thickness:.1}"))?;
+            write_viz_value(writer, "viz:shape", line)?;
             Ok(())
         })?;
     Ok(())

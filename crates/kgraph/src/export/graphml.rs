@@ -44,11 +44,13 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
 
+use super::chunked;
 use super::json::string_list_json;
 use super::properties::{self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value};
 use crate::graph::KnowledgeGraph;
+use crate::model::{Entity, Relation, Schema};
 
 /// Escapes text for XML 1.0 content or a double-quoted attribute value.
 ///
@@ -57,12 +59,22 @@ use crate::graph::KnowledgeGraph;
 /// cannot hold in any form becomes its control picture (see the module
 /// documentation).
 pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
-    let needs_work = |c: char| matches!(c, '&' | '<' | '>' | '"') || c < ' ' || is_nonchar(c);
-    if !text.contains(needs_work) {
+    // Every character that needs work starts with one of these bytes: the
+    // ASCII ones are themselves, and U+FFFE and U+FFFF start with 0xEF
+    // (as do other characters from U+F000, which are kept). So the text is
+    // copied in runs between them, and a byte that is not ASCII is the
+    // start of a character (a slice boundary).
+    let bytes = text.as_bytes();
+    let needs_work = |byte: u8| matches!(byte, b'&' | b'<' | b'>' | b'"' | 0xEF) || byte < b' ';
+    let Some(first) = bytes.iter().position(|&byte| needs_work(byte)) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut escaped = String::with_capacity(text.len() + 16);
-    for character in text.chars() {
+    let mut start = 0;
+    let mut at = first;
+    loop {
+        escaped.push_str(&text[start..at]);
+        let character = text[at..].chars().next().unwrap_or('\u{FFFD}');
         match character {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
@@ -77,7 +89,13 @@ pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
             c if is_nonchar(c) => escaped.push('\u{FFFD}'),
             c => escaped.push(c),
         }
+        start = at + character.len_utf8();
+        match bytes[start..].iter().position(|&byte| needs_work(byte)) {
+            Some(next) => at = start + next,
+            None => break,
+        }
     }
+    escaped.push_str(&text[start..]);
     Cow::Owned(escaped)
 }
 
@@ -97,9 +115,33 @@ fn xml_type(ty: Type) -> &'static str {
 
 type XmlWriter<'w> = Writer<&'w mut dyn Write>;
 
+/// Spaces per level of nesting in the XML exports.
+pub(super) const XML_INDENT: usize = 2;
+
+/// A quick-xml writer into `buffer` that indents as the writer of the whole
+/// file does inside `depth` open elements, so that a chunk of records
+/// formatted on its own has the bytes it would have in the whole file.
+///
+/// quick-xml keeps its indentation level private: the only way to reach a
+/// depth is to open that many elements. They are opened in `buffer` and
+/// cut off again, which leaves the writer at that depth, about to start
+/// the next element on a new line, as it is after the parent's start tag.
+pub(super) fn xml_writer_at_depth(
+    buffer: &mut Vec<u8>,
+    depth: usize,
+) -> io::Result<Writer<&mut Vec<u8>>> {
+    let mut writer = Writer::new_with_indent(buffer, b' ', XML_INDENT);
+    let start = writer.get_ref().len();
+    for _ in 0..depth {
+        writer.write_event(Event::Start(BytesStart::new("depth")))?;
+    }
+    writer.get_mut().truncate(start);
+    Ok(writer)
+}
+
 /// `<key id="{for}_{name}" for="{for}" attr.name="{name}" attr.type="{type}"/>`
 fn write_key(writer: &mut XmlWriter<'_>, scope: &str, name: &str, ty: Type) -> io::Result<()> {
-    let id = format!("{scope}_{name}");
+    let id = key_id(scope, name);
     writer
         .create_element("key")
         .with_attribute(("id", id.as_str()))
@@ -110,13 +152,13 @@ fn write_key(writer: &mut XmlWriter<'_>, scope: &str, name: &str, ty: Type) -> i
     Ok(())
 }
 
-/// `<data key="{scope}_{name}">value</data>`, nothing for a null.
-fn write_data(
-    writer: &mut XmlWriter<'_>,
-    scope: &str,
-    name: &str,
-    value: &Value<'_>,
-) -> io::Result<()> {
+/// The id of the `<key>` of a property: `{scope}_{name}`.
+fn key_id(scope: &str, name: &str) -> String {
+    format!("{scope}_{name}")
+}
+
+/// `<data key="{key}">value</data>`, nothing for a null.
+fn write_data<W: Write>(writer: &mut Writer<W>, key: &str, value: &Value<'_>) -> io::Result<()> {
     let text: Cow<'_, str> = match value {
         Value::Null => return Ok(()),
         Value::Text(text) => Cow::Borrowed(text.as_ref()),
@@ -125,10 +167,9 @@ fn write_data(
         Value::TextList(list) => Cow::Owned(string_list_json(list)?),
     };
     let escaped = xml_text(&text);
-    let key = format!("{scope}_{name}");
     writer
         .create_element("data")
-        .with_attribute(("key", key.as_str()))
+        .with_attribute(("key", key))
         .write_text_content(BytesText::from_escaped(escaped))?;
     Ok(())
 }
@@ -141,7 +182,7 @@ fn write_data(
 /// finds it first). A character XML 1.0 cannot hold is not an error: it is
 /// written as its control picture (see the module documentation).
 pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', 2);
+    let mut writer: XmlWriter<'_> = Writer::new_with_indent(out, b' ', XML_INDENT);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let comment = format!(
         " Generated by kgraph {}; rebuild with `kg build`, do not edit. ",
@@ -168,52 +209,85 @@ pub fn write_graphml(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
                 .create_element("graph")
                 .with_attribute(("id", "kgraph"))
                 .with_attribute(("edgedefault", "directed"))
-                .write_inner_content(|writer| write_graph(graph, writer))?;
+                .write_inner_content(|writer| write_graph(graph, writer.get_mut()))?;
             Ok(())
         })?;
     writer.get_mut().write_all(b"\n")
 }
 
-fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result<()> {
-    for entity in graph.entities() {
-        let id = xml_text(&entity.id);
-        let labels = format!(":{ENTITY_LABEL}:{}", properties::node_label(&entity.kind)?);
-        writer
-            .create_element("node")
-            .with_attribute((b"id".as_slice(), id.as_bytes()))
-            .with_attribute(("labels", labels.as_str()))
-            .write_inner_content(|writer| {
-                let values = properties::entity_values(entity);
-                for ((name, _), value) in ENTITY_PROPERTIES.iter().zip(&values) {
-                    write_data(writer, "node", name, value)?;
-                }
-                Ok(())
-            })?;
-    }
-    for relation in graph.relations() {
-        let id = xml_text(&relation.id);
-        let source = xml_text(&relation.from);
-        let target = xml_text(&relation.to);
-        let label = properties::relationship_type(&relation.relation_type)?;
-        let schema = &graph.dataset().schema;
-        let values = properties::relation_values(schema, relation)?;
-        writer
-            .create_element("edge")
-            .with_attribute((b"id".as_slice(), id.as_bytes()))
-            .with_attribute((b"source".as_slice(), source.as_bytes()))
-            .with_attribute((b"target".as_slice(), target.as_bytes()))
-            .with_attribute(("label", label.as_str()))
-            .write_inner_content(|writer| {
-                // What yEd and Gephi show on the edge: the words, and "not"
-                // for a denial, so that a picture cannot show it as a fact.
-                let caption = Value::Text(Cow::Owned(schema.caption(relation)));
-                write_data(writer, "edge", "label", &caption)?;
-                for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
-                    write_data(writer, "edge", name, value)?;
-                }
-                Ok(())
-            })?;
-    }
+/// The nodes and edges, inside `<graphml><graph>`: formatted in chunks on
+/// every core, each chunk by its own writer at that depth.
+fn write_graph(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    const DEPTH: usize = 2;
+    // The keys' ids, made once rather than for every value.
+    let node_keys = ENTITY_PROPERTIES.map(|(name, _)| key_id("node", name));
+    chunked::write_chunks(out, graph.entities(), |buffer, _, entities| {
+        let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
+        for entity in entities {
+            write_node(&mut writer, &node_keys, entity)?;
+        }
+        Ok(())
+    })?;
+    let schema = &graph.dataset().schema;
+    let label_key = key_id("edge", "label");
+    let edge_keys = RELATION_PROPERTIES.map(|(name, _)| key_id("edge", name));
+    chunked::write_chunks(out, graph.relations(), |buffer, _, relations| {
+        let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
+        for relation in relations {
+            write_edge(&mut writer, schema, (&label_key, &edge_keys), relation)?;
+        }
+        Ok(())
+    })
+}
+
+fn write_node<W: Write>(
+    writer: &mut Writer<W>,
+    keys: &[String],
+    entity: &Entity,
+) -> io::Result<()> {
+    let id = xml_text(&entity.id);
+    let labels = format!(":{ENTITY_LABEL}:{}", properties::node_label(&entity.kind)?);
+    writer
+        .create_element("node")
+        .with_attribute((b"id".as_slice(), id.as_bytes()))
+        .with_attribute(("labels", labels.as_str()))
+        .write_inner_content(|writer| {
+            let values = properties::entity_values(entity);
+            for (key, value) in keys.iter().zip(&values) {
+                write_data(writer, key, value)?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_edge<W: Write>(
+    writer: &mut Writer<W>,
+    schema: &Schema,
+    (label_key, keys): (&str, &[String]),
+    relation: &Relation,
+) -> io::Result<()> {
+    let id = xml_text(&relation.id);
+    let source = xml_text(&relation.from);
+    let target = xml_text(&relation.to);
+    let label = properties::relationship_type(&relation.relation_type)?;
+    let values = properties::relation_values(schema, relation)?;
+    writer
+        .create_element("edge")
+        .with_attribute((b"id".as_slice(), id.as_bytes()))
+        .with_attribute((b"source".as_slice(), source.as_bytes()))
+        .with_attribute((b"target".as_slice(), target.as_bytes()))
+        .with_attribute(("label", label.as_str()))
+        .write_inner_content(|writer| {
+            // What yEd and Gephi show on the edge: the words, and "not"
+            // for a denial, so that a picture cannot show it as a fact.
+            let caption = Value::Text(Cow::Owned(schema.caption(relation)));
+            write_data(writer, label_key, &caption)?;
+            for (key, value) in keys.iter().zip(&values) {
+                write_data(writer, key, value)?;
+            }
+            Ok(())
+        })?;
     Ok(())
 }
 
@@ -231,6 +305,33 @@ mod tests {
         assert_eq!(xml_text("]]> <!-- -->"), "]]&gt; &lt;!-- --&gt;");
         assert_eq!(xml_text("a\tb\nc\r\nd"), "a&#9;b&#10;c&#13;&#10;d");
         assert_eq!(xml_text("🚀 مرحبا \u{202E}"), "🚀 مرحبا \u{202E}");
+    }
+
+    /// The definition of [`xml_text`], character by character.
+    fn xml_text_by_characters(text: &str) -> String {
+        text.chars()
+            .map(|character| match character {
+                '&' => "&amp;".to_owned(),
+                '<' => "&lt;".to_owned(),
+                '>' => "&gt;".to_owned(),
+                '"' => "&quot;".to_owned(),
+                '\t' => "&#9;".to_owned(),
+                '\n' => "&#10;".to_owned(),
+                '\r' => "&#13;".to_owned(),
+                c if c < ' ' => char::from_u32(0x2400 + u32::from(c)).unwrap().to_string(),
+                '\u{FFFE}' | '\u{FFFF}' => "\u{FFFD}".to_owned(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_in_runs_matches_the_definition(
+            text in "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{202e}\u{e000}\u{efff}\u{f000}\u{fffd}-\u{ffff}\u{10000}\u{1f680}\u{10ffff}é中]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(xml_text(&text).into_owned(), xml_text_by_characters(&text));
+        }
     }
 
     #[test]

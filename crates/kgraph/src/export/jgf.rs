@@ -23,32 +23,21 @@
 //! `python -m jsonschema` or, in code,
 //! `jsonschema.Draft7Validator(schema).validate(json.load(open("output/graph.jgf.json")))`.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{EvidenceInfo, GraphInfo, graph_info};
+use super::chunked;
+use super::json::{
+    EvidenceInfo, PrettyObject, graph_info, write_pretty_array, write_pretty_at,
+    write_pretty_indent,
+};
 use crate::graph::KnowledgeGraph;
+use crate::model::Entity;
 
 /// Bumped whenever a field in `metadata` is renamed, removed or changes
 /// meaning.
 pub const JGF_METADATA_VERSION: u32 = 2;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    graph: Graph<'a>,
-}
-
-#[derive(Serialize)]
-struct Graph<'a> {
-    directed: bool,
-    #[serde(rename = "type")]
-    graph_type: &'static str,
-    metadata: GraphInfo<'a>,
-    nodes: BTreeMap<&'a str, Node<'a>>,
-    edges: Vec<Edge<'a>>,
-}
 
 #[derive(Serialize)]
 struct Node<'a> {
@@ -87,55 +76,86 @@ struct EdgeMetadata<'a> {
 }
 
 /// Writes the graph as JGF v2, pretty-printed, ending in a newline.
+///
+/// The bytes are those of `serde_json::to_writer_pretty` on the document
+/// `{"graph": {directed, type, metadata, nodes, edges}}`, with the nodes
+/// (an object keyed by id, in id order) and the edges formatted in chunks
+/// on every core.
 pub fn write_jgf(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let document = Document {
-        graph: Graph {
-            directed: true,
-            graph_type: "kgraph",
-            metadata: graph_info(graph, "kgraph-jgf", JGF_METADATA_VERSION),
-            nodes: graph
-                .entities()
-                .iter()
-                .map(|entity| {
-                    (
-                        entity.id.as_str(),
-                        Node {
-                            label: &entity.label,
-                            metadata: NodeMetadata {
-                                kind: &entity.kind,
-                                aliases: &entity.aliases,
-                                description: &entity.description,
-                                wikidata: entity.wikidata.as_deref(),
-                            },
-                        },
-                    )
-                })
-                .collect(),
-            edges: graph
-                .relations()
-                .iter()
-                .map(|relation| Edge {
-                    id: &relation.id,
-                    source: &relation.from,
-                    target: &relation.to,
-                    relation: &relation.relation_type,
-                    directed: true,
-                    label: graph.dataset().schema.caption(relation),
-                    metadata: EdgeMetadata {
-                        type_label: graph.dataset().schema.type_label(&relation.relation_type),
-                        modality: relation.modality.as_str(),
-                        negated: relation.negated,
-                        attributed_to: &relation.attributed_to,
-                        note: relation.note.as_deref(),
-                        date: relation.date.as_deref(),
-                        evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
-                    },
-                })
-                .collect(),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
+    let mut document = PrettyObject::open(out, 0)?;
+    document.member("graph", |out| {
+        let mut jgf = PrettyObject::open(out, 1)?;
+        jgf.member("directed", |out| write_pretty_at(out, &true, 2))?;
+        jgf.member("type", |out| write_pretty_at(out, "kgraph", 2))?;
+        jgf.member("metadata", |out| {
+            let info = graph_info(graph, "kgraph-jgf", JGF_METADATA_VERSION);
+            write_pretty_at(out, &info, 2)
+        })?;
+        jgf.member("nodes", |out| write_nodes(out, graph.entities(), 2))?;
+        jgf.member("edges", |out| {
+            let schema = &graph.dataset().schema;
+            write_pretty_array(out, graph.relations(), 2, |relation| Edge {
+                id: &relation.id,
+                source: &relation.from,
+                target: &relation.to,
+                relation: &relation.relation_type,
+                directed: true,
+                label: schema.caption(relation),
+                metadata: EdgeMetadata {
+                    type_label: schema.type_label(&relation.relation_type),
+                    modality: relation.modality.as_str(),
+                    negated: relation.negated,
+                    attributed_to: &relation.attributed_to,
+                    note: relation.note.as_deref(),
+                    date: relation.date.as_deref(),
+                    evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
+                },
+            })
+        })?;
+        jgf.close()
+    })?;
+    document.close()?;
     out.write_all(b"\n")
+}
+
+/// The nodes as a JSON object at `depth` keyed by entity id, in the order
+/// of the ids (as a map sorted by key serializes), formatted in chunks on
+/// every core.
+fn write_nodes(out: &mut dyn Write, entities: &[Entity], depth: usize) -> io::Result<()> {
+    let mut by_id: Vec<&Entity> = entities.iter().collect();
+    // Stable, so that of two entities with one id (which validation
+    // refuses) the last wins, as when a map is filled in order.
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut unique: Vec<&Entity> = Vec::with_capacity(by_id.len());
+    for entity in by_id {
+        match unique.last_mut() {
+            Some(last) if last.id == entity.id => *last = entity,
+            _ => unique.push(entity),
+        }
+    }
+    if unique.is_empty() {
+        return out.write_all(b"{}");
+    }
+    out.write_all(b"{")?;
+    chunked::write_records(out, &unique, |buffer, index, entity| {
+        buffer.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        write_pretty_indent(buffer, depth + 1)?;
+        serde_json::to_writer(&mut *buffer, &entity.id).map_err(io::Error::from)?;
+        buffer.extend_from_slice(b": ");
+        let node = Node {
+            label: &entity.label,
+            metadata: NodeMetadata {
+                kind: &entity.kind,
+                aliases: &entity.aliases,
+                description: &entity.description,
+                wikidata: entity.wikidata.as_deref(),
+            },
+        };
+        write_pretty_at(buffer, &node, depth + 1)
+    })?;
+    out.write_all(b"\n")?;
+    write_pretty_indent(out, depth)?;
+    out.write_all(b"}")
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
+use super::chunked;
 use crate::graph::KnowledgeGraph;
 use crate::model::{Evidence, Modality};
 
@@ -14,15 +16,6 @@ use crate::model::{Evidence, Modality};
 /// the graph. Version 2 added `negated` (an edge may state that a relation
 /// does *not* hold) and `attributed_to` (whose view an edge is).
 pub const JSON_FORMAT_VERSION: u32 = 2;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    directed: bool,
-    multigraph: bool,
-    graph: GraphInfo<'a>,
-    nodes: Vec<Node<'a>>,
-    edges: Vec<Edge<'a>>,
-}
 
 #[derive(Serialize)]
 pub(super) struct GraphInfo<'a> {
@@ -147,45 +140,151 @@ pub(super) fn string_list_json(list: &[String]) -> io::Result<String> {
 }
 
 /// Writes the graph as node-link JSON, pretty-printed, ending in a newline.
+///
+/// The bytes are those of `serde_json::to_writer_pretty` on the whole
+/// document (`directed`, `multigraph`, `graph`, `nodes`, `edges`), but the
+/// nodes and edges are formatted in chunks on every core.
 pub fn write_json(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
     let dataset = graph.dataset();
-    let document = Document {
-        directed: true,
-        multigraph: true,
-        graph: graph_info(graph, "kgraph-node-link", JSON_FORMAT_VERSION),
-        nodes: dataset
-            .entities
-            .iter()
-            .map(|entity| Node {
-                id: &entity.id,
-                label: &entity.label,
-                kind: &entity.kind,
-                aliases: &entity.aliases,
-                description: &entity.description,
-                wikidata: entity.wikidata.as_deref(),
-                mentions: entity.mentions,
-            })
-            .collect(),
-        edges: dataset
-            .relations
-            .iter()
-            .map(|relation| Edge {
-                source: &relation.from,
-                target: &relation.to,
-                key: &relation.id,
-                relation_type: &relation.relation_type,
-                type_label: dataset.schema.type_label(&relation.relation_type),
-                modality: relation.modality.as_str(),
-                negated: relation.negated,
-                attributed_to: &relation.attributed_to,
-                note: relation.note.as_deref(),
-                date: relation.date.as_deref(),
-                evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
-            })
-            .collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
+    let mut document = PrettyObject::open(out, 0)?;
+    document.member("directed", |out| write_pretty_at(out, &true, 1))?;
+    document.member("multigraph", |out| write_pretty_at(out, &true, 1))?;
+    document.member("graph", |out| {
+        let info = graph_info(graph, "kgraph-node-link", JSON_FORMAT_VERSION);
+        write_pretty_at(out, &info, 1)
+    })?;
+    document.member("nodes", |out| {
+        write_pretty_array(out, &dataset.entities, 1, |entity| Node {
+            id: &entity.id,
+            label: &entity.label,
+            kind: &entity.kind,
+            aliases: &entity.aliases,
+            description: &entity.description,
+            wikidata: entity.wikidata.as_deref(),
+            mentions: entity.mentions,
+        })
+    })?;
+    document.member("edges", |out| {
+        write_pretty_array(out, &dataset.relations, 1, |relation| Edge {
+            source: &relation.from,
+            target: &relation.to,
+            key: &relation.id,
+            relation_type: &relation.relation_type,
+            type_label: dataset.schema.type_label(&relation.relation_type),
+            modality: relation.modality.as_str(),
+            negated: relation.negated,
+            attributed_to: &relation.attributed_to,
+            note: relation.note.as_deref(),
+            date: relation.date.as_deref(),
+            evidence: relation.evidence.iter().map(EvidenceInfo::from).collect(),
+        })
+    })?;
+    document.close()?;
     out.write_all(b"\n")
+}
+
+/// serde_json's pretty printer indents each level by two spaces.
+const PRETTY_INDENT: &[u8] = b"  ";
+
+pub(super) fn write_pretty_indent(out: &mut dyn Write, depth: usize) -> io::Result<()> {
+    for _ in 0..depth {
+        out.write_all(PRETTY_INDENT)?;
+    }
+    Ok(())
+}
+
+/// Serializes `value` as `serde_json::to_writer_pretty` does when the value
+/// sits `depth` levels deep in a document (its inner lines are indented
+/// from that level on).
+///
+/// `PrettyFormatter` keeps its level private; every array or object it
+/// opens adds one, so opening `depth` arrays into a sink brings a new
+/// formatter to that level with nothing written.
+pub(super) fn write_pretty_at<T: Serialize + ?Sized>(
+    out: &mut dyn Write,
+    value: &T,
+    depth: usize,
+) -> io::Result<()> {
+    let mut formatter = PrettyFormatter::new();
+    for _ in 0..depth {
+        formatter.begin_array(&mut io::sink())?;
+    }
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+        .map_err(io::Error::from)
+}
+
+/// Writes `records` as a JSON array at `depth`, each record as the value
+/// `element` makes of it, with the bytes of serde_json's pretty printer
+/// for the whole array; the elements are formatted in chunks on every core.
+pub(super) fn write_pretty_array<'a, T, V, F>(
+    out: &mut dyn Write,
+    records: &'a [T],
+    depth: usize,
+    element: F,
+) -> io::Result<()>
+where
+    T: Sync,
+    V: Serialize,
+    F: Fn(&'a T) -> V + Sync,
+{
+    if records.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    chunked::write_records(out, records, |buffer, index, record| {
+        buffer.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        write_pretty_indent(buffer, depth + 1)?;
+        write_pretty_at(buffer, &element(record), depth + 1)
+    })?;
+    out.write_all(b"\n")?;
+    write_pretty_indent(out, depth)?;
+    out.write_all(b"]")
+}
+
+/// An object written member by member with the bytes of serde_json's
+/// pretty printer, so that a member's value can be written by
+/// [`write_pretty_array`] and the like.
+pub(super) struct PrettyObject<'w> {
+    out: &'w mut dyn Write,
+    depth: usize,
+    members: usize,
+}
+
+impl<'w> PrettyObject<'w> {
+    /// Opens an object at `depth` (0 for the document).
+    pub(super) fn open(out: &'w mut dyn Write, depth: usize) -> io::Result<PrettyObject<'w>> {
+        out.write_all(b"{")?;
+        Ok(PrettyObject {
+            out,
+            depth,
+            members: 0,
+        })
+    }
+
+    /// Writes the member `name`; `value` writes its value at `depth + 1`.
+    pub(super) fn member(
+        &mut self,
+        name: &str,
+        value: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.out
+            .write_all(if self.members == 0 { b"\n" } else { b",\n" })?;
+        write_pretty_indent(self.out, self.depth + 1)?;
+        serde_json::to_writer(&mut *self.out, name).map_err(io::Error::from)?;
+        self.out.write_all(b": ")?;
+        self.members += 1;
+        value(self.out)
+    }
+
+    /// Closes the object.
+    pub(super) fn close(self) -> io::Result<()> {
+        if self.members > 0 {
+            self.out.write_all(b"\n")?;
+            write_pretty_indent(self.out, self.depth)?;
+        }
+        self.out.write_all(b"}")
+    }
 }
 
 /// The graph-level metadata (generator, sources, schema), shared with the
@@ -248,5 +347,61 @@ pub(super) fn graph_info<'a>(
                 })
                 .collect(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::export::testing::HOSTILE;
+
+    /// `value` written member by member (arrays by [`write_pretty_array`])
+    /// with chunks of `records` elements.
+    fn written_in_parts(value: &Value, records: usize) -> String {
+        fn write_value(out: &mut dyn Write, value: &Value, depth: usize) -> io::Result<()> {
+            match value {
+                Value::Array(elements) => write_pretty_array(out, elements, depth, |e| e),
+                Value::Object(members) => {
+                    let mut object = PrettyObject::open(out, depth)?;
+                    for (name, member) in members {
+                        object.member(name, |out| write_value(out, member, depth + 1))?;
+                    }
+                    object.close()
+                }
+                scalar => write_pretty_at(out, scalar, depth),
+            }
+        }
+        let mut out = Vec::new();
+        chunked::with_records_per_chunk(records, || write_value(&mut out, value, 0)).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn parts_have_the_bytes_of_the_pretty_printer_at_every_depth() {
+        let record = json!({
+            "id": HOSTILE,
+            "list": [HOSTILE, "\u{0}\u{1f}\u{7f}\u{2028}", "𝄞"],
+            "empty_list": [],
+            "empty_object": {},
+            "nested": {"deeper": [{"n": -1.5e300}, [[]], null, true]},
+        });
+        let document = json!({
+            "directed": true,
+            "graph": {"name": HOSTILE, "sources": [], "schema": {"kinds": [record]}},
+            "nodes": [record, record, {}, [], record],
+            "edges": [],
+            "deep": [[[record, [record]]]],
+        });
+        let expected = serde_json::to_string_pretty(&document).unwrap();
+        for records in [1, 2, 4, 1000] {
+            assert_eq!(
+                written_in_parts(&document, records),
+                expected,
+                "chunks of {records}"
+            );
+        }
+        assert_eq!(written_in_parts(&json!({}), 1), "{}");
     }
 }

@@ -27,6 +27,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::chunked;
 use crate::graph::KnowledgeGraph;
 use crate::model::Modality;
 
@@ -183,25 +184,25 @@ pub fn write_mermaid(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<
         b"%% Links: solid actual, grey historical, dotted proposed, finely dotted hypothetical, thick recommended; red and `not:` negated.\n",
     )?;
     out.write_all(b"flowchart LR\n")?;
-    for entity in graph.entities() {
+    chunked::write_records(out, graph.entities(), |buffer, _, entity| {
         writeln!(
-            out,
+            buffer,
             "    {}[\"{}\"]",
             mermaid_node_id(&entity.id),
             mermaid_label(&entity.label)
-        )?;
-    }
+        )
+    })?;
     let schema = &graph.dataset().schema;
-    for relation in graph.relations() {
+    chunked::write_records(out, graph.relations(), |buffer, _, relation| {
         writeln!(
-            out,
+            buffer,
             "    {} {}|{}| {}",
             mermaid_node_id(&relation.from),
             link_arrow(relation.modality),
             mermaid_link_label(&link_text(graph, relation)),
             mermaid_node_id(&relation.to)
-        )?;
-    }
+        )
+    })?;
 
     let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for entity in graph.entities() {

@@ -437,6 +437,7 @@ impl Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Dataset;
 
     #[test]
     fn names_and_file_names_lead_back_to_the_format() {
@@ -475,17 +476,52 @@ mod tests {
         assert_eq!(of("graph"), None);
     }
 
+    /// The hostile graph with characters only a verbatim source can bring
+    /// (C0 controls, non-characters, a lone CR) in its quotes and labels.
+    fn graph_with_control_characters() -> KnowledgeGraph {
+        const RAW: &str = "nul\u{0} ff\u{c} del\u{7f} nc\u{fffe}\u{ffff} lone\rcr 𝄞 \u{2028}";
+        let mut dataset = testing::hostile_graph().dataset().clone();
+        for entity in &mut dataset.entities {
+            entity.label.push_str(RAW);
+            entity.aliases.push(RAW.to_owned());
+        }
+        for relation in &mut dataset.relations {
+            relation.evidence[0].quote = RAW.to_owned();
+            relation.note = Some(RAW.to_owned());
+        }
+        KnowledgeGraph::new(dataset)
+    }
+
     #[test]
     fn every_format_writes_the_same_bytes_whatever_its_chunks() {
-        let graph = testing::hostile_graph();
-        for format in Format::ALL {
+        let graphs = [
+            testing::hostile_graph(),
+            graph_with_control_characters(),
+            KnowledgeGraph::new(Dataset::default()),
+        ];
+        for (graph, format) in graphs
+            .iter()
+            .flat_map(|graph| Format::ALL.map(|format| (graph, format)))
+        {
             for part in 0..format.file_names().len() {
+                // A format that refuses a character (Cypher and NUL) must
+                // refuse it whatever the chunks.
                 let write = || {
                     let mut out = Vec::new();
-                    format.write_part(&graph, part, &mut out).unwrap();
-                    out
+                    format
+                        .write_part(graph, part, &mut out)
+                        .map(|()| out)
+                        .map_err(|error| error.to_string())
                 };
                 let whole = write();
+                if let Err(error) = &whole {
+                    // Only the verbatim characters may be refused, never
+                    // the hostile but valid text of the other graphs.
+                    assert!(
+                        error.contains("character") && std::ptr::eq(graph, &graphs[1]),
+                        "{format} part {part}: {error}"
+                    );
+                }
                 // One record per chunk, then chunks that end mid-way
                 // through the entities and the relations.
                 for records in [1, 2, 4] {

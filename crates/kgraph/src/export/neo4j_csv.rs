@@ -39,6 +39,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::chunked;
 use super::json::string_list_json;
 use super::properties::{self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value};
 use crate::graph::KnowledgeGraph;
@@ -97,7 +98,7 @@ fn io_error(error: csv::Error) -> io::Error {
 
 /// Writes `nodes.csv`: one row per entity, in id order.
 pub fn write_csv_nodes(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = csv::Writer::from_writer(&mut *out);
     let mut row: Vec<String> = vec!["id:ID".to_owned()];
     for (name, ty) in ENTITY_PROPERTIES {
         row.push(header(name, ty));
@@ -107,8 +108,9 @@ pub fn write_csv_nodes(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Resul
     }
     row.push(":LABEL".to_owned());
     writer.write_record(&row).map_err(io_error)?;
-    for entity in graph.entities() {
-        row.clear();
+    writer.flush()?;
+    drop(writer);
+    write_rows(out, graph.entities(), |row, entity| {
         row.push(entity.id.clone());
         for value in properties::entity_values(entity) {
             row.push(cell(&value));
@@ -120,14 +122,34 @@ pub fn write_csv_nodes(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Resul
             "{ENTITY_LABEL};{}",
             properties::node_label(&entity.kind)?
         ));
-        writer.write_record(&row).map_err(io_error)?;
-    }
-    writer.flush()
+        Ok(())
+    })
+}
+
+/// Writes one CSV row per record, `fill` giving the cells of a row, in
+/// chunks formatted on every core. The csv crate quotes a field by its
+/// content alone, so a chunk written by its own writer has the bytes the
+/// rows would have in one writer.
+fn write_rows<T: Sync>(
+    out: &mut dyn Write,
+    records: &[T],
+    fill: impl Fn(&mut Vec<String>, &T) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    chunked::write_chunks(out, records, |buffer, _, chunk| {
+        let mut writer = csv::Writer::from_writer(buffer);
+        let mut row: Vec<String> = Vec::new();
+        for record in chunk {
+            row.clear();
+            fill(&mut row, record)?;
+            writer.write_record(&row).map_err(io_error)?;
+        }
+        writer.flush()
+    })
 }
 
 /// Writes `relationships.csv`: one row per relation, in id order.
 pub fn write_csv_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
+    let mut writer = csv::Writer::from_writer(&mut *out);
     let mut row: Vec<String> = [":START_ID", ":END_ID", ":TYPE", "id"]
         .map(str::to_owned)
         .to_vec();
@@ -137,20 +159,21 @@ pub fn write_csv_relationships(graph: &KnowledgeGraph, out: &mut dyn Write) -> i
             .map(|(name, ty)| header(name, *ty)),
     );
     writer.write_record(&row).map_err(io_error)?;
-    for relation in graph.relations() {
-        row.clear();
+    writer.flush()?;
+    drop(writer);
+    let schema = &graph.dataset().schema;
+    write_rows(out, graph.relations(), |row, relation| {
         row.push(relation.from.clone());
         row.push(relation.to.clone());
         row.push(properties::relationship_type(&relation.relation_type)?);
         row.push(neutralize_formula(&relation.id).into_owned());
         row.extend(
-            properties::relation_values(&graph.dataset().schema, relation)?
+            properties::relation_values(schema, relation)?
                 .iter()
                 .map(cell),
         );
-        writer.write_record(&row).map_err(io_error)?;
-    }
-    writer.flush()
+        Ok(())
+    })
 }
 
 #[cfg(test)]
