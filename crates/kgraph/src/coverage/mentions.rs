@@ -18,6 +18,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::evidence::{Folded, fold, fold_quote};
 use crate::model::Entity;
+use words::{Form, Limits, WordIndex};
 
 /// One mention: which entity, and where in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +27,6 @@ pub(crate) struct Mention {
     pub entity: usize,
     pub span: Range<usize>,
 }
-
-use words::{Form, Limits, WordIndex};
 
 /// An automaton and, per pattern, the entity it names.
 struct Patterns {
