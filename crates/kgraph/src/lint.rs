@@ -393,7 +393,7 @@ fn modality_in_type_names(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
 /// in running text, so the curator should know that such mentions never
 /// count for the alias's entity. Labels inside longer names ("Europe" in
 /// "Council of Europe") are how compound names are made and are not
-/// reported. Found with the mention automaton, so linear in the total
+/// reported. Found with the mention finder, so linear in the total
 /// length of the names.
 fn alias_inside_alias(dataset: &Dataset, warnings: &mut Vec<Diagnostic>) {
     let finder = MentionFinder::overlapping(&dataset.entities);

@@ -5,7 +5,7 @@
 //! and coverage figures.
 //!
 //! One pass per text: the text is folded once, scanned once for mentions
-//! (Aho-Corasick over all labels and aliases) and split once into
+//! (a word index over all labels and aliases) and split once into
 //! sentences.
 
 mod mentions;
