@@ -175,14 +175,14 @@ fn add_refuses_a_pipe_or_an_oversized_text_without_waiting_or_writing() {
     assert!(made.is_ok_and(|status| status.success()), "mkfifo");
     let mut add = ADD.to_vec();
     add[2] = "pipe.txt";
-    let output = workdir.kg(&add);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}",
-        crate::common::stderr(&output)
-    );
-    let stderr = crate::common::stderr(&output);
+    // Refused with exit 2: what kg says.
+    let refused = |args: &[&str]| {
+        let output = workdir.kg(args);
+        let stderr = crate::common::stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        stderr
+    };
+    let stderr = refused(&add);
     assert!(
         stderr.contains("cannot read `pipe.txt`") && stderr.contains("named pipe"),
         "{stderr}"
@@ -190,14 +190,7 @@ fn add_refuses_a_pipe_or_an_oversized_text_without_waiting_or_writing() {
 
     workdir.write("kgraph.toml", "[limits]\nsource_text_bytes = 16\n");
     workdir.write("note.txt", "Ada Lovelace met Charles Babbage in 1833.\n");
-    let output = workdir.kg(ADD);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}",
-        crate::common::stderr(&output)
-    );
-    let stderr = crate::common::stderr(&output);
+    let stderr = refused(ADD);
     assert!(
         stderr.contains("over the limit of 16 (`source_text_bytes`"),
         "{stderr}"

@@ -67,6 +67,36 @@ fn automaton_kind(patterns: &[String]) -> Option<AhoCorasickKind> {
         .then_some(AhoCorasickKind::ContiguousNFA)
 }
 
+/// A folded surface form and the index of the entity it names.
+type FormOf = (String, usize);
+
+/// The folded labels and aliases of `entities`, each with the index of its
+/// entity: the short all-caps forms, matched case-sensitively, then the
+/// others, each list sorted and without repeats (identical forms of one
+/// entity would be found twice).
+fn surface_forms(entities: &[Entity]) -> (Vec<FormOf>, Vec<FormOf>) {
+    let mut exact = Vec::new();
+    let mut loose = Vec::new();
+    for (index, entity) in entities.iter().enumerate() {
+        for form in std::iter::once(&entity.label).chain(&entity.aliases) {
+            let folded = fold_quote(form);
+            if folded.is_empty() {
+                continue;
+            }
+            if is_short_all_caps(&folded) {
+                exact.push((folded, index));
+            } else {
+                loose.push((folded, index));
+            }
+        }
+    }
+    for forms in [&mut exact, &mut loose] {
+        forms.sort();
+        forms.dedup();
+    }
+    (exact, loose)
+}
+
 /// Finds the mentions of a fixed set of entities in any number of texts.
 pub(crate) struct MentionFinder {
     words: WordIndex,
@@ -103,26 +133,7 @@ impl MentionFinder {
     }
 
     fn build_with(entities: &[Entity], overlapping: bool, limits: Limits) -> MentionFinder {
-        let mut exact = Vec::new();
-        let mut loose = Vec::new();
-        for (index, entity) in entities.iter().enumerate() {
-            for form in std::iter::once(&entity.label).chain(&entity.aliases) {
-                let folded = fold_quote(form);
-                if folded.is_empty() {
-                    continue;
-                }
-                if is_short_all_caps(&folded) {
-                    exact.push((folded, index));
-                } else {
-                    loose.push((folded, index));
-                }
-            }
-        }
-        // Identical forms of one entity would be found twice.
-        for forms in [&mut exact, &mut loose] {
-            forms.sort();
-            forms.dedup();
-        }
+        let (exact, loose) = surface_forms(entities);
         let (indexed_exact, exact): (Vec<_>, Vec<_>) = exact
             .into_iter()
             .partition(|(form, _)| words::takes(form, limits));
@@ -273,21 +284,9 @@ mod tests {
 
     impl Reference {
         fn new(entities: &[Entity], overlapping: bool) -> Reference {
-            let mut exact = Vec::new();
-            let mut loose = Vec::new();
-            for (index, entity) in entities.iter().enumerate() {
-                for form in std::iter::once(&entity.label).chain(&entity.aliases) {
-                    let folded = fold_quote(form);
-                    if folded.is_empty() {
-                        continue;
-                    }
-                    if is_short_all_caps(&folded) {
-                        exact.push((folded, index));
-                    } else {
-                        loose.push((folded, index));
-                    }
-                }
-            }
+            // The forms are what the finder under test reads too; what is
+            // checked is how they are found.
+            let (exact, loose) = surface_forms(entities);
             let patterns = [Patterns::new(exact, false), Patterns::new(loose, true)];
             Reference {
                 patterns: patterns.into_iter().flatten().collect(),
