@@ -48,6 +48,20 @@ impl Patterns {
             .expect("surface forms are within the automaton's limits");
         Some(Patterns { automaton, owners })
     }
+
+    /// Appends every whole-word match in `text` as `(start, end, entity)`,
+    /// overlapping ones included.
+    fn hits(&self, text: &str, found: &mut Vec<(usize, usize, usize)>) {
+        for hit in self.automaton.find_overlapping_iter(text) {
+            if is_whole_word(text, hit.start(), hit.end()) {
+                found.push((
+                    hit.start(),
+                    hit.end(),
+                    self.owners[hit.pattern().as_usize()],
+                ));
+            }
+        }
+    }
 }
 
 /// Patterns longer than this are matched with an NFA, not a DFA.
@@ -172,33 +186,35 @@ impl MentionFinder {
             .into_iter()
             .flatten()
         {
-            for hit in patterns.automaton.find_overlapping_iter(text) {
-                if is_whole_word(text, hit.start(), hit.end()) {
-                    found.push((
-                        hit.start(),
-                        hit.end(),
-                        patterns.owners[hit.pattern().as_usize()],
-                    ));
-                }
-            }
+            patterns.hits(text, &mut found);
         }
-        // Longest first at each start, then drop what overlaps a kept one.
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        found.dedup();
-        let mut mentions: Vec<Mention> = Vec::with_capacity(found.len());
-        let mut covered_until = 0;
-        for (start, end, entity) in found {
-            if start < covered_until && !self.overlapping {
-                continue;
-            }
-            covered_until = end;
-            mentions.push(Mention {
-                entity,
-                span: folded.original_offset(start)..folded.original_offset(end),
-            });
-        }
-        mentions
+        select(found, folded, self.overlapping)
     }
+}
+
+/// The mentions among whole-word `found` places `(start, end, entity)` of
+/// `folded`'s text: longest first at each start, then, unless
+/// `overlapping`, without what overlaps one kept.
+fn select(
+    mut found: Vec<(usize, usize, usize)>,
+    folded: &Folded,
+    overlapping: bool,
+) -> Vec<Mention> {
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    found.dedup();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(found.len());
+    let mut covered_until = 0;
+    for (start, end, entity) in found {
+        if start < covered_until && !overlapping {
+            continue;
+        }
+        covered_until = end;
+        mentions.push(Mention {
+            entity,
+            span: folded.original_offset(start)..folded.original_offset(end),
+        });
+    }
+    mentions
 }
 
 fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
@@ -299,31 +315,9 @@ mod tests {
             let text = folded.text.as_str();
             let mut found = Vec::new();
             for patterns in &self.patterns {
-                for hit in patterns.automaton.find_overlapping_iter(text) {
-                    if is_whole_word(text, hit.start(), hit.end()) {
-                        found.push((
-                            hit.start(),
-                            hit.end(),
-                            patterns.owners[hit.pattern().as_usize()],
-                        ));
-                    }
-                }
+                patterns.hits(text, &mut found);
             }
-            found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-            found.dedup();
-            let mut mentions = Vec::new();
-            let mut covered_until = 0;
-            for (start, end, entity) in found {
-                if start < covered_until && !self.overlapping {
-                    continue;
-                }
-                covered_until = end;
-                mentions.push(Mention {
-                    entity,
-                    span: folded.original_offset(start)..folded.original_offset(end),
-                });
-            }
-            mentions
+            select(found, &folded, self.overlapping)
         }
     }
 
