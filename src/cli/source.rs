@@ -149,13 +149,23 @@ fn add(args: AddArgs) -> Result {
     // pipe or a device is refused rather than waited on, and nothing over
     // the limit is read into memory.
     let limit = limits.source_text_bytes.min(MAX_TEXT_BYTES as u64);
-    let bytes = kgraph::read_regular_file(&args.file, limit).map_err(|refusal| match refusal {
-        Refusal::TooLarge { size, limit } => anyhow::anyhow!(
-            "cannot read `{}`: it holds at least {size} bytes, over the limit of {limit} (`source_text_bytes` in the `[limits]` table of `kgraph.toml`; at most 4 GiB: split a larger text into several sources)",
-            args.file.display()
-        ),
-        other => anyhow::Error::new(other).context(format!("cannot read `{}`", args.file.display())),
-    })?;
+    // A text over the limit is refused input (exit 1), like a source text
+    // over it in `kg validate`; one that cannot be read is exit 2.
+    let bytes = match kgraph::read_regular_file(&args.file, limit) {
+        Ok(bytes) => bytes,
+        Err(Refusal::TooLarge { size, limit }) => {
+            problems.push(format!(
+                "`{}` holds at least {size} bytes, over the limit of {limit} (`source_text_bytes` in the `[limits]` table of `kgraph.toml`; at most 4 GiB): split it into several sources",
+                args.file.display()
+            ));
+            Vec::new()
+        }
+        Err(other) => {
+            return Err(anyhow::Error::new(other)
+                .context(format!("cannot read `{}`", args.file.display()))
+                .into());
+        }
+    };
     if let Err(error) = std::str::from_utf8(&bytes) {
         problems.push(format!(
             "`{}` is not UTF-8 (first invalid byte at offset {}): convert it, keeping its words as published",

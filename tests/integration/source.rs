@@ -175,14 +175,15 @@ fn add_refuses_a_pipe_or_an_oversized_text_without_waiting_or_writing() {
     assert!(made.is_ok_and(|status| status.success()), "mkfifo");
     let mut add = ADD.to_vec();
     add[2] = "pipe.txt";
-    // Refused with exit 2: what kg says.
-    let refused = |args: &[&str]| {
+    // Refused with `code`: what kg says. A pipe cannot be read (2); a text
+    // over the limit is refused input (1).
+    let refused = |args: &[&str], code: i32| {
         let output = workdir.kg(args);
         let stderr = crate::common::stderr(&output);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert_eq!(output.status.code(), Some(code), "{stderr}");
         stderr
     };
-    let stderr = refused(&add);
+    let stderr = refused(&add, 2);
     assert!(
         stderr.contains("cannot read `pipe.txt`") && stderr.contains("named pipe"),
         "{stderr}"
@@ -190,9 +191,10 @@ fn add_refuses_a_pipe_or_an_oversized_text_without_waiting_or_writing() {
 
     workdir.write("kgraph.toml", "[limits]\nsource_text_bytes = 16\n");
     workdir.write("note.txt", "Ada Lovelace met Charles Babbage in 1833.\n");
-    let stderr = refused(ADD);
+    let stderr = refused(ADD, 1);
     assert!(
-        stderr.contains("over the limit of 16 (`source_text_bytes`"),
+        stderr.contains("over the limit of 16 (`source_text_bytes`")
+            && stderr.contains("source not added; nothing was written"),
         "{stderr}"
     );
     assert!(!workdir.path().join("data/sources/note-1833.txt").exists());
