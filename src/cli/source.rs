@@ -158,6 +158,7 @@ fn add(args: AddArgs) -> Result {
                 "`{}` holds at least {size} bytes, over the limit of {limit} (`source_text_bytes` in the `[limits]` table of `kgraph.toml`; at most 4 GiB): split it into several sources",
                 args.file.display()
             ));
+            // Nothing read: the problem stops the command before any write.
             Vec::new()
         }
         Err(other) => {

@@ -24,90 +24,87 @@ use super::{Field, Mode, Node, Value, first_duplicate, json_value};
 /// must read the document.
 pub(super) fn outline(text: &str, sections: &[&str]) -> Option<Node> {
     let bytes = text.as_bytes();
-    let mut at = skip_whitespace(bytes, 0);
-    let start = at;
-    if bytes.get(at) != Some(&b'{') {
+    let start = skip_whitespace(bytes, 0);
+    if bytes.get(start) != Some(&b'{') {
         return None;
     }
-    at = skip_whitespace(bytes, at + 1);
     let mut fields = Vec::new();
-    if bytes.get(at) == Some(&b'}') {
-        at += 1;
-    } else {
-        loop {
-            let (key, key_span) = plain_key(text, at)?;
-            at = skip_whitespace(bytes, key_span.end);
-            if bytes.get(at) != Some(&b':') {
-                return None;
-            }
-            at = skip_whitespace(bytes, at + 1);
-            let node = if sections.contains(&key) && bytes.get(at) == Some(&b'[') {
-                records(bytes, at)?
-            } else {
-                // Any other value is read exactly as the checking parser
-                // reads it at this depth.
-                let end = value_end(bytes, at)?;
-                let mut parser = jiter::Jiter::new(&bytes[at..end]);
-                let mut node = json_value(&mut parser, &text[at..end], 1, Mode::DeferItems).ok()?;
-                parser.finish().ok()?;
-                node.shift_spans(at);
-                node
-            };
-            at = skip_whitespace(bytes, node.span.end);
-            fields.push(Field {
-                key: key.to_owned(),
-                key_span,
-                node,
-            });
-            match bytes.get(at) {
-                Some(b',') => at = skip_whitespace(bytes, at + 1),
-                Some(b'}') => {
-                    at += 1;
-                    break;
-                }
-                _ => return None,
-            }
+    let end = elements(bytes, start, b'}', |at| {
+        let (key, key_span) = plain_key(text, at)?;
+        let at = skip_whitespace(bytes, key_span.end);
+        if bytes.get(at) != Some(&b':') {
+            return None;
         }
-    }
-    if skip_whitespace(bytes, at) != bytes.len()
+        let at = skip_whitespace(bytes, at + 1);
+        let node = if sections.contains(&key) && bytes.get(at) == Some(&b'[') {
+            records(bytes, at)?
+        } else {
+            // Any other value is read exactly as the checking parser
+            // reads it at this depth.
+            let end = value_end(bytes, at)?;
+            let mut parser = jiter::Jiter::new(&bytes[at..end]);
+            let mut node = json_value(&mut parser, &text[at..end], 1, Mode::DeferItems).ok()?;
+            parser.finish().ok()?;
+            node.shift_spans(at);
+            node
+        };
+        let end = node.span.end;
+        fields.push(Field {
+            key: key.to_owned(),
+            key_span,
+            node,
+        });
+        Some(end)
+    })?;
+    if skip_whitespace(bytes, end) != bytes.len()
         || first_duplicate(&fields, |field| &field.key).is_some()
     {
         return None;
     }
     Some(Node {
         value: Value::Table(fields),
-        span: start..at,
+        span: start..end,
     })
 }
 
-/// The array of records that opens at `at`, each element delimited only.
+/// The array of records that opens at `open`, each element delimited only.
 fn records(bytes: &[u8], open: usize) -> Option<Node> {
     let mut items = Vec::new();
-    let mut at = skip_whitespace(bytes, open + 1);
-    if bytes.get(at) == Some(&b']') {
-        at += 1;
-    } else {
-        loop {
-            let end = value_end(bytes, at)?;
-            items.push(Node {
-                value: Value::Unchecked,
-                span: at..end,
-            });
-            at = skip_whitespace(bytes, end);
-            match bytes.get(at) {
-                Some(b',') => at = skip_whitespace(bytes, at + 1),
-                Some(b']') => {
-                    at += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-    }
+    let end = elements(bytes, open, b']', |at| {
+        let end = value_end(bytes, at)?;
+        items.push(Node {
+            value: Value::Unchecked,
+            span: at..end,
+        });
+        Some(end)
+    })?;
     Some(Node {
         value: Value::Array(items),
-        span: open..at,
+        span: open..end,
     })
+}
+
+/// Reads the comma-separated elements of the object or array that opens at
+/// `open` and closes with `close`: `element(at)` reads the one that starts
+/// at `at` and says where it ends. Returns one past `close`.
+fn elements(
+    bytes: &[u8],
+    open: usize,
+    close: u8,
+    mut element: impl FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
+    let mut at = skip_whitespace(bytes, open + 1);
+    if bytes.get(at) == Some(&close) {
+        return Some(at + 1);
+    }
+    loop {
+        at = skip_whitespace(bytes, element(at)?);
+        match bytes.get(at) {
+            Some(b',') => at = skip_whitespace(bytes, at + 1),
+            Some(&byte) if byte == close => return Some(at + 1),
+            _ => return None,
+        }
+    }
 }
 
 /// A key without escapes or control characters, and its span with quotes.
