@@ -14,6 +14,15 @@ pub(super) struct Spanned<T> {
     pub span: Range<usize>,
 }
 
+/// The values of a list read with [`Record::str_list`], in a vector of
+/// their own size: collecting in place would keep the buffer of the larger
+/// spanned values for as long as the model lives.
+pub(super) fn values(list: Vec<Spanned<String>>) -> Vec<String> {
+    let mut values = Vec::with_capacity(list.len());
+    values.extend(list.into_iter().map(|item| item.value));
+    values
+}
+
 /// One table being read. Every field asked for is remembered, so that
 /// [`Record::finish`] can report the others as unknown, with a suggestion
 /// among the ones the reader knows. Values are moved out of the tree, not
@@ -246,22 +255,23 @@ impl<'a> Record<'a> {
             self.wrong_type(&node, key, "an array of strings", diagnostics);
             return Vec::new();
         };
-        items
-            .into_iter()
-            .filter_map(|item| match item.value {
-                Value::String(text) => {
-                    self.check_characters(&item.span, key, &text, diagnostics);
-                    Some(Spanned {
-                        value: text,
-                        span: item.span,
-                    })
-                }
-                _ => {
-                    self.wrong_type(&item, key, "a string", diagnostics);
-                    None
-                }
-            })
-            .collect()
+        // Collected into a vector of its own size: collecting in place
+        // would keep the larger buffer of the tree's nodes.
+        let mut list = Vec::with_capacity(items.len());
+        list.extend(items.into_iter().filter_map(|item| match item.value {
+            Value::String(text) => {
+                self.check_characters(&item.span, key, &text, diagnostics);
+                Some(Spanned {
+                    value: text,
+                    span: item.span,
+                })
+            }
+            _ => {
+                self.wrong_type(&item, key, "a string", diagnostics);
+                None
+            }
+        }));
+        list
     }
 
     /// A table of string values, such as a DOT style.

@@ -94,11 +94,7 @@ pub(in crate::load) fn check_entities(
             id: entity.id.value,
             label: entity.label.value,
             kind: entity.kind.value,
-            aliases: entity
-                .aliases
-                .into_iter()
-                .map(|alias| alias.value)
-                .collect(),
+            aliases: crate::load::record::values(entity.aliases),
             description: entity.description.map(|d| d.value).unwrap_or_default(),
             wikidata: entity.wikidata.map(|qid| qid.value),
             mentions: 0,

@@ -377,36 +377,35 @@ fn build_relation(
     sources: &[Source],
 ) -> Relation {
     // The quote as the source has it: most often what the curator typed,
-    // which is then moved, not copied.
-    let evidence = raw
-        .evidence
-        .into_iter()
-        .zip(evidence)
-        .map(|(typed, (source, span))| {
-            let text = &sources[source].text[span.byte_start..span.byte_end];
-            Evidence {
-                source: typed.source.value,
-                quote: match typed.quote.value == text {
-                    true => typed.quote.value,
-                    false => text.to_owned(),
-                },
-                location: span,
-            }
-        })
-        .collect();
+    // which is then moved, not copied. In a vector of its own size, not
+    // collected in place into the raw evidence's larger buffer, which
+    // would then stay as long as the model.
+    let mut quotes = Vec::with_capacity(raw.evidence.len());
+    quotes.extend(
+        raw.evidence
+            .into_iter()
+            .zip(evidence)
+            .map(|(typed, (source, span))| {
+                let text = &sources[source].text[span.byte_start..span.byte_end];
+                Evidence {
+                    source: typed.source.value,
+                    quote: match typed.quote.value == text {
+                        true => typed.quote.value,
+                        false => text.to_owned(),
+                    },
+                    location: span,
+                }
+            }),
+    );
     Relation {
         id,
         from: raw.from.value,
         relation_type: raw.relation_type.value,
         to: raw.to.value,
         modality,
-        attributed_to: raw
-            .attributed_to
-            .into_iter()
-            .map(|holder| holder.value)
-            .collect(),
+        attributed_to: crate::load::record::values(raw.attributed_to),
         negated: raw.negated,
-        evidence,
+        evidence: quotes,
         note: raw.note.map(|n| n.value),
         date: raw.date.map(|d| d.value),
         origin: raw.head,
