@@ -155,7 +155,7 @@ fn csv(args: CsvArgs) -> Result {
             let mut unplaced = Vec::new();
             for diagnostic in report.diagnostics.iter().filter(|d| d.is_error()) {
                 let place = diagnostic.labels.first().and_then(|label| {
-                    let name = report.files.get(label.origin.file).ok()?.name().clone();
+                    let name = report.files.name(label.origin.file)?.to_owned();
                     let import = imports
                         .iter()
                         .find(|import| name.ends_with(&format!("/{}", import.target)))?;

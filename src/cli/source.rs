@@ -373,9 +373,8 @@ fn rehash(args: RehashArgs) -> Result {
     let metadata_path = PathBuf::from(
         report
             .files
-            .get(source.origin.file)
-            .context("the source's metadata file is registered")?
-            .name(),
+            .name(source.origin.file)
+            .context("the source's metadata file is registered")?,
     );
     let quotes = dataset
         .relations
@@ -389,12 +388,12 @@ fn rehash(args: RehashArgs) -> Result {
             .filter(|reviewed| reviewed.source == source.id)
             .count();
     let checked = format!("{} found in the text", plural(quotes, "quote"));
-    // The metadata as the load read and checked it, not read again.
+    // The metadata as the load read and checked it: held, or read again
+    // only if unchanged since.
     let text = report
         .files
-        .get(source.origin.file)
-        .context("the source's metadata file is registered")?
-        .source()
+        .text(source.origin.file)
+        .context("the source's metadata file is registered and unchanged")?
         .to_owned();
     let Some(updated) = with_hash(&metadata_path, &text, &source.sha256)? else {
         writeln!(

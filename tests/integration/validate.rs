@@ -196,6 +196,44 @@ fn a_large_json_file_reads_like_a_small_one_and_is_rejected_whole_when_invalid()
     );
 }
 
+/// A large data file's text is not held once its records are read: a
+/// diagnostic that quotes it reads it again, and prints exactly what it
+/// prints for a small file.
+#[test]
+fn a_large_data_file_is_quoted_in_diagnostics_as_a_small_one_is() {
+    let workdir = Workdir::with_data("base");
+    std::fs::remove_file(workdir.path().join("data/relations.toml")).unwrap();
+    let relations = include_str!("../fixtures/base-relations.json").replacen(
+        "\"from\": \"alliance\"",
+        "\"from\": \"aliance\"",
+        1,
+    );
+    let report = |text: &str| {
+        workdir.write("data/relations.json", text);
+        let text_report = workdir.kg(&["validate"]);
+        assert_eq!(
+            text_report.status.code(),
+            Some(1),
+            "{}",
+            stderr(&text_report)
+        );
+        let json_report = workdir.kg(&["validate", "--format", "json"]);
+        let mut json: serde_json::Value = serde_json::from_str(&stdout(&json_report)).unwrap();
+        // Lines and columns are compared; byte offsets move with the padding.
+        for label in json["diagnostics"][0]["labels"].as_array_mut().unwrap() {
+            let label = label.as_object_mut().unwrap();
+            assert!(label.remove("byte_start").is_some() && label.remove("byte_end").is_some());
+        }
+        (stderr(&text_report), json)
+    };
+    let small = report(&relations);
+    assert!(small.0.contains("did you mean `alliance`"), "{}", small.0);
+    assert!(small.0.contains("\"from\": \"aliance\""), "{}", small.0);
+    // Padded on its first line, so that the error's line is the same.
+    let large = report(&relations.replacen('[', &format!("[{}", " ".repeat(64 * 1024)), 1));
+    assert_eq!(small, large);
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;

@@ -5,15 +5,11 @@ use std::io::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 
-/// The files a dataset was read from, kept so that any later step (lint,
-/// coverage) can point into them.
-pub type Files = SimpleFiles<String, String>;
+mod files;
 
-/// Index of a file in [`Files`].
-pub type FileId = usize;
+pub use files::{FileId, Files};
 
 /// A byte range in one of the [`Files`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -242,7 +238,7 @@ pub fn render(
         config.display_style = term::DisplayStyle::Medium;
     }
     let mut out = crate::terminal::SafeWriter::new(out);
-    term::emit_to_write_style(&mut out, &config, files, &to_codespan(diagnostic))
+    term::emit_to_write_style(&mut out, &config, files, &to_codespan(files, diagnostic))
         .map_err(codespan_error_to_io)?;
     out.flush()
 }
@@ -319,9 +315,7 @@ impl<'a> DiagnosticRecord<'a> {
                     let (line, column) = position(origin.file, origin.span.start);
                     let (end_line, end_column) = position(origin.file, origin.span.end);
                     LabelRecord {
-                        file: files
-                            .get(origin.file)
-                            .map_or("", |file| file.name().as_str()),
+                        file: files.name(origin.file).unwrap_or(""),
                         primary: index == 0,
                         message: &label.message,
                         line,
@@ -363,32 +357,49 @@ fn codespan_error_to_io(error: codespan_reporting::files::Error) -> std::io::Err
     }
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
+/// The diagnostic for codespan. A label whose file can no longer be quoted
+/// (it changed since it was read, see [`Files`]) becomes a note that says
+/// where it pointed, so that nothing of the diagnostic is lost.
+fn to_codespan(files: &Files, diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
     let base = match diagnostic.severity {
         Severity::Error => cs::Diagnostic::error(),
         Severity::Warning => cs::Diagnostic::warning(),
     };
-    let labels = diagnostic
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(index, label)| {
-            let style = if index == 0 {
-                cs::LabelStyle::Primary
-            } else {
-                cs::LabelStyle::Secondary
-            };
-            cs::Label::new(style, label.origin.file, label.origin.span.clone())
-                .with_message(&label.message)
-        })
-        .collect();
+    let mut labels = Vec::new();
+    let mut unquoted = Vec::new();
+    for (index, label) in diagnostic.labels.iter().enumerate() {
+        let origin = &label.origin;
+        if !files.quotable(origin.file, &origin.span) {
+            unquoted.push(format!(
+                "{}, bytes {}..{}: {} (not quoted: the file changed since it was read)",
+                files.name(origin.file).unwrap_or("?"),
+                origin.span.start,
+                origin.span.end,
+                label.message
+            ));
+            continue;
+        }
+        let style = if index == 0 {
+            cs::LabelStyle::Primary
+        } else {
+            cs::LabelStyle::Secondary
+        };
+        labels.push(
+            cs::Label::new(style, origin.file, origin.span.clone()).with_message(&label.message),
+        );
+    }
     let base = match diagnostic.code {
         Some(code) => base.with_code(code),
         None => base,
     };
     base.with_message(diagnostic.headline())
         .with_labels(labels)
-        .with_notes(diagnostic.notes.clone())
+        .with_notes(
+            unquoted
+                .into_iter()
+                .chain(diagnostic.notes.iter().cloned())
+                .collect(),
+        )
 }
 
 /// Names longer than this get no suggestion: edit distance costs the
@@ -445,6 +456,30 @@ mod tests {
         assert_eq!(suggest("natoo", names), Some("nato"));
         assert_eq!(suggest("Russia", names), Some("russia"));
         assert_eq!(suggest("china", names), None);
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_named_not_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relations.toml");
+        let text = "a = 1\nfrom = \"natoo\"\n";
+        std::fs::write(&path, text).unwrap();
+        let mut files = Files::new();
+        let file = files.add("data/relations.toml".to_owned(), text.to_owned());
+        files.release(file, path.clone());
+        std::fs::write(&path, text.replace("natoo", "otan!")).unwrap();
+        let diagnostic = Diagnostic::error("unknown entity `natoo`")
+            .at(Origin::new(file, 13..20), "did you mean `nato`?")
+            .note("a note");
+        let mut out = termcolor::NoColor::new(Vec::new());
+        render(&mut out, &files, &diagnostic).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        assert!(!text.contains("otan"), "{text}");
+        assert!(
+            text.contains("data/relations.toml, bytes 13..20: did you mean `nato`? (not quoted: the file changed since it was read)"),
+            "{text}"
+        );
+        assert!(text.contains("a note"), "{text}");
     }
 
     #[test]

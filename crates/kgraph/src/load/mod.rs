@@ -195,8 +195,17 @@ struct Loader<'a> {
 }
 
 /// A data file read and parsed.
+/// Data files at least this large are not held once their records are
+/// read (see [`Files`]): at a million relations their texts were a fifth
+/// of what the load held. Smaller ones, such as a curated article's, cost
+/// less to hold than to read again for each diagnostic.
+const RELEASED_TEXT_BYTES: usize = 32 * 1024;
+
 struct Parsed {
     file: FileId,
+    /// Where the file is, to read it again for a diagnostic once its text
+    /// is released.
+    path: PathBuf,
     root: tree::Node,
 }
 
@@ -296,9 +305,8 @@ impl Loader<'_> {
         let text = self
             .report
             .files
-            .get(parsed.file)
-            .expect("parsed files are registered")
-            .source();
+            .text(parsed.file)
+            .expect("a parsed file's text is held until its records are read");
         let rejected = std::sync::atomic::AtomicBool::new(false);
         let document = Document {
             file: parsed.file,
@@ -311,6 +319,13 @@ impl Loader<'_> {
             raw,
             &mut self.report.diagnostics,
         );
+        // The records hold what they need; only a diagnostic may still
+        // quote the text, and it is read again then.
+        if text.len() >= RELEASED_TEXT_BYTES {
+            self.report
+                .files
+                .release(parsed.file, std::mem::take(&mut parsed.path));
+        }
         !rejected.into_inner()
     }
 
@@ -506,7 +521,11 @@ impl Loader<'_> {
         let name = self.display(relative);
         let file = self.report.files.add(name.clone(), text);
         match parsed {
-            Some(Ok(root)) => Some(Parsed { file, root }),
+            Some(Ok(root)) => Some(Parsed {
+                file,
+                path: self.data_dir.join(relative),
+                root,
+            }),
             Some(Err(error)) => {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!(
