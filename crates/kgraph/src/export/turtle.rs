@@ -77,7 +77,9 @@ use oxrdf::vocab::xsd;
 use oxrdf::{LiteralRef, NamedNode};
 
 use super::chunked;
-use writer::{Iri, Namespace, Object, Prefixes, Triples, TurtleWriter};
+use writer::{
+    Iri, Namespace, Object, Prefixes, Triples, TurtleWriter, all_bytes, is_ascii_alphanumeric,
+};
 
 use crate::graph::KnowledgeGraph;
 use crate::model::{Dataset, Entity, Evidence, Modality, Relation, Source};
@@ -150,7 +152,7 @@ impl Default for TurtleOptions {
 
 /// RFC 3986's unreserved characters: `A-Z a-z 0-9 - . _ ~`.
 fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    is_ascii_alphanumeric(byte) | (byte == b'-') | (byte == b'.') | (byte == b'_') | (byte == b'~')
 }
 
 /// Percent-encodes a string for use as one IRI path segment: everything
@@ -158,7 +160,7 @@ fn is_unreserved(byte: u8) -> bool {
 /// ids are slugs and come out unchanged (and borrowed); any other string
 /// still gives a valid IRI, and two strings never give the same one.
 fn iri_segment(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(is_unreserved) {
+    if all_bytes(text, is_unreserved) {
         return Cow::Borrowed(text);
     }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -190,9 +192,9 @@ fn plain_but_for_the_end(local: &str) -> bool {
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && all_bytes(local, |b| {
+            is_ascii_alphanumeric(b) | (b == b'_') | (b == b'.') | (b == b'-')
+        })
 }
 
 /// Which of our namespaces are written with their prefix: those where the
