@@ -25,7 +25,9 @@
 //!   boolean is written bare.
 //!
 //! oxttl stays the reference: the tests give both the same triples, with
-//! hostile text and prefixes that overlap, and compare the bytes.
+//! hostile text and prefixes that overlap, and compare the bytes, so an
+//! oxttl release that writes differently fails them rather than going
+//! unnoticed.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
