@@ -1,6 +1,8 @@
-//! RDF 1.1 Turtle, serialized by `oxttl` (Oxigraph's parser and serializer),
-//! so that the escaping of every literal and IRI is that of a maintained RDF
-//! library, not ours.
+//! RDF 1.1 Turtle, byte for byte as `oxttl` (Oxigraph's parser and
+//! serializer) writes it: the escaping of every literal and IRI is that of
+//! a maintained RDF library. The text is written by [`writer`], which does
+//! what oxttl does without its allocations; tests give oxttl the same
+//! triples and compare the bytes.
 //!
 //! # Shape
 //!
@@ -52,9 +54,9 @@
 //!
 //! # Byte stability
 //!
-//! oxttl writes triples in the order it is given them, grouping consecutive
-//! triples of one subject with `;`, and its prefixes in IRI order. We give
-//! them in one fixed order: modalities, kinds, relation types, sources (by
+//! Triples are written in the order they are given, consecutive triples of
+//! one subject grouped with `;`, and the prefixes in IRI order. They are
+//! given in one fixed order: modalities, kinds, relation types, sources (by
 //! id), entities (by id, each followed by its outgoing direct triples),
 //! then relations (by id), each followed by its evidence.
 //!
@@ -65,23 +67,30 @@
 //! python -c "import pyoxigraph as ox; s = ox.Store(); s.load(path='output/graph.ttl', format=ox.RdfFormat.TURTLE); print(len(s))"
 //! ```
 
+mod writer;
+
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use oxrdf::vocab::{rdf, rdfs, xsd};
-use oxrdf::{Literal, NamedNode, Term};
-use oxttl::TurtleSerializer;
-use oxttl::turtle::LowLevelTurtleSerializer;
+use oxrdf::vocab::xsd;
+use oxrdf::{LiteralRef, NamedNode};
 
 use super::chunked;
+use writer::{
+    Iri, Namespace, Object, Prefixes, Triples, TurtleWriter, all_bytes, is_ascii_alphanumeric,
+};
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{Entity, Evidence, Modality, Relation, Source};
+use crate::model::{Dataset, Entity, Evidence, Modality, Relation, Source};
 
 /// The base IRI used when none is given: `.example` is reserved (RFC 2606),
 /// so nothing published under it can be mistaken for a real resource.
 pub const DEFAULT_BASE_IRI: &str = "https://kgraph.example/";
 
+const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 const OWL: &str = "http://www.w3.org/2002/07/owl#";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const DCTERMS: &str = "http://purl.org/dc/terms/";
@@ -141,34 +150,31 @@ impl Default for TurtleOptions {
     }
 }
 
-/// Percent-encodes a string for use as one IRI path segment: everything
-/// but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded
-/// byte by byte. Validated ids are slugs and come out unchanged; any other
-/// string still gives a valid IRI, and two strings never give the same one.
-pub(super) fn iri_segment(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    push_iri_segment(&mut encoded, text);
-    encoded
+/// RFC 3986's unreserved characters: `A-Z a-z 0-9 - . _ ~`.
+fn is_unreserved(byte: u8) -> bool {
+    is_ascii_alphanumeric(byte) | (byte == b'-') | (byte == b'.') | (byte == b'_') | (byte == b'~')
 }
 
-/// [`iri_segment`], appended to `out`: a slug (the usual case) is copied
-/// in one piece.
-fn push_iri_segment(out: &mut String, text: &str) {
-    let unreserved = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
-    if text.bytes().all(unreserved) {
-        out.push_str(text);
-        return;
+/// Percent-encodes a string for use as one IRI path segment: everything
+/// but RFC 3986's unreserved characters is encoded byte by byte. Validated
+/// ids are slugs and come out unchanged (and borrowed); any other string
+/// still gives a valid IRI, and two strings never give the same one.
+fn iri_segment(text: &str) -> Cow<'_, str> {
+    if all_bytes(text, is_unreserved) {
+        return Cow::Borrowed(text);
     }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = String::with_capacity(text.len() * 3);
     for byte in text.bytes() {
-        if unreserved(byte) {
-            out.push(char::from(byte));
+        if is_unreserved(byte) {
+            encoded.push(char::from(byte));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
     }
+    Cow::Owned(encoded)
 }
 
 /// Whether `local` can follow a prefix as is: `[A-Za-z0-9_]`, then
@@ -176,177 +182,308 @@ fn push_iri_segment(out: &mut String, text: &str) {
 /// backslash escapes (`relation:a\.`), and oxttl writes them, but rdflib
 /// 7.6 rejects them: an IRI whose local name needs one is written in full.
 fn plain_local_name(local: &str) -> bool {
+    plain_but_for_the_end(local) && !local.ends_with('.')
+}
+
+/// [`plain_local_name`] but for the `.` at the end: whether `{local}.1`
+/// is plain.
+fn plain_but_for_the_end(local: &str) -> bool {
     local
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-        && !local.ends_with('.')
+        && all_bytes(local, |b| {
+            is_ascii_alphanumeric(b) | (b == b'_') | (b == b'.') | (b == b'-')
+        })
 }
 
-fn all_plain<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
-    names
-        .into_iter()
-        .all(|name| plain_local_name(&iri_segment(name)))
+/// Which of our namespaces are written with their prefix: those where the
+/// IRI segment of every local name is a [`plain_local_name`]. A name with
+/// a byte that is not unreserved never gives one (its segment holds a
+/// `%`), and one without is its own segment: so names are checked as they
+/// are, with no segment built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlainNamespaces {
+    entity: bool,
+    evidence: bool,
+    kind: bool,
+    relation: bool,
+    source: bool,
+    relation_type: bool,
 }
 
-/// The IRIs of one export: namespaces under the base, and kgraph's terms.
+impl PlainNamespaces {
+    const ALL: PlainNamespaces = PlainNamespaces {
+        entity: true,
+        evidence: true,
+        kind: true,
+        relation: true,
+        source: true,
+        relation_type: true,
+    };
+
+    fn and(self, other: PlainNamespaces) -> PlainNamespaces {
+        PlainNamespaces {
+            entity: self.entity && other.entity,
+            evidence: self.evidence && other.evidence,
+            kind: self.kind && other.kind,
+            relation: self.relation && other.relation,
+            source: self.source && other.source,
+            relation_type: self.relation_type && other.relation_type,
+        }
+    }
+
+    /// Reads every name once, the entities and relations on all cores:
+    /// at 500k relations, reading them is most of the cost.
+    fn of(dataset: &Dataset) -> PlainNamespaces {
+        use rayon::prelude::*;
+        let schema = &dataset.schema;
+        let declared = PlainNamespaces {
+            kind: schema.kinds.iter().all(|k| plain_local_name(&k.name)),
+            relation_type: (schema.relation_types.iter()).all(|t| plain_local_name(&t.name)),
+            source: dataset.sources.iter().all(|s| plain_local_name(&s.id)),
+            ..PlainNamespaces::ALL
+        };
+        let entities = (dataset.entities.par_iter())
+            .map(|entity| PlainNamespaces {
+                entity: plain_local_name(&entity.id),
+                kind: plain_local_name(&entity.kind),
+                ..PlainNamespaces::ALL
+            })
+            .reduce(|| PlainNamespaces::ALL, PlainNamespaces::and);
+        let relations = (dataset.relations.par_iter())
+            .map(|relation| {
+                let id = plain_but_for_the_end(&relation.id);
+                PlainNamespaces {
+                    relation: id && !relation.id.ends_with('.'),
+                    // `{id}.{n}`
+                    evidence: id,
+                    relation_type: plain_local_name(&relation.relation_type),
+                    source: (relation.evidence.iter()).all(|e| plain_local_name(&e.source)),
+                    ..PlainNamespaces::ALL
+                }
+            })
+            .reduce(|| PlainNamespaces::ALL, PlainNamespaces::and);
+        declared.and(entities).and(relations)
+    }
+
+    /// `(name, plain)` for each namespace, in the order of the prefixes.
+    fn by_name(self) -> [(&'static str, bool); 6] {
+        [
+            ("entity", self.entity),
+            ("evidence", self.evidence),
+            ("kind", self.kind),
+            ("relation", self.relation),
+            ("source", self.source),
+            ("type", self.relation_type),
+        ]
+    }
+}
+
+/// The prefixes `(name, iri)` of the export: the vocabularies', and ours
+/// where [`PlainNamespaces`] allows.
+fn prefix_list(dataset: &Dataset, base: &str) -> Vec<(&'static str, String)> {
+    let mut prefixes = vec![
+        ("dcterms", DCTERMS.to_owned()),
+        ("kg", format!("{base}vocab/")),
+        ("owl", OWL.to_owned()),
+        ("prov", PROV.to_owned()),
+        ("rdf", RDF.to_owned()),
+        ("rdfs", RDFS.to_owned()),
+        ("skos", SKOS.to_owned()),
+        ("wd", WIKIDATA_ENTITY.to_owned()),
+        ("xsd", XSD.to_owned()),
+    ];
+    for (name, plain) in PlainNamespaces::of(dataset).by_name() {
+        if plain {
+            prefixes.push((name, format!("{base}{name}/")));
+        }
+    }
+    prefixes
+}
+
+/// The namespaces of one export: those under the base, and the
+/// vocabularies it uses.
 struct Iris {
-    base: String,
+    entity: Namespace,
+    evidence: Namespace,
+    kind: Namespace,
+    relation: Namespace,
+    relation_type: Namespace,
+    source: Namespace,
+    /// kgraph's own terms (constant camelCase words).
+    vocab: Namespace,
+    dcterms: Namespace,
+    owl: Namespace,
+    prov: Namespace,
+    rdf: Namespace,
+    rdfs: Namespace,
+    skos: Namespace,
+    wikidata: Namespace,
 }
 
 impl Iris {
-    fn namespace(&self, name: &str) -> String {
-        format!("{}{name}", self.base)
+    fn new(base: &str, prefixes: &Prefixes) -> Iris {
+        let under_base = |name: &str| prefixes.namespace(format!("{base}{name}"));
+        Iris {
+            entity: under_base("entity/"),
+            evidence: under_base("evidence/"),
+            kind: under_base("kind/"),
+            relation: under_base("relation/"),
+            relation_type: under_base("type/"),
+            source: under_base("source/"),
+            vocab: under_base("vocab/"),
+            dcterms: prefixes.namespace(DCTERMS),
+            owl: prefixes.namespace(OWL),
+            prov: prefixes.namespace(PROV),
+            rdf: prefixes.namespace(RDF),
+            rdfs: prefixes.namespace(RDFS),
+            skos: prefixes.namespace(SKOS),
+            wikidata: prefixes.namespace(WIKIDATA_ENTITY),
+        }
     }
 
-    fn in_namespace(&self, namespace: &str, local: &str) -> NamedNode {
-        // The base was validated and `iri_segment` only yields unreserved
-        // characters and percent escapes, so the IRI is valid. One
-        // allocation per IRI: millions are made for a large graph.
-        let mut iri = String::with_capacity(self.base.len() + namespace.len() + local.len());
-        iri.push_str(&self.base);
-        iri.push_str(namespace);
-        push_iri_segment(&mut iri, local);
-        NamedNode::new_unchecked(iri)
+    // The base was validated and `iri_segment` only yields unreserved
+    // characters and percent escapes, so every IRI below is valid.
+
+    fn entity<'a>(&'a self, id: &'a str) -> Iri<'a> {
+        self.entity.iri(iri_segment(id))
     }
 
-    fn entity(&self, id: &str) -> NamedNode {
-        self.in_namespace("entity/", id)
+    fn kind<'a>(&'a self, name: &'a str) -> Iri<'a> {
+        self.kind.iri(iri_segment(name))
     }
 
-    fn kind(&self, name: &str) -> NamedNode {
-        self.in_namespace("kind/", name)
+    fn relation_type<'a>(&'a self, name: &'a str) -> Iri<'a> {
+        self.relation_type.iri(iri_segment(name))
     }
 
-    fn relation_type(&self, name: &str) -> NamedNode {
-        self.in_namespace("type/", name)
-    }
-
-    fn relation(&self, id: &str) -> NamedNode {
-        self.in_namespace("relation/", id)
+    fn relation<'a>(&'a self, id: &'a str) -> Iri<'a> {
+        self.relation.iri(iri_segment(id))
     }
 
     /// `n` counts from 1. The number follows the last `.`, which splits the
     /// local name back into relation id and number: no two coincide.
-    fn evidence(&self, relation_id: &str, n: usize) -> NamedNode {
-        let mut iri = self.in_namespace("evidence/", relation_id).into_string();
-        iri.push('.');
-        iri.push_str(&n.to_string());
-        NamedNode::new_unchecked(iri)
+    fn evidence<'a>(&'a self, relation_id: &str, n: usize) -> Iri<'a> {
+        let mut local = iri_segment(relation_id).into_owned();
+        local.push('.');
+        local.push_str(&n.to_string());
+        self.evidence.iri(local)
     }
 
-    fn source(&self, id: &str) -> NamedNode {
-        self.in_namespace("source/", id)
+    fn source<'a>(&'a self, id: &'a str) -> Iri<'a> {
+        self.source.iri(iri_segment(id))
     }
 
-    /// kgraph's own term `term` (a constant camelCase word).
-    fn vocab(&self, term: &str) -> NamedNode {
-        self.in_namespace("vocab/", term)
+    fn vocab(&self, term: &'static str) -> Iri<'_> {
+        self.vocab.iri(term)
     }
 
-    fn modality(&self, modality: Modality) -> NamedNode {
+    fn modality(&self, modality: Modality) -> Iri<'_> {
         self.vocab(modality.as_str())
     }
+
+    fn rdf_type(&self) -> Iri<'_> {
+        self.rdf.iri("type")
+    }
 }
 
-fn external(namespace: &str, term: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{namespace}{term}"))
-}
-
-fn string(text: &str) -> Term {
-    Literal::new_simple_literal(text).into()
-}
-
-fn integer(value: usize) -> Term {
-    Literal::new_typed_literal(value.to_string(), xsd::INTEGER).into()
+fn string(text: &str) -> Object<'_> {
+    LiteralRef::new_simple_literal(text).into()
 }
 
 /// An ISO date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, as validated) typed with
 /// the XML Schema type of its precision; anything else as a plain string.
-fn date(text: &str) -> Term {
-    let shape: String = text
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '9' } else { c })
-        .collect();
-    let datatype = match shape.as_str() {
-        "9999" => xsd::G_YEAR,
-        "9999-99" => xsd::G_YEAR_MONTH,
-        "9999-99-99" => xsd::DATE,
-        _ => return string(text),
+fn date(text: &str) -> LiteralRef<'_> {
+    let shape = |pattern: &str| {
+        text.len() == pattern.len()
+            && text.bytes().zip(pattern.bytes()).all(|(byte, expected)| {
+                if expected == b'9' {
+                    byte.is_ascii_digit()
+                } else {
+                    byte == expected
+                }
+            })
     };
-    Literal::new_typed_literal(text, datatype).into()
-}
-
-/// Writes triples through oxttl, in the order given.
-struct Writer<'w> {
-    serializer: LowLevelTurtleSerializer,
-    out: &'w mut dyn Write,
-}
-
-impl Writer<'_> {
-    fn triple(
-        &mut self,
-        subject: &NamedNode,
-        predicate: impl Into<NamedNode>,
-        object: impl Into<Term>,
-    ) -> io::Result<()> {
-        let (predicate, object) = (predicate.into(), object.into());
-        self.serializer.serialize_triple(
-            oxrdf::TripleRef::new(subject.as_ref(), predicate.as_ref(), object.as_ref()),
-            &mut *self.out,
-        )
-    }
-
-    /// Ends the last statement with ` .`.
-    fn finish(mut self) -> io::Result<()> {
-        self.serializer.finish(&mut *self.out)
-    }
-}
-
-/// Serializes the triples of a chunk of records (entities, relations) on
-/// its own, so that chunks are formatted in parallel ([`chunked`]), and
-/// gives exactly the bytes one serializer over the whole file would.
-///
-/// oxttl ends a subject's statement with ` .` and a line break when the
-/// next subject starts, or at `finish`, and writes its `@prefix` lines
-/// before the first triple. So a chunk's serializer is first given a
-/// throwaway triple whose subject is a blank node (no record has one),
-/// into a scratch buffer that takes the prefixes; the chunk's own bytes
-/// then start with the ` .` line break that closes the throwaway
-/// statement, which is cut, and end with the ` .` line break of `finish`,
-/// which is the one that the whole file has there, since no record shares
-/// a subject with the next.
-fn serialize_chunk(
-    serializer: &TurtleSerializer,
-    buffer: &mut Vec<u8>,
-    write: impl FnOnce(&mut Writer<'_>) -> io::Result<()>,
-) -> io::Result<()> {
-    const CLOSE: &[u8] = b" .\n";
-    let mut low_level = serializer.clone().low_level();
-    let throwaway = oxrdf::BlankNodeRef::new_unchecked("chunk");
-    low_level.serialize_triple(
-        oxrdf::TripleRef::new(throwaway, rdf::TYPE, throwaway),
-        &mut Vec::new(),
-    )?;
-    let start = buffer.len();
-    let mut writer = Writer {
-        serializer: low_level,
-        out: buffer,
+    let datatype = if shape("9999") {
+        xsd::G_YEAR
+    } else if shape("9999-99") {
+        xsd::G_YEAR_MONTH
+    } else if shape("9999-99-99") {
+        xsd::DATE
+    } else {
+        return LiteralRef::new_simple_literal(text);
     };
-    write(&mut writer)?;
-    writer.finish()?;
-    if buffer.len() > start && !buffer[start..].starts_with(CLOSE) {
-        return Err(io::Error::other(
-            "oxttl did not close a statement as expected: chunked Turtle would differ",
-        ));
+    LiteralRef::new_typed_literal(text, datatype)
+}
+
+/// The first line of the file.
+fn header() -> String {
+    format!(
+        "# Generated by kgraph {}; rebuild with `kg build`, do not edit.\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// One Turtle export of a graph: its prefixes, its namespaces and the
+/// direct triples of each entity.
+struct TurtleExport<'g> {
+    graph: &'g KnowledgeGraph,
+    prefixes: Prefixes,
+    iris: Iris,
+    /// The direct triples (asserted facts only) under their subject; a
+    /// set, because the same statement may be both actual and historical
+    /// and RDF has no duplicates.
+    outgoing: BTreeMap<&'g str, BTreeSet<(&'g str, &'g str)>>,
+}
+
+impl<'g> TurtleExport<'g> {
+    fn new(graph: &'g KnowledgeGraph, options: &TurtleOptions) -> io::Result<TurtleExport<'g>> {
+        let base = options.base_iri.as_str();
+        let prefix_list = prefix_list(graph.dataset(), base);
+        let prefixes = Prefixes::new(prefix_list.iter().map(|(name, iri)| (*name, iri.as_str())))
+            .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
+        let iris = Iris::new(base, &prefixes);
+        let mut outgoing: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
+        for relation in graph.relations().iter().filter(|r| r.is_asserted_fact()) {
+            outgoing
+                .entry(&relation.from)
+                .or_default()
+                .insert((&relation.relation_type, &relation.to));
+        }
+        Ok(TurtleExport {
+            graph,
+            prefixes,
+            iris,
+            outgoing,
+        })
     }
-    if buffer.len() > start {
-        buffer.drain(start..start + CLOSE.len());
+
+    /// The vocabulary and the sources (a few hundred subjects).
+    fn write_schema_and_sources(&self, triples: &mut impl Triples) {
+        write_vocabulary(self.graph, &self.iris, triples);
+        for source in &self.graph.dataset().sources {
+            write_source(source, &self.iris, triples);
+        }
     }
-    Ok(())
+
+    /// An entity, then its direct triples, under the same subject.
+    fn write_entity(&self, entity: &Entity, triples: &mut impl Triples) {
+        let iris = &self.iris;
+        let subject = iris.entity(&entity.id);
+        write_entity(entity, &subject, iris, triples);
+        for (relation_type, to) in self.outgoing.get(entity.id.as_str()).into_iter().flatten() {
+            triples.triple(
+                &subject,
+                &iris.relation_type(relation_type),
+                iris.entity(to).into(),
+            );
+        }
+    }
+
+    fn write_relation(&self, relation: &Relation, triples: &mut impl Triples) {
+        write_relation(relation, &self.iris, triples);
+    }
 }
 
 /// Writes the graph as Turtle.
@@ -355,289 +492,203 @@ pub fn write_turtle(
     options: &TurtleOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let iris = Iris {
-        base: options.base_iri.clone(),
-    };
-    writeln!(
-        out,
-        "# Generated by kgraph {}; rebuild with `kg build`, do not edit.",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    let dataset = graph.dataset();
-    let relation_ids = || dataset.relations.iter().map(|r| r.id.as_str());
-    // Our namespaces get a prefix only if every local name in them can be
-    // written without a backslash escape (see `plain_local_name`).
-    let namespaces = [
-        (
-            "entity",
-            all_plain(dataset.entities.iter().map(|e| e.id.as_str())),
-        ),
-        (
-            "evidence",
-            relation_ids().all(|id| plain_local_name(&format!("{}.1", iri_segment(id)))),
-        ),
-        (
-            "kind",
-            all_plain(
-                (dataset.schema.kinds.iter().map(|k| k.name.as_str()))
-                    .chain(dataset.entities.iter().map(|e| e.kind.as_str())),
-            ),
-        ),
-        ("relation", all_plain(relation_ids())),
-        (
-            "source",
-            all_plain(
-                (dataset.sources.iter().map(|s| s.id.as_str())).chain(
-                    dataset
-                        .relations
-                        .iter()
-                        .flat_map(|r| r.evidence.iter().map(|e| e.source.as_str())),
-                ),
-            ),
-        ),
-        (
-            "type",
-            all_plain(
-                (dataset
-                    .schema
-                    .relation_types
-                    .iter()
-                    .map(|t| t.name.as_str()))
-                .chain(dataset.relations.iter().map(|r| r.relation_type.as_str())),
-            ),
-        ),
-    ];
-    let mut prefixes = vec![
-        ("dcterms", DCTERMS.to_owned()),
-        ("kg", iris.namespace("vocab/")),
-        ("owl", OWL.to_owned()),
-        ("prov", PROV.to_owned()),
-        (
-            "rdf",
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#".to_owned(),
-        ),
-        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#".to_owned()),
-        ("skos", SKOS.to_owned()),
-        ("wd", WIKIDATA_ENTITY.to_owned()),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#".to_owned()),
-    ];
-    for (name, plain) in namespaces {
-        if plain {
-            prefixes.push((name, iris.namespace(&format!("{name}/"))));
-        }
-    }
-    let mut serializer = TurtleSerializer::new();
-    for (name, iri) in prefixes {
-        serializer = serializer
-            .with_prefix(name, iri)
-            .map_err(|error| io::Error::new(io::ErrorKind::InvalidInput, error))?;
-    }
-    // The vocabulary and the sources (a few hundred subjects) in one piece,
-    // which writes the prefixes and closes its last statement; then the
-    // entities and relations in chunks, each chunk closing its own.
-    let mut writer = Writer {
-        serializer: serializer.clone().low_level(),
-        out: &mut *out,
-    };
-    write_vocabulary(graph, &iris, &mut writer)?;
-    for source in &graph.dataset().sources {
-        write_source(source, &iris, &mut writer)?;
-    }
-    writer.finish()?;
-    // Direct triples, for asserted facts only, grouped under their subject;
-    // a set, because the same statement may be both actual and historical
-    // and RDF has no duplicates.
-    let mut outgoing: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
-    for relation in graph.relations().iter().filter(|r| r.is_asserted_fact()) {
-        outgoing
-            .entry(&relation.from)
-            .or_default()
-            .insert((&relation.relation_type, &relation.to));
-    }
+    let export = TurtleExport::new(graph, options)?;
+    // What oxttl writes before its first triple, and there always is one
+    // (the modalities).
+    let mut buffer = header().into_bytes();
+    export.prefixes.write_declarations(&mut buffer);
+    // The vocabulary and the sources in one piece; then the entities and
+    // the relations in chunks formatted in parallel. A chunk ends its last
+    // statement, as the whole file does there: no record shares its
+    // subject with the next.
+    let mut writer = TurtleWriter::new(&export.prefixes, &mut buffer);
+    export.write_schema_and_sources(&mut writer);
+    writer.finish();
+    out.write_all(&buffer)?;
     chunked::write_chunks(out, graph.entities(), |buffer, _, entities| {
-        serialize_chunk(&serializer, buffer, |writer| {
-            for entity in entities {
-                write_entity(entity, &iris, writer)?;
-                let subject = iris.entity(&entity.id);
-                for (relation_type, to) in outgoing.get(entity.id.as_str()).into_iter().flatten() {
-                    writer.triple(&subject, iris.relation_type(relation_type), iris.entity(to))?;
-                }
-            }
-            Ok(())
-        })
+        let mut writer = TurtleWriter::new(&export.prefixes, buffer);
+        for entity in entities {
+            export.write_entity(entity, &mut writer);
+        }
+        writer.finish();
+        Ok(())
     })?;
     chunked::write_chunks(out, graph.relations(), |buffer, _, relations| {
-        serialize_chunk(&serializer, buffer, |writer| {
-            for relation in relations {
-                write_relation(relation, &iris, writer)?;
-            }
-            Ok(())
-        })
+        let mut writer = TurtleWriter::new(&export.prefixes, buffer);
+        for relation in relations {
+            export.write_relation(relation, &mut writer);
+        }
+        writer.finish();
+        Ok(())
     })
 }
 
-fn write_vocabulary(
-    graph: &KnowledgeGraph,
-    iris: &Iris,
-    writer: &mut Writer<'_>,
-) -> io::Result<()> {
-    let class = external(OWL, "Class");
+fn write_vocabulary(graph: &KnowledgeGraph, iris: &Iris, triples: &mut impl Triples) {
+    let a = iris.rdf_type();
+    let label = iris.rdfs.iri("label");
+    let comment = iris.rdfs.iri("comment");
     for modality in Modality::ALL {
         let subject = iris.modality(modality);
-        writer.triple(&subject, rdf::TYPE, iris.vocab("Modality"))?;
-        writer.triple(&subject, rdfs::LABEL, string(modality.as_str()))?;
-        writer.triple(&subject, rdfs::COMMENT, string(modality.definition()))?;
+        triples.triple(&subject, &a, iris.vocab("Modality").into());
+        triples.triple(&subject, &label, string(modality.as_str()));
+        triples.triple(&subject, &comment, string(modality.definition()));
     }
     let schema = &graph.dataset().schema;
     for kind in &schema.kinds {
         let subject = iris.kind(&kind.name);
-        writer.triple(&subject, rdf::TYPE, class.clone())?;
-        writer.triple(&subject, rdfs::SUB_CLASS_OF, iris.vocab("Entity"))?;
-        writer.triple(&subject, rdfs::LABEL, string(&kind.name))?;
-        writer.triple(&subject, rdfs::COMMENT, string(&kind.description))?;
+        triples.triple(&subject, &a, iris.owl.iri("Class").into());
+        triples.triple(
+            &subject,
+            &iris.rdfs.iri("subClassOf"),
+            iris.vocab("Entity").into(),
+        );
+        triples.triple(&subject, &label, string(&kind.name));
+        triples.triple(&subject, &comment, string(&kind.description));
     }
     for ty in &schema.relation_types {
         let subject = iris.relation_type(&ty.name);
-        writer.triple(&subject, rdf::TYPE, external(OWL, "ObjectProperty"))?;
+        triples.triple(&subject, &a, iris.owl.iri("ObjectProperty").into());
         if ty.symmetric {
-            writer.triple(&subject, rdf::TYPE, external(OWL, "SymmetricProperty"))?;
+            triples.triple(&subject, &a, iris.owl.iri("SymmetricProperty").into());
         }
-        writer.triple(&subject, iris.vocab("id"), string(&ty.name))?;
-        writer.triple(&subject, rdfs::LABEL, string(&ty.display_label()))?;
-        writer.triple(&subject, rdfs::COMMENT, string(&ty.definition))?;
+        triples.triple(&subject, &iris.vocab("id"), string(&ty.name));
+        triples.triple(&subject, &label, string(&ty.display_label()));
+        triples.triple(&subject, &comment, string(&ty.definition));
         // Not rdfs:domain/range: several classes there would mean their
         // intersection, while the schema means "any of these".
         for kind in &ty.domain {
-            writer.triple(&subject, iris.vocab("domain"), iris.kind(kind))?;
+            triples.triple(&subject, &iris.vocab("domain"), iris.kind(kind).into());
         }
         for kind in &ty.range {
-            writer.triple(&subject, iris.vocab("range"), iris.kind(kind))?;
+            triples.triple(&subject, &iris.vocab("range"), iris.kind(kind).into());
         }
     }
-    Ok(())
 }
 
-fn write_source(source: &Source, iris: &Iris, writer: &mut Writer<'_>) -> io::Result<()> {
+fn write_source(source: &Source, iris: &Iris, triples: &mut impl Triples) {
     let subject = iris.source(&source.id);
-    writer.triple(&subject, rdf::TYPE, iris.vocab("Source"))?;
-    writer.triple(&subject, iris.vocab("id"), string(&source.id))?;
-    writer.triple(&subject, external(DCTERMS, "title"), string(&source.title))?;
-    writer.triple(
-        &subject,
-        external(DCTERMS, "creator"),
-        string(&source.author),
-    )?;
-    writer.triple(&subject, external(DCTERMS, "date"), date(&source.date))?;
+    let dcterms = |term| iris.dcterms.iri(term);
+    triples.triple(&subject, &iris.rdf_type(), iris.vocab("Source").into());
+    triples.triple(&subject, &iris.vocab("id"), string(&source.id));
+    triples.triple(&subject, &dcterms("title"), string(&source.title));
+    triples.triple(&subject, &dcterms("creator"), string(&source.author));
+    triples.triple(&subject, &dcterms("date"), date(&source.date).into());
     if let Some(copy_date) = &source.copy_date {
-        writer.triple(&subject, iris.vocab("copyDate"), date(copy_date))?;
+        triples.triple(&subject, &iris.vocab("copyDate"), date(copy_date).into());
     }
     if let Some(copy_url) = &source.copy_url {
-        writer.triple(
+        triples.triple(
             &subject,
-            iris.vocab("copyUrl"),
-            Literal::new_typed_literal(copy_url.as_str(), xsd::ANY_URI),
-        )?;
+            &iris.vocab("copyUrl"),
+            LiteralRef::new_typed_literal(copy_url, xsd::ANY_URI).into(),
+        );
     }
-    writer.triple(
-        &subject,
-        external(DCTERMS, "publisher"),
-        string(&source.publisher),
-    )?;
+    triples.triple(&subject, &dcterms("publisher"), string(&source.publisher));
     if let Some(url) = &source.url {
         // A literal, not an IRI: the curated URL is only checked loosely,
         // and a malformed IRI would make strict parsers reject the file.
-        writer.triple(
+        triples.triple(
             &subject,
-            iris.vocab("url"),
-            Literal::new_typed_literal(url.as_str(), xsd::ANY_URI),
-        )?;
+            &iris.vocab("url"),
+            LiteralRef::new_typed_literal(url, xsd::ANY_URI).into(),
+        );
     }
     if let Some(notes) = &source.notes {
-        writer.triple(&subject, rdfs::COMMENT, string(notes))?;
+        triples.triple(&subject, &iris.rdfs.iri("comment"), string(notes));
     }
-    writer.triple(&subject, iris.vocab("textPath"), string(&source.text_path))?;
-    writer.triple(&subject, iris.vocab("sha256"), string(&source.sha256))
+    triples.triple(&subject, &iris.vocab("textPath"), string(&source.text_path));
+    triples.triple(&subject, &iris.vocab("sha256"), string(&source.sha256));
 }
 
-fn write_entity(entity: &Entity, iris: &Iris, writer: &mut Writer<'_>) -> io::Result<()> {
-    let subject = iris.entity(&entity.id);
-    writer.triple(&subject, rdf::TYPE, iris.vocab("Entity"))?;
-    writer.triple(&subject, rdf::TYPE, iris.kind(&entity.kind))?;
-    writer.triple(&subject, iris.vocab("id"), string(&entity.id))?;
-    writer.triple(&subject, rdfs::LABEL, string(&entity.label))?;
+fn write_entity(entity: &Entity, subject: &Iri<'_>, iris: &Iris, triples: &mut impl Triples) {
+    let a = iris.rdf_type();
+    triples.triple(subject, &a, iris.vocab("Entity").into());
+    triples.triple(subject, &a, iris.kind(&entity.kind).into());
+    triples.triple(subject, &iris.vocab("id"), string(&entity.id));
+    triples.triple(subject, &iris.rdfs.iri("label"), string(&entity.label));
+    let alt_label = iris.skos.iri("altLabel");
     for alias in &entity.aliases {
-        writer.triple(&subject, external(SKOS, "altLabel"), string(alias))?;
+        triples.triple(subject, &alt_label, string(alias));
     }
     if !entity.description.is_empty() {
-        writer.triple(&subject, rdfs::COMMENT, string(&entity.description))?;
+        triples.triple(
+            subject,
+            &iris.rdfs.iri("comment"),
+            string(&entity.description),
+        );
     }
     if let Some(qid) = &entity.wikidata {
-        writer.triple(
-            &subject,
-            external(OWL, "sameAs"),
-            NamedNode::new_unchecked(format!("{WIKIDATA_ENTITY}{}", iri_segment(qid))),
-        )?;
+        triples.triple(
+            subject,
+            &iris.owl.iri("sameAs"),
+            iris.wikidata.iri(iri_segment(qid)).into(),
+        );
     }
-    Ok(())
 }
 
-fn write_relation(relation: &Relation, iris: &Iris, writer: &mut Writer<'_>) -> io::Result<()> {
+fn write_relation(relation: &Relation, iris: &Iris, triples: &mut impl Triples) {
     let subject = iris.relation(&relation.id);
-    writer.triple(&subject, rdf::TYPE, rdf::STATEMENT)?;
-    writer.triple(&subject, rdf::TYPE, iris.vocab("Relation"))?;
-    writer.triple(&subject, iris.vocab("id"), string(&relation.id))?;
-    writer.triple(&subject, rdf::SUBJECT, iris.entity(&relation.from))?;
-    writer.triple(
+    let a = iris.rdf_type();
+    let rdf = |term| iris.rdf.iri(term);
+    triples.triple(&subject, &a, rdf("Statement").into());
+    triples.triple(&subject, &a, iris.vocab("Relation").into());
+    triples.triple(&subject, &iris.vocab("id"), string(&relation.id));
+    triples.triple(
         &subject,
-        rdf::PREDICATE,
-        iris.relation_type(&relation.relation_type),
-    )?;
-    writer.triple(&subject, rdf::OBJECT, iris.entity(&relation.to))?;
-    writer.triple(
+        &rdf("subject"),
+        iris.entity(&relation.from).into(),
+    );
+    triples.triple(
         &subject,
-        iris.vocab("modality"),
-        iris.modality(relation.modality),
-    )?;
-    writer.triple(
+        &rdf("predicate"),
+        iris.relation_type(&relation.relation_type).into(),
+    );
+    triples.triple(&subject, &rdf("object"), iris.entity(&relation.to).into());
+    triples.triple(
         &subject,
-        iris.vocab("negated"),
-        Literal::from(relation.negated),
-    )?;
+        &iris.vocab("modality"),
+        iris.modality(relation.modality).into(),
+    );
+    triples.triple(
+        &subject,
+        &iris.vocab("negated"),
+        LiteralRef::new_typed_literal(
+            if relation.negated { "true" } else { "false" },
+            xsd::BOOLEAN,
+        )
+        .into(),
+    );
+    let attributed_to = iris.prov.iri("wasAttributedTo");
     for holder in &relation.attributed_to {
-        writer.triple(
-            &subject,
-            external(PROV, "wasAttributedTo"),
-            iris.entity(holder),
-        )?;
+        triples.triple(&subject, &attributed_to, iris.entity(holder).into());
     }
     if let Some(note) = &relation.note {
-        writer.triple(&subject, iris.vocab("note"), string(note))?;
+        triples.triple(&subject, &iris.vocab("note"), string(note));
     }
     if let Some(text) = &relation.date {
-        writer.triple(&subject, iris.vocab("date"), date(text))?;
+        triples.triple(&subject, &iris.vocab("date"), date(text).into());
     }
-    let evidence_iris: Vec<NamedNode> = (1..=relation.evidence.len())
+    let evidence_iris: Vec<Iri<'_>> = (1..=relation.evidence.len())
         .map(|n| iris.evidence(&relation.id, n))
         .collect();
+    let has_evidence = iris.vocab("evidence");
     for evidence in &evidence_iris {
-        writer.triple(&subject, iris.vocab("evidence"), evidence.clone())?;
+        triples.triple(&subject, &has_evidence, evidence.clone().into());
     }
     for (evidence, iri) in relation.evidence.iter().zip(&evidence_iris) {
-        write_evidence(evidence, iri, iris, writer)?;
+        write_evidence(evidence, iri, iris, triples);
     }
-    Ok(())
 }
 
-fn write_evidence(
-    evidence: &Evidence,
-    subject: &NamedNode,
-    iris: &Iris,
-    writer: &mut Writer<'_>,
-) -> io::Result<()> {
+fn write_evidence(evidence: &Evidence, subject: &Iri<'_>, iris: &Iris, triples: &mut impl Triples) {
     let span = &evidence.location;
-    writer.triple(subject, rdf::TYPE, iris.vocab("Evidence"))?;
-    writer.triple(subject, iris.vocab("quote"), string(&evidence.quote))?;
-    writer.triple(subject, iris.vocab("source"), iris.source(&evidence.source))?;
+    triples.triple(subject, &iris.rdf_type(), iris.vocab("Evidence").into());
+    triples.triple(subject, &iris.vocab("quote"), string(&evidence.quote));
+    triples.triple(
+        subject,
+        &iris.vocab("source"),
+        iris.source(&evidence.source).into(),
+    );
     for (term, value) in [
         ("byteStart", span.byte_start),
         ("byteEnd", span.byte_end),
@@ -646,16 +697,16 @@ fn write_evidence(
         ("line", span.line),
         ("column", span.column),
     ] {
-        writer.triple(subject, iris.vocab(term), integer(value))?;
+        triples.triple(subject, &iris.vocab(term), Object::Integer(value));
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::testing::{HOSTILE, hostile_graph};
-    use oxrdf::{NamedNodeRef, Triple};
+    use oxrdf::vocab::rdfs;
+    use oxrdf::{Literal, NamedNodeRef, Term, Triple};
     use oxttl::TurtleParser;
 
     fn parsed(graph: &KnowledgeGraph, options: &TurtleOptions) -> Vec<Triple> {
@@ -673,6 +724,287 @@ mod tests {
             .filter(|t| t.subject.to_string() == format!("<{subject}>") && t.predicate == predicate)
             .map(|t| t.object.clone())
             .collect()
+    }
+
+    /// oxttl's serializer behind [`Triples`]: the reference.
+    struct OxttlTriples {
+        serializer: oxttl::turtle::LowLevelTurtleSerializer,
+        out: Vec<u8>,
+    }
+
+    impl Triples for OxttlTriples {
+        fn triple(&mut self, subject: &Iri<'_>, predicate: &Iri<'_>, object: Object<'_>) {
+            let object: Term = match object {
+                Object::Iri(iri) => iri.to_named_node().into(),
+                Object::Literal(literal) => literal.into_owned().into(),
+                Object::Integer(value) => {
+                    Literal::new_typed_literal(value.to_string(), xsd::INTEGER).into()
+                }
+            };
+            let (subject, predicate) = (subject.to_named_node(), predicate.to_named_node());
+            self.serializer
+                .serialize_triple(
+                    oxrdf::TripleRef::new(subject.as_ref(), predicate.as_ref(), object.as_ref()),
+                    &mut self.out,
+                )
+                .unwrap();
+        }
+    }
+
+    /// What `write_turtle` wrote with oxttl: the same triples, in the same
+    /// order, through one serializer for the whole file.
+    fn through_oxttl(graph: &KnowledgeGraph, options: &TurtleOptions) -> Vec<u8> {
+        let export = TurtleExport::new(graph, options).unwrap();
+        let mut serializer = oxttl::TurtleSerializer::new();
+        for (name, iri) in prefix_list(graph.dataset(), options.base_iri()) {
+            serializer = serializer.with_prefix(name, iri).unwrap();
+        }
+        let mut triples = OxttlTriples {
+            serializer: serializer.low_level(),
+            out: header().into_bytes(),
+        };
+        export.write_schema_and_sources(&mut triples);
+        for entity in graph.entities() {
+            export.write_entity(entity, &mut triples);
+        }
+        for relation in graph.relations() {
+            export.write_relation(relation, &mut triples);
+        }
+        triples.serializer.finish(&mut triples.out).unwrap();
+        triples.out
+    }
+
+    fn written(graph: &KnowledgeGraph, options: &TurtleOptions) -> String {
+        let mut out = Vec::new();
+        write_turtle(graph, options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Base IRIs whose namespaces are, or hold, those of the vocabularies.
+    const BASES: &[&str] = &[
+        DEFAULT_BASE_IRI,
+        "urn:kg:test#",
+        "http://www.wikidata.org/",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/2002/07/owl#vocab/",
+    ];
+
+    #[test]
+    fn writes_the_bytes_oxttl_writes_for_the_hostile_graph() {
+        for base in BASES {
+            let options = TurtleOptions::new(*base).unwrap();
+            let graph = hostile_graph();
+            let expected = String::from_utf8(through_oxttl(&graph, &options)).unwrap();
+            assert_eq!(written(&graph, &options), expected, "base {base}");
+        }
+    }
+
+    /// Text with every character a Turtle string escapes and neighbours it
+    /// must not: DEL, C1 controls, line separators, non-characters,
+    /// non-BMP characters, a lone combining mark.
+    const TEXT: &str = "[a\"\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{301}\u{fffe}\u{ffff}\u{1f680}\u{10ffff}é ]{0,8}";
+
+    /// Ids: mostly slugs, some ending in `.` or starting with `-`, some
+    /// that must be percent-encoded, some empty.
+    const ID: &str = "[a-c0-9_.-]{1,4}|[a-c.~ é%/#]{0,3}";
+
+    fn graph_strategy() -> impl proptest::strategy::Strategy<Value = KnowledgeGraph> {
+        use crate::diagnostic::Origin;
+        use crate::model::{Kind, RelationType, Schema, TextSpan};
+        use proptest::prelude::*;
+        let origin = || Origin::new(0, 0..0);
+        let date = || {
+            proptest::sample::select(vec![
+                "1990",
+                "1990-05",
+                "1990-05-17",
+                "May 1990",
+                "199x",
+                "",
+            ])
+            .prop_map(str::to_owned)
+        };
+        let kind = (ID, TEXT).prop_map(move |(name, description)| Kind {
+            name,
+            description,
+            dot: Default::default(),
+            origin: origin(),
+        });
+        let relation_type = (
+            ID,
+            proptest::option::of(TEXT),
+            TEXT,
+            proptest::collection::vec(ID, 0..2),
+            any::<bool>(),
+        )
+            .prop_map(
+                move |(name, label, definition, domain, symmetric)| RelationType {
+                    name,
+                    label,
+                    definition,
+                    range: domain.clone(),
+                    domain,
+                    symmetric,
+                    dot: Default::default(),
+                    origin: origin(),
+                },
+            );
+        let source = (
+            ID,
+            (TEXT, TEXT, date(), proptest::option::of(date())),
+            (proptest::option::of(TEXT), TEXT, proptest::option::of(TEXT)),
+            proptest::option::of(TEXT),
+        )
+            .prop_map(
+                move |(id, (title, author, date, copy_date), (copy_url, publisher, url), notes)| {
+                    Source {
+                        id,
+                        title,
+                        author,
+                        date,
+                        copy_date,
+                        copy_url,
+                        publisher,
+                        url,
+                        notes,
+                        text_path: "sources/x.txt".to_owned(),
+                        sha256: "0".repeat(64),
+                        text: String::new(),
+                        origin: origin(),
+                    }
+                },
+            );
+        let entity = (
+            (ID, TEXT, ID),
+            proptest::collection::vec(TEXT, 0..3),
+            TEXT,
+            proptest::option::of("Q[0-9]{1,3}|[a é]{1,2}"),
+        )
+            .prop_map(
+                move |((id, label, kind), aliases, description, wikidata)| Entity {
+                    id,
+                    label,
+                    kind,
+                    aliases,
+                    description,
+                    wikidata,
+                    mentions: 0,
+                    origin: origin(),
+                },
+            );
+        let evidence = (ID, TEXT, any::<[u16; 6]>()).prop_map(|(source, quote, span)| Evidence {
+            source,
+            quote,
+            location: TextSpan {
+                byte_start: span[0].into(),
+                byte_end: span[1].into(),
+                char_start: span[2].into(),
+                char_end: span[3].into(),
+                line: span[4].into(),
+                column: span[5].into(),
+            },
+        });
+        let relation = (
+            (ID, ID, ID, ID),
+            (
+                proptest::sample::select(Modality::ALL.to_vec()),
+                any::<bool>(),
+            ),
+            proptest::collection::vec(ID, 0..2),
+            proptest::collection::vec(evidence, 0..3),
+            (proptest::option::of(TEXT), proptest::option::of(date())),
+        )
+            .prop_map(
+                move |(
+                    (id, from, relation_type, to),
+                    (modality, negated),
+                    attributed_to,
+                    evidence,
+                    (note, date),
+                )| {
+                    Relation {
+                        id,
+                        from,
+                        relation_type,
+                        to,
+                        modality,
+                        attributed_to,
+                        negated,
+                        evidence,
+                        note,
+                        date,
+                        origin: origin(),
+                    }
+                },
+            );
+        (
+            proptest::collection::vec(kind, 0..3),
+            proptest::collection::vec(relation_type, 0..3),
+            proptest::collection::vec(source, 0..3),
+            proptest::collection::vec(entity, 0..6),
+            proptest::collection::vec(relation, 0..8),
+        )
+            .prop_map(
+                |(kinds, relation_types, sources, mut entities, mut relations)| {
+                    // Unique ids, as validation makes them: a chunk ends its
+                    // last statement, which is right only if the next record
+                    // has another subject.
+                    let mut ids = std::collections::HashSet::new();
+                    entities.retain(|entity| ids.insert(entity.id.clone()));
+                    ids.clear();
+                    relations.retain(|relation| ids.insert(relation.id.clone()));
+                    KnowledgeGraph::new(Dataset {
+                        schema: Schema {
+                            kinds,
+                            relation_types,
+                        },
+                        sources,
+                        entities,
+                        relations,
+                        reviewed: Vec::new(),
+                        allowed: Vec::new(),
+                    })
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn writes_the_bytes_oxttl_writes_for_random_graphs(
+            graph in graph_strategy(),
+            base in proptest::sample::select(BASES),
+            records_per_chunk in 1..4usize,
+        ) {
+            let options = TurtleOptions::new(base).unwrap();
+            let expected = String::from_utf8(through_oxttl(&graph, &options)).unwrap();
+            let written = chunked::with_records_per_chunk(records_per_chunk, || {
+                written(&graph, &options)
+            });
+            proptest::prop_assert_eq!(written, expected);
+        }
+
+        #[test]
+        fn plain_namespaces_are_those_whose_segments_are_plain(graph in graph_strategy()) {
+            let dataset = graph.dataset();
+            let plain = |name: &str| plain_local_name(&iri_segment(name));
+            let by_definition = PlainNamespaces {
+                entity: dataset.entities.iter().all(|e| plain(&e.id)),
+                evidence: (dataset.relations.iter())
+                    .all(|r| plain_local_name(&format!("{}.1", iri_segment(&r.id)))),
+                kind: (dataset.schema.kinds.iter().map(|k| &k.name))
+                    .chain(dataset.entities.iter().map(|e| &e.kind))
+                    .all(|name| plain(name)),
+                relation: dataset.relations.iter().all(|r| plain(&r.id)),
+                source: (dataset.sources.iter().map(|s| &s.id))
+                    .chain(dataset.relations.iter().flat_map(|r| r.evidence.iter().map(|e| &e.source)))
+                    .all(|id| plain(id)),
+                relation_type: (dataset.schema.relation_types.iter().map(|t| &t.name))
+                    .chain(dataset.relations.iter().map(|r| &r.relation_type))
+                    .all(|name| plain(name)),
+            };
+            proptest::prop_assert_eq!(PlainNamespaces::of(dataset), by_definition);
+        }
     }
 
     #[test]
@@ -697,7 +1029,10 @@ mod tests {
         let quote = NamedNode::new_unchecked("urn:kg:test#vocab/quote");
         assert_eq!(objects(&triples, evidence, quote.as_ref()), [hostile]);
         let line = NamedNode::new_unchecked("urn:kg:test#vocab/line");
-        assert_eq!(objects(&triples, evidence, line.as_ref()), [integer(1)]);
+        assert_eq!(
+            objects(&triples, evidence, line.as_ref()),
+            [Literal::new_typed_literal("1", xsd::INTEGER).into()]
+        );
     }
 
     #[test]
@@ -746,10 +1081,7 @@ mod tests {
 
     #[test]
     fn dates_are_typed_by_their_precision() {
-        let datatype = |text| match date(text) {
-            Term::Literal(literal) => literal.datatype().into_owned(),
-            other => panic!("{other}"),
-        };
+        let datatype = |text| date(text).datatype();
         assert_eq!(datatype("1990"), xsd::G_YEAR);
         assert_eq!(datatype("1990-05"), xsd::G_YEAR_MONTH);
         assert_eq!(datatype("1990-05-17"), xsd::DATE);
