@@ -129,26 +129,17 @@ fn the_loaded_model_holds_its_lists_without_spare_room() {
             .iter()
             .any(|entity| !entity.aliases.is_empty())
     );
+    let no_spare_room = |capacity: usize, len: usize, id: &str| assert_eq!(capacity, len, "{id}");
     for relation in &dataset.relations {
-        assert_eq!(
+        no_spare_room(
             relation.evidence.capacity(),
             relation.evidence.len(),
-            "{}",
-            relation.id
+            &relation.id,
         );
-        assert_eq!(
-            relation.attributed_to.capacity(),
-            relation.attributed_to.len(),
-            "{}",
-            relation.id
-        );
+        let holders = &relation.attributed_to;
+        no_spare_room(holders.capacity(), holders.len(), &relation.id);
     }
     for entity in &dataset.entities {
-        assert_eq!(
-            entity.aliases.capacity(),
-            entity.aliases.len(),
-            "{}",
-            entity.id
-        );
+        no_spare_room(entity.aliases.capacity(), entity.aliases.len(), &entity.id);
     }
 }
