@@ -6,9 +6,10 @@
 //! `src/export/html/`, written for kgraph, no third-party code) are inlined,
 //! and the graph is embedded as JSON in a `<script type="application/json">`
 //! block, escaped by [`ScriptSafe`] so that no curated string can close the
-//! block. Positions are computed here, by [`layout`], with nothing but
-//! IEEE-exact arithmetic, so the same graph gives the same bytes on every
-//! machine and no drawing program's version changes the file.
+//! block. Positions are computed here, by [`layout()`] (in
+//! `html/layout.rs`), with nothing but IEEE-exact arithmetic, so the same
+//! graph gives the same bytes on every machine, with any number of
+//! threads, and no drawing program's version changes the file.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
