@@ -144,9 +144,7 @@ fn build(args: &Args) -> Result {
     let write = |index: usize, out: &mut dyn Write| match parts.get(index) {
         Some((format, part, _)) => format.write_part(&graph, *part, out),
         None => match &fingerprint {
-            Some(fingerprint) => {
-                snapshot::write(out, graph.dataset(), fingerprint, mentions_counted)
-            }
+            Some(fingerprint) => snapshot::write(out, &graph, fingerprint, mentions_counted),
             None => Ok(()),
         },
     };

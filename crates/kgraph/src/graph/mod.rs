@@ -9,6 +9,7 @@ pub use algo::{BETWEENNESS_EXACT_LIMIT, BETWEENNESS_PIVOTS, BETWEENNESS_SEED, PA
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 
 use crate::model::{Dataset, Entity, Relation};
 
@@ -49,6 +50,23 @@ impl KnowledgeGraph {
             graph,
             node_of,
         }
+    }
+
+    /// For each relation, in the dataset's order, the positions in
+    /// [`KnowledgeGraph::entities`] of its ends; `None` for a relation left
+    /// out of the graph because an end is not an entity. Read off the
+    /// edges, so that writers need not look every end up by its id again.
+    pub(crate) fn relation_ends(&self) -> Vec<Option<(u32, u32)>> {
+        let mut ends = vec![None; self.dataset.relations.len()];
+        for edge in self.graph.edge_references() {
+            // Nodes were added in entity order: a node's index is its
+            // entity's position, as its weight says.
+            ends[*edge.weight()] = Some((
+                self.graph[edge.source()] as u32,
+                self.graph[edge.target()] as u32,
+            ));
+        }
+        ends
     }
 
     /// The validated dataset the graph is built over.

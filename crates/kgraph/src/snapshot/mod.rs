@@ -193,7 +193,7 @@ pub struct Needs {
     pub quoted_texts: bool,
 }
 
-/// Writes a snapshot of `dataset`, loaded from the files `fingerprint`
+/// Writes a snapshot of `graph`, loaded from the files `fingerprint`
 /// describes. Each section is encoded and written in turn, so the snapshot
 /// is never held in memory whole.
 ///
@@ -202,10 +202,11 @@ pub struct Needs {
 /// relations (the link index counts them in 32 bits).
 pub fn write(
     out: &mut dyn Write,
-    dataset: &Dataset,
+    graph: &crate::KnowledgeGraph,
     fingerprint: &Fingerprint,
     mentions_counted: bool,
 ) -> io::Result<()> {
+    let dataset = graph.dataset();
     // Every field by name: a field added to `Dataset` fails to compile here
     // instead of being left out of snapshots.
     let Dataset {
@@ -216,7 +217,7 @@ pub fn write(
         reviewed,
         allowed,
     } = dataset;
-    let links = LinkIndex::of(dataset)?;
+    let links = LinkIndex::of(graph)?;
     let names = NameIndex::of(dataset);
     let header = Header {
         producer: Producer::current(),

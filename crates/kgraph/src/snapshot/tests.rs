@@ -4,16 +4,14 @@
 use super::*;
 use std::path::PathBuf;
 
-fn dataset() -> Dataset {
+fn graph() -> crate::KnowledgeGraph {
     crate::graph::tests::graph_of(&["a", "b"], &[("a", "b")])
-        .dataset()
-        .clone()
 }
 
 fn snapshot_of(data: &Path) -> Vec<u8> {
     let fingerprint = Fingerprint::take(data).unwrap();
     let mut bytes = Vec::new();
-    write(&mut bytes, &dataset(), &fingerprint, true).unwrap();
+    write(&mut bytes, &graph(), &fingerprint, true).unwrap();
     bytes
 }
 
@@ -213,7 +211,7 @@ fn written(dataset: &Dataset, mentions_counted: bool) -> (tempfile::TempDir, Pat
     let mut bytes = Vec::new();
     write(
         &mut bytes,
-        dataset,
+        &crate::KnowledgeGraph::new(dataset.clone()),
         &Fingerprint::take(&data).unwrap(),
         mentions_counted,
     )
