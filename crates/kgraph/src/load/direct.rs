@@ -595,6 +595,7 @@ mod tests {
     const TYPICAL_RELATIONS: &[&str] = &[
         r#"{"from": "teve-ro-alliance", "type": "signed", "to": "tela-pa", "modality": "recommended", "evidence": [{"source": "report-0000", "quote": "Teve Ro Alliance signed on to Tela Pa under the \"limited dialogue\" - ministers said within weeks"}]}"#,
         r#"{"from": "kopo-de", "type": "negotiates_with", "to": "sulo-mo-alliance", "modality": "historical", "date": "1994-03-01", "evidence": [{"source": "report-0000", "quote": "Kopo De negotiated with Sulo Mo Alliance"}]}"#,
+        r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "\"\\\/\b\f\n\r\t\u0000\u001F\u007f\uFFFF\uD800\uDC00"}]}"#,
         "{\n  \"id\": \"r1\",\n  \"from\": \"a\",\n  \"type\": \"t\",\n  \"to\": \"b\",\n  \"modality\": \"asserted\",\n  \"attributed_to\": [\"c\", \"d\"],\n  \"negated\": true,\n  \"note\": \"Zürich \\u00e9 \\ud83d\\ude00\",\n  \"evidence\": [\n    {\"source\": \"s\", \"quote\": \"x\\ty\", \"occurrence\": 2},\n    {\"source\": \"s\", \"quote\": \"z\", \"occurrence\": null}\n  ]\n}",
     ];
     const TYPICAL_ENTITIES: &[&str] = &[
@@ -671,6 +672,8 @@ mod tests {
             r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": []}"#.to_owned(),
             r#"{"from": "a", "type": "t", "to": "b", "modality": null, "evidence": [{"source": "s", "quote": "q"}]}"#.to_owned(),
             r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "q", "occurrence": 1.0}]}"#.to_owned(),
+            r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "q", "occurrence": 01}]}"#.to_owned(),
+            r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "q", "occurrence": 9223372036854775808}]}"#.to_owned(),
             r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "q", "page": 1}]}"#.to_owned(),
             r#"{"from": "a", "type": "t", "to": "b", "modality": "m", "evidence": [{"source": "s", "quote": "q"},]}"#.to_owned(),
             "[]".to_owned(),
@@ -924,8 +927,10 @@ mod tests {
         } else {
             fine_string().boxed()
         };
+        // Any character, control characters and noncharacters included.
         let quote = || {
-            proptest::collection::vec((any::<char>(), written()), 0..12).prop_map(|chars| {
+            let character = prop_oneof![fine_char(), refused_char(), any::<char>()];
+            proptest::collection::vec((character, written()), 0..12).prop_map(|chars| {
                 let mut out = String::from("\"");
                 for (c, w) in chars {
                     write_char(c, w, &mut out);
@@ -944,6 +949,12 @@ mod tests {
             "negated" => proptest::sample::select(vec!["true", "false", "null"])
                 .prop_map(|s| Json::Scalar(s.to_owned()))
                 .boxed(),
+            "occurrence" if hostile => prop_oneof![
+                2 => (0..1000i64).prop_map(|n| Json::Scalar(n.to_string())),
+                1 => Just(Json::Scalar("null".to_owned())),
+                2 => integer(),
+            ]
+            .boxed(),
             "occurrence" => prop_oneof![
                 (0..1000i64).prop_map(|n| Json::Scalar(n.to_string())),
                 Just(Json::Scalar("null".to_owned())),
