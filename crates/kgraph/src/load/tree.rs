@@ -88,13 +88,9 @@ impl Syntax {
 }
 
 /// JSON documents from this size on are outlined (`outline.rs`) rather
-/// than checked in one pass on one core. Outlined, a record is checked
-/// only as it is read, by the direct reader (`direct.rs`) or by
-/// [`expand`], so the checking pass is saved; below this size it costs
-/// less than the outline's bookkeeping is worth. A corpus split into
-/// files of a few hundred records (a million relations in files of 40,
-/// 90 KB each) spent a tenth of its load in that pass.
-const OUTLINE_BYTES: usize = 64 << 10;
+/// than checked in one pass on one core: below it, the pass costs less
+/// than a millisecond.
+const OUTLINE_BYTES: usize = 1 << 20;
 
 /// Parses a document. In a large JSON document, the elements of the arrays
 /// under the root keys `sections` may be left [`Value::Unchecked`]: the
