@@ -4,6 +4,7 @@
 //! returned only when there is none.
 
 mod check;
+mod direct;
 mod files;
 mod raw;
 mod record;

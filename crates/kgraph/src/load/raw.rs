@@ -1,6 +1,7 @@
 //! Tables to raw records: every field with its span, nothing checked yet
 //! beyond presence and type.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -50,7 +51,7 @@ pub(super) struct RawSource {
     pub head: Origin,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(super) struct RawEntity {
     pub file: FileId,
     pub id: S,
@@ -62,7 +63,7 @@ pub(super) struct RawEntity {
     pub head: Origin,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(super) struct RawRelation {
     pub file: FileId,
     pub id: Option<S>,
@@ -78,7 +79,7 @@ pub(super) struct RawRelation {
     pub head: Origin,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub(super) struct RawEvidence {
     pub source: S,
     pub quote: S,
@@ -161,12 +162,18 @@ impl Document<'_> {
     /// If an unchecked element (see [`Value::Unchecked`]) is invalid, the
     /// document is rejected: nothing read from it is kept, and its first
     /// syntax error is reported.
+    ///
+    /// An element not built yet (deferred or unchecked) is first offered to
+    /// `direct`, which reads it from the text without building its tree
+    /// (see `direct.rs`); only when it declines is the element built and
+    /// read by `read`.
     fn sections<T: Send>(
         &self,
         root: &mut Node,
         what: &'static str,
         sections: &[&'static str],
         diagnostics: &mut Vec<Diagnostic>,
+        direct: impl Fn(&'static str, Range<usize>) -> Option<T> + Sync,
         read: impl Fn(&'static str, Record<'_>, &mut Vec<Diagnostic>) -> Option<T> + Sync,
     ) -> Vec<T> {
         /// Enough elements per batch to keep every core busy, few enough
@@ -186,6 +193,11 @@ impl Document<'_> {
                 let mut found = Vec::new();
                 let mut item = std::mem::replace(item, Node::null());
                 if matches!(item.value, Value::Deferred | Value::Unchecked) {
+                    if let Some(value) = direct(section, item.span.clone()) {
+                        #[cfg(test)]
+                        DIRECT_READS.fetch_add(1, Ordering::Relaxed);
+                        return (Some(value), found);
+                    }
                     let unchecked = matches!(item.value, Value::Unchecked);
                     item = match super::tree::expand(self.text, item.span.clone()) {
                         Ok(item) => item,
@@ -243,6 +255,12 @@ impl Document<'_> {
     }
 }
 
+/// How many elements the direct readers have read, so that a test can
+/// tell that the fast path is taken.
+#[cfg(test)]
+pub(super) static DIRECT_READS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
 /// A JSON syntax error, reported as a document that fails to parse is.
 fn syntax_error(file: FileId, error: super::tree::SyntaxError) -> Diagnostic {
     Diagnostic::error(format!("invalid JSON: {}", error.message))
@@ -285,6 +303,8 @@ pub(super) fn read_schema(
         "the schema",
         SCHEMA_SECTIONS,
         diagnostics,
+        // Small files: the general reader is fast enough.
+        |_, _| None,
         |section, mut record, diagnostics| {
             if section == "kind" {
                 let name = record.required_str("name", diagnostics);
@@ -395,26 +415,8 @@ pub(super) fn read_entities(
         "the entities file",
         ENTITY_SECTIONS,
         diagnostics,
-        |_, mut record, diagnostics| {
-            let id = record.required_str("id", diagnostics);
-            let label = record.required_str("label", diagnostics);
-            let kind = record.required_str("kind", diagnostics);
-            let aliases = record.str_list("aliases", diagnostics);
-            let description = record.optional_str("description", diagnostics);
-            let wikidata = record.optional_str("wikidata", diagnostics);
-            let head = record.head_origin();
-            record.finish(diagnostics);
-            Some(RawEntity {
-                file: document.file,
-                id: id?,
-                label: label?,
-                kind: kind?,
-                aliases,
-                description,
-                wikidata,
-                head,
-            })
-        },
+        |_, span| super::direct::entity(document.file, document.text, span),
+        |_, record, diagnostics| read_entity(document, record, diagnostics),
     );
     // The first file's records are moved as they are, not copied.
     if raw.entities.is_empty() {
@@ -422,6 +424,33 @@ pub(super) fn read_entities(
     } else {
         raw.entities.extend(entities);
     }
+}
+
+/// One entity, read from its table: the general reader, and the reference
+/// for `direct::entity`.
+pub(super) fn read_entity(
+    document: &Document<'_>,
+    mut record: Record<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RawEntity> {
+    let id = record.required_str("id", diagnostics);
+    let label = record.required_str("label", diagnostics);
+    let kind = record.required_str("kind", diagnostics);
+    let aliases = record.str_list("aliases", diagnostics);
+    let description = record.optional_str("description", diagnostics);
+    let wikidata = record.optional_str("wikidata", diagnostics);
+    let head = record.head_origin();
+    record.finish(diagnostics);
+    Some(RawEntity {
+        file: document.file,
+        id: id?,
+        label: label?,
+        kind: kind?,
+        aliases,
+        description,
+        wikidata,
+        head,
+    })
 }
 
 pub(super) fn read_relations(
@@ -435,71 +464,8 @@ pub(super) fn read_relations(
         "the relations file",
         RELATION_SECTIONS,
         diagnostics,
-        |_, mut record, diagnostics| {
-            let id = record.optional_str("id", diagnostics);
-            let from = record.required_str("from", diagnostics);
-            let relation_type = record.required_str("type", diagnostics);
-            let to = record.required_str("to", diagnostics);
-            let modality = record.required_str("modality", diagnostics);
-            let attributed_to = record.str_list("attributed_to", diagnostics);
-            let negated = record
-                .optional_bool("negated", diagnostics)
-                .unwrap_or(false);
-            let note = record.optional_str("note", diagnostics);
-            let date = record.optional_str("date", diagnostics);
-            let head = record.head_origin();
-            let mut evidence = Vec::new();
-            match record.array("evidence", diagnostics) {
-                Some(items) if !items.is_empty() => {
-                    // Exactly as many as there are: the relation's evidence
-                    // is later built in this vector's memory, and the
-                    // smallest capacity a push would give (four) tripled
-                    // the evidence's memory at rest.
-                    evidence.reserve_exact(items.len());
-                    for mut item in items {
-                        let Some(mut quote_record) =
-                            document.record(&mut item, "evidence", diagnostics)
-                        else {
-                            continue;
-                        };
-                        let source = quote_record.required_str("source", diagnostics);
-                        let quote = quote_record.required_str("quote", diagnostics);
-                        let occurrence = quote_record.optional_integer("occurrence", diagnostics);
-                        if let (Some(source), Some(quote)) = (source, quote) {
-                            evidence.push(RawEvidence {
-                                source,
-                                quote,
-                                occurrence,
-                            });
-                        }
-                        quote_record.finish(diagnostics);
-                    }
-                }
-                _ => diagnostics.push(
-                    Diagnostic::error(
-                        "relation has no evidence: every relation needs at least one quote",
-                    )
-                    .code("missing-evidence")
-                    .at(head.clone(), "no `evidence`")
-                    .note("add `[[relation.evidence]]` with `source` and `quote`"),
-                ),
-            }
-            record.finish(diagnostics);
-            Some(RawRelation {
-                file: document.file,
-                id,
-                from: from?,
-                relation_type: relation_type?,
-                to: to?,
-                modality: modality?,
-                attributed_to,
-                negated,
-                evidence,
-                note,
-                date,
-                head,
-            })
-        },
+        |_, span| super::direct::relation(document.file, document.text, span),
+        |_, record, diagnostics| read_relation(document, record, diagnostics),
     );
     // The first file's records are moved as they are, not copied.
     if raw.relations.is_empty() {
@@ -507,6 +473,75 @@ pub(super) fn read_relations(
     } else {
         raw.relations.extend(relations);
     }
+}
+
+/// One relation, read from its table: the general reader, and the
+/// reference for `direct::relation`.
+pub(super) fn read_relation(
+    document: &Document<'_>,
+    mut record: Record<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RawRelation> {
+    let id = record.optional_str("id", diagnostics);
+    let from = record.required_str("from", diagnostics);
+    let relation_type = record.required_str("type", diagnostics);
+    let to = record.required_str("to", diagnostics);
+    let modality = record.required_str("modality", diagnostics);
+    let attributed_to = record.str_list("attributed_to", diagnostics);
+    let negated = record
+        .optional_bool("negated", diagnostics)
+        .unwrap_or(false);
+    let note = record.optional_str("note", diagnostics);
+    let date = record.optional_str("date", diagnostics);
+    let head = record.head_origin();
+    let mut evidence = Vec::new();
+    match record.array("evidence", diagnostics) {
+        Some(items) if !items.is_empty() => {
+            // Exactly as many as there are: the relation's evidence
+            // is later built in this vector's memory, and the
+            // smallest capacity a push would give (four) tripled
+            // the evidence's memory at rest.
+            evidence.reserve_exact(items.len());
+            for mut item in items {
+                let Some(mut quote_record) = document.record(&mut item, "evidence", diagnostics)
+                else {
+                    continue;
+                };
+                let source = quote_record.required_str("source", diagnostics);
+                let quote = quote_record.required_str("quote", diagnostics);
+                let occurrence = quote_record.optional_integer("occurrence", diagnostics);
+                if let (Some(source), Some(quote)) = (source, quote) {
+                    evidence.push(RawEvidence {
+                        source,
+                        quote,
+                        occurrence,
+                    });
+                }
+                quote_record.finish(diagnostics);
+            }
+        }
+        _ => diagnostics.push(
+            Diagnostic::error("relation has no evidence: every relation needs at least one quote")
+                .code("missing-evidence")
+                .at(head.clone(), "no `evidence`")
+                .note("add `[[relation.evidence]]` with `source` and `quote`"),
+        ),
+    }
+    record.finish(diagnostics);
+    Some(RawRelation {
+        file: document.file,
+        id,
+        from: from?,
+        relation_type: relation_type?,
+        to: to?,
+        modality: modality?,
+        attributed_to,
+        negated,
+        evidence,
+        note,
+        date,
+        head,
+    })
 }
 
 pub(super) fn read_reviewed(
@@ -520,6 +555,8 @@ pub(super) fn read_reviewed(
         "the reviewed file",
         REVIEWED_SECTIONS,
         diagnostics,
+        // Small files: the general reader is fast enough.
+        |_, _| None,
         |section, mut record, diagnostics| {
             if section == "allow" {
                 let lint = record.required_str("lint", diagnostics);

@@ -146,10 +146,7 @@ impl<'a> Record<'a> {
         if key == "quote" {
             return;
         }
-        let Some(bad) = text
-            .chars()
-            .find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c))
-        else {
+        let Some(bad) = text.chars().find(|&c| is_refused(c)) else {
             return;
         };
         let diagnostic = if is_noncharacter(bad) {
@@ -350,6 +347,13 @@ impl<'a> Record<'a> {
     }
 }
 
+/// A character refused in curated text (see `Record::check_characters`):
+/// a control character other than tab and line breaks, or a noncharacter.
+pub(super) fn is_refused(character: char) -> bool {
+    (character.is_control() && !matches!(character, '\t' | '\n' | '\r'))
+        || is_noncharacter(character)
+}
+
 /// The 66 Unicode noncharacters: U+FDD0 to U+FDEF, and the last two code
 /// points of each of the 17 planes (U+FFFE, U+FFFF, U+1FFFE...).
 pub(super) fn is_noncharacter(character: char) -> bool {
@@ -367,7 +371,7 @@ fn quoted_list(names: &[&str]) -> String {
 
 /// The part of `span` on its first line, so that a caret under a whole table
 /// does not print the whole table.
-fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
+pub(super) fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
     let end = text
         .get(span.clone())
         .and_then(|inside| inside.find('\n'))
