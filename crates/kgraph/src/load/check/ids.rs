@@ -16,8 +16,8 @@ type Hasher = foldhash::fast::FixedState;
 /// Ids and their positions in the slice they came from, looked up by hash.
 /// The ids are copied, end to end, into one block, so that a lookup touches
 /// the table and that block and nothing else.
-pub(super) struct IdIndex {
-    hasher: Hasher,
+pub(super) struct IdIndex<H = Hasher> {
+    hasher: H,
     /// All ids, end to end, in the order given.
     text: String,
     /// Where id `i` starts in `text`; `starts[i + 1]` is where it ends.
@@ -31,9 +31,16 @@ pub(super) struct IdIndex {
 impl IdIndex {
     /// The index of `ids`; where one id is given twice, the first is found.
     pub(super) fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> IdIndex {
+        IdIndex::with_hasher(ids, Hasher::with_seed(0))
+    }
+}
+
+impl<H: BuildHasher> IdIndex<H> {
+    /// The index of `ids`, hashed by `hasher`.
+    fn with_hasher<'a>(ids: impl ExactSizeIterator<Item = &'a str>, hasher: H) -> IdIndex<H> {
         let capacity = (ids.len() * 2).next_power_of_two().max(8);
         let mut index = IdIndex {
-            hasher: Hasher::with_seed(0),
+            hasher,
             text: String::new(),
             starts: Vec::with_capacity(ids.len() + 1),
             slots: vec![0; capacity],
@@ -230,6 +237,26 @@ mod tests {
 
     use super::*;
 
+    /// A hash that makes every id collide with every other.
+    #[derive(Clone, Copy)]
+    struct SameHash;
+
+    impl BuildHasher for SameHash {
+        type Hasher = SameHasher;
+        fn build_hasher(&self) -> SameHasher {
+            SameHasher
+        }
+    }
+
+    struct SameHasher;
+
+    impl std::hash::Hasher for SameHasher {
+        fn finish(&self) -> u64 {
+            0x1234_5678_0000_0007
+        }
+        fn write(&mut self, _: &[u8]) {}
+    }
+
     /// The check as it was written first: one pass in file order over a
     /// map of the ids seen, the entities' first.
     fn one_by_one(ids: &[Option<String>], entity_ids: &[&str]) -> IdUse {
@@ -295,6 +322,19 @@ mod tests {
         }
 
         #[test]
+        fn an_id_index_tells_apart_ids_whose_hashes_are_all_equal(
+            ids in prop::collection::vec(id(), 0..40),
+            other in id(),
+        ) {
+            // Every id in one slot's run, each hash's upper half equal:
+            // only comparing the ids themselves can find the right one.
+            let index = IdIndex::with_hasher(ids.iter().map(String::as_str), SameHash);
+            for id in ids.iter().chain([&other]) {
+                prop_assert_eq!(index.get(id), ids.iter().position(|given| given == id));
+            }
+        }
+
+        #[test]
         fn permute_puts_each_item_where_the_order_says(
             order in (0..50usize).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle()),
         ) {
@@ -308,6 +348,8 @@ mod tests {
     #[test]
     fn sort_keys_order_ids_as_their_bytes_do_or_tie() {
         let ids = [
+            "b",
+            "ba",
             "",
             "\u{0}",
             "a",
