@@ -65,7 +65,18 @@ impl<H: BuildHasher> IdIndex<H> {
 
     /// The position of `id` in the ids given, if it is one of them.
     pub(super) fn get(&self, id: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(id);
+        self.get_hashed(id, self.hash(id))
+    }
+
+    /// The hash [`IdIndex::get_hashed`] takes. Hashing many ids first,
+    /// then looking them all up, lets the processor wait for several
+    /// slots at once, where one lookup after another waits for each.
+    pub(super) fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    /// The position of `id`, whose [`IdIndex::hash`] is `hash`.
+    pub(super) fn get_hashed(&self, id: &str, hash: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut slot = hash as usize & mask;
         loop {

@@ -104,9 +104,29 @@ fn resolve_references(
         .par_chunks(1024)
         .map(|block| {
             let mut found = Vec::new();
+            // The endpoints of the block first, hashed then looked up in
+            // two tight loops: most of a lookup is waiting for memory,
+            // and there the waits overlap.
+            let hashes: Vec<[u64; 2]> = block
+                .iter()
+                .map(|relation| {
+                    [&relation.from, &relation.to].map(|end| context.entity_index.hash(&end.value))
+                })
+                .collect();
+            let endpoints: Vec<[Option<usize>; 2]> = block
+                .iter()
+                .zip(hashes)
+                .map(|(relation, [from, to])| {
+                    [
+                        context.entity_index.get_hashed(&relation.from.value, from),
+                        context.entity_index.get_hashed(&relation.to.value, to),
+                    ]
+                })
+                .collect();
             let resolved = block
                 .iter()
-                .map(|relation| context.resolve(relation, &mut found))
+                .zip(endpoints)
+                .map(|(relation, endpoints)| context.resolve(relation, endpoints, &mut found))
                 .collect();
             (resolved, found)
         })
@@ -139,7 +159,14 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn resolve(&self, relation: &RawRelation, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+    /// Checks one relation; `endpoints` are the entities its `from` and
+    /// `to` name, looked up already.
+    fn resolve(
+        &self,
+        relation: &RawRelation,
+        endpoints: [Option<usize>; 2],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Resolved {
         let Context {
             raw,
             schema,
@@ -175,7 +202,10 @@ impl Context<'_> {
             .chain(&relation.attributed_to)
             .enumerate()
         {
-            let entity = entity_index.get(&endpoint.value);
+            let entity = match endpoints.get(position) {
+                Some(entity) => *entity,
+                None => entity_index.get(&endpoint.value),
+            };
             if let (Some(entity), Some(kind)) = (entity, endpoint_kinds.get_mut(position)) {
                 *kind = Some(kind_of[entity]);
             }
