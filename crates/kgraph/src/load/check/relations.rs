@@ -101,7 +101,7 @@ fn resolve_references(
     // On every core, a block of relations at a time; each block's
     // diagnostics are kept with it and reported in file order.
     let blocks: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = relations
-        .par_chunks(1024)
+        .par_chunks(BLOCK)
         .map(|block| {
             let mut found = Vec::new();
             // The endpoints of the block first, hashed then looked up in
@@ -424,14 +424,20 @@ fn build_relations(
         .collect();
     // Then put in order of id, which `kept` is in: relation `kept[p]` is
     // the how-many-th kept one in file order that `built_at` says.
-    let mut built_at = vec![0; keep.len()];
     let mut count = 0;
-    for (index, kept) in keep.iter().enumerate() {
-        built_at[index] = count;
-        count += usize::from(*kept);
+    let built_at: Vec<usize> = keep
+        .into_iter()
+        .map(|kept| {
+            let at = count;
+            count += usize::from(kept);
+            at
+        })
+        .collect();
+    let mut order = kept;
+    for index in &mut order {
+        *index = built_at[*index];
     }
-    let order: Vec<usize> = kept.iter().map(|&index| built_at[index]).collect();
-    drop((built_at, keep, kept));
+    drop(built_at);
     permute(&mut relations, &order);
     relations
 }
@@ -514,6 +520,10 @@ fn relation_id(raw: &RawRelation, modality: Modality) -> String {
     )
 }
 
+/// How many relations are checked as one piece of work: enough that
+/// handing out the work costs little, few enough that both cores are busy.
+const BLOCK: usize = 1024;
+
 /// A quote found: the index of its source, and where it stands there.
 type Located = (usize, TextSpan);
 
@@ -529,69 +539,97 @@ fn locate_evidence(
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Evidenced> {
-    let queries: Vec<QuoteQuery<'_>> = relations
-        .par_iter()
-        .flat_map_iter(|raw| {
-            raw.evidence.iter().map(move |evidence| QuoteQuery {
-                source: &evidence.source.value,
-                quote: &evidence.quote.value,
-                occurrence: match &evidence.occurrence {
-                    Some(occurrence) => Occurrence::Picked {
-                        n: occurrence.value,
-                        at: Origin::new(raw.file, occurrence.span.clone()),
-                    },
-                    None => Occurrence::Unpicked,
-                },
-                here: origin(raw.file, &evidence.quote),
-            })
-        })
+    // How many quotes each block of relations has: the queries of a block
+    // are written, and its results read, on one core.
+    let quote_counts: Vec<usize> = relations
+        .par_chunks(BLOCK)
+        .map(|block| block.iter().map(|raw| raw.evidence.len()).sum())
         .collect();
+    // Made at their exact size and filled on every core: collected from a
+    // flat map, they would be gathered in pieces and copied once more,
+    // twice their size at once.
+    let placeholder = QuoteQuery {
+        source: "",
+        quote: "",
+        occurrence: Occurrence::Unpicked,
+        here: Origin::new(0, 0..0),
+    };
+    let mut queries: Vec<QuoteQuery<'_>> = Vec::new();
+    (0..quote_counts.iter().sum())
+        .into_par_iter()
+        .map(|_| placeholder.clone())
+        .collect_into_vec(&mut queries);
+    split_by_counts(&mut queries, &quote_counts)
+        .into_par_iter()
+        .zip(relations.par_chunks(BLOCK))
+        .for_each(|(queries, block)| {
+            let typed = block.iter().flat_map(|raw| {
+                raw.evidence.iter().map(move |evidence| QuoteQuery {
+                    source: &evidence.source.value,
+                    quote: &evidence.quote.value,
+                    occurrence: match &evidence.occurrence {
+                        Some(occurrence) => Occurrence::Picked {
+                            n: occurrence.value,
+                            at: Origin::new(raw.file, occurrence.span.clone()),
+                        },
+                        None => Occurrence::Unpicked,
+                    },
+                    here: origin(raw.file, &evidence.quote),
+                })
+            });
+            for (query, typed) in queries.iter_mut().zip(typed) {
+                *query = typed;
+            }
+        });
     let mut found = locate_quotes(&queries, sources);
     drop(queries);
     // Gathered per relation on every core, a block of relations at a time,
-    // each with the results of its quotes; each block's diagnostics are
-    // reported in file order.
-    let mut blocks = Vec::with_capacity(relations.len().div_ceil(1024));
-    let mut rest = found.as_mut_slice();
-    for block in relations.chunks(1024) {
-        let quotes = block.iter().map(|raw| raw.evidence.len()).sum::<usize>();
-        let quotes = quotes.min(rest.len());
-        let (results, after) = std::mem::take(&mut rest).split_at_mut(quotes);
-        blocks.push((block, results));
-        rest = after;
-    }
-    let blocks: Vec<(Vec<Evidenced>, Vec<Diagnostic>)> = blocks
+    // each with the results of its quotes, into a vector made at its size;
+    // each block's diagnostics are reported in file order.
+    let mut located: Vec<Evidenced> = Vec::new();
+    (0..relations.len())
         .into_par_iter()
-        .map(|(block, results)| {
+        .map(|_| None)
+        .collect_into_vec(&mut located);
+    let found_diagnostics: Vec<Vec<Diagnostic>> = located
+        .par_chunks_mut(BLOCK)
+        .zip(relations.par_chunks(BLOCK))
+        .zip(split_by_counts(&mut found, &quote_counts))
+        .map(|((located, block), results)| {
             let mut results = results.iter_mut().map(Option::take);
             let mut diagnostics = Vec::new();
-            let evidence = block
-                .iter()
-                .map(|raw| {
-                    let mut complete = true;
-                    let mut evidence = Vec::with_capacity(raw.evidence.len());
-                    for _ in &raw.evidence {
-                        match results.next().flatten() {
-                            Some(Ok(placed)) => evidence.push(placed),
-                            Some(Err(diagnostic)) => {
-                                complete = false;
-                                diagnostics.push(*diagnostic);
-                            }
-                            None => complete = false,
+            for (located, raw) in located.iter_mut().zip(block) {
+                let mut complete = true;
+                let mut evidence = Vec::with_capacity(raw.evidence.len());
+                for _ in &raw.evidence {
+                    match results.next().flatten() {
+                        Some(Ok(placed)) => evidence.push(placed),
+                        Some(Err(diagnostic)) => {
+                            complete = false;
+                            diagnostics.push(*diagnostic);
                         }
+                        None => complete = false,
                     }
-                    complete.then_some(evidence)
-                })
-                .collect();
-            (evidence, diagnostics)
+                }
+                *located = complete.then_some(evidence);
+            }
+            diagnostics
         })
         .collect();
-    let mut located = Vec::with_capacity(relations.len());
-    for (block, found) in blocks {
-        located.extend(block);
-        diagnostics.extend(found);
-    }
+    diagnostics.extend(found_diagnostics.into_iter().flatten());
     located
+}
+
+/// `items` cut into consecutive pieces of `counts[i]` items each (the
+/// last pieces shorter or empty if there are too few).
+fn split_by_counts<'a, T>(mut items: &'a mut [T], counts: &[usize]) -> Vec<&'a mut [T]> {
+    let mut pieces = Vec::with_capacity(counts.len());
+    for &count in counts {
+        let (piece, rest) = items.split_at_mut(count.min(items.len()));
+        pieces.push(piece);
+        items = rest;
+    }
+    pieces
 }
 
 #[cfg(test)]
