@@ -5,6 +5,7 @@
 //! of [`crate::evidence`], the grammar of ids that of [`crate::model::ids`].
 
 mod entities;
+mod ids;
 mod relations;
 mod reviewed;
 mod schema;

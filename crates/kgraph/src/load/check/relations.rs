@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::ids::{IdIndex, IdUse, Taken, check_relation_ids, permute};
 use super::{check_date, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
@@ -11,9 +12,8 @@ use crate::load::raw::{RawDataset, RawRelation};
 use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
 use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source, TextSpan};
 
-/// Maps keyed by ids: a fast hash, since the keys are checked data and
-/// nothing depends on the order of a map (see the README's dependency table).
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// Sets keyed by ids: a fast hash, since the keys are checked data and
+/// nothing depends on the order of a set (see the README's dependency table).
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// What resolving a relation's references gave: its modality if every
@@ -56,16 +56,28 @@ fn resolve_references(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Resolved> {
     let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
-    let kind_of: HashMap<&str, &str> = entities
-        .iter()
-        .map(|e| (e.id.as_str(), e.kind.as_str()))
+    let entity_index = IdIndex::new(entity_ids.iter().copied());
+    // Each entity's kind as the schema spells it where it is one, so that
+    // comparing kinds reads a few strings, not a million.
+    let kind_names: Vec<&str> = schema.kinds.iter().map(|kind| kind.name.as_str()).collect();
+    let kind_of: Vec<&str> = entities
+        .par_iter()
+        .with_min_len(1024)
+        .map(|entity| {
+            let kind = entity.kind.as_str();
+            kind_names
+                .iter()
+                .copied()
+                .find(|name| *name == kind)
+                .unwrap_or(kind)
+        })
         .collect();
     let type_names: Vec<&str> = schema
         .relation_types
         .iter()
         .map(|ty| ty.name.as_str())
         .collect();
-    let source_ids: HashSet<&str> = sources.iter().map(|source| source.id.as_str()).collect();
+    let source_index = IdIndex::new(sources.iter().map(|source| source.id.as_str()));
     // Sources declared but not loaded (hash mismatch, missing text) are
     // reported where they are declared, not at every quote.
     let declared_sources: HashSet<&str> = raw
@@ -79,30 +91,52 @@ fn resolve_references(
         entities,
         sources,
         entity_ids,
+        entity_index,
         kind_of,
         id_by_name: std::sync::OnceLock::new(),
         type_names,
-        source_ids,
+        source_index,
         declared_sources,
     };
-    // On every core; each relation's diagnostics are kept with it and
-    // reported in file order.
-    let resolved: Vec<(Resolved, Vec<Diagnostic>)> = relations
-        .par_iter()
-        .with_min_len(1024)
-        .map(|relation| {
+    // On every core, a block of relations at a time; each block's
+    // diagnostics are kept with it and reported in file order.
+    let blocks: Vec<(Vec<Resolved>, Vec<Diagnostic>)> = relations
+        .par_chunks(BLOCK)
+        .map(|block| {
             let mut found = Vec::new();
-            let resolved = context.resolve(relation, &mut found);
+            // The endpoints of the block first, hashed then looked up in
+            // two tight loops: most of a lookup is waiting for memory,
+            // and there the waits overlap.
+            let hashes: Vec<[u64; 2]> = block
+                .iter()
+                .map(|relation| {
+                    [&relation.from, &relation.to].map(|end| context.entity_index.hash(&end.value))
+                })
+                .collect();
+            let endpoints: Vec<[Option<usize>; 2]> = block
+                .iter()
+                .zip(hashes)
+                .map(|(relation, [from, to])| {
+                    [
+                        context.entity_index.get_hashed(&relation.from.value, from),
+                        context.entity_index.get_hashed(&relation.to.value, to),
+                    ]
+                })
+                .collect();
+            let resolved = block
+                .iter()
+                .zip(endpoints)
+                .map(|(relation, endpoints)| context.resolve(relation, endpoints, &mut found))
+                .collect();
             (resolved, found)
         })
         .collect();
+    let mut resolved = Vec::with_capacity(relations.len());
+    for (block, found) in blocks {
+        resolved.extend(block);
+        diagnostics.extend(found);
+    }
     resolved
-        .into_iter()
-        .map(|(resolved, found)| {
-            diagnostics.extend(found);
-            resolved
-        })
-        .collect()
 }
 
 /// What every relation is checked against.
@@ -112,27 +146,38 @@ struct Context<'a> {
     entities: &'a [Entity],
     sources: &'a [Source],
     entity_ids: Vec<&'a str>,
-    kind_of: HashMap<&'a str, &'a str>,
+    /// Entity id to its index in `entities`.
+    entity_index: IdIndex,
+    /// The kind of each entity, by index.
+    kind_of: Vec<&'a str>,
     /// Labels and aliases, so that `from = "Russia"` suggests `russia`:
     /// made when a first unknown entity needs it.
     id_by_name: std::sync::OnceLock<std::collections::HashMap<String, &'a str>>,
     type_names: Vec<&'a str>,
-    source_ids: HashSet<&'a str>,
+    source_index: IdIndex,
     declared_sources: HashSet<&'a str>,
 }
 
 impl Context<'_> {
-    fn resolve(&self, relation: &RawRelation, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+    /// Checks one relation; `endpoints` are the entities its `from` and
+    /// `to` name, looked up already.
+    fn resolve(
+        &self,
+        relation: &RawRelation,
+        endpoints: [Option<usize>; 2],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Resolved {
         let Context {
             raw,
             schema,
             entities,
             sources,
             entity_ids,
+            entity_index,
             kind_of,
             id_by_name,
             type_names,
-            source_ids,
+            source_index,
             declared_sources,
         } = self;
         let file = relation.file;
@@ -150,11 +195,21 @@ impl Context<'_> {
                 );
             }
         }
-        for endpoint in [&relation.from, &relation.to]
+        // The kinds of `from` and `to`, for their domain and range.
+        let mut endpoint_kinds = [None; 2];
+        for (position, endpoint) in [&relation.from, &relation.to]
             .into_iter()
             .chain(&relation.attributed_to)
+            .enumerate()
         {
-            if !kind_of.contains_key(endpoint.value.as_str()) {
+            let entity = match endpoints.get(position) {
+                Some(entity) => *entity,
+                None => entity_index.get(&endpoint.value),
+            };
+            if let (Some(entity), Some(kind)) = (entity, endpoint_kinds.get_mut(position)) {
+                *kind = Some(kind_of[entity]);
+            }
+            if entity.is_none() {
                 ok = false;
                 if !raw.entities_complete {
                     continue;
@@ -217,11 +272,14 @@ impl Context<'_> {
             );
         }
         if let Some(ty) = relation_type {
-            for (endpoint, allowed, role) in [
+            for ((endpoint, allowed, role), kind) in [
                 (&relation.from, &ty.domain, "domain"),
                 (&relation.to, &ty.range, "range"),
-            ] {
-                if let Some(kind) = kind_of.get(endpoint.value.as_str())
+            ]
+            .into_iter()
+            .zip(endpoint_kinds)
+            {
+                if let Some(kind) = kind
                     && !allowed.is_empty()
                     && !allowed.iter().any(|k| k == kind)
                 {
@@ -244,7 +302,7 @@ impl Context<'_> {
             }
         }
         for evidence in &relation.evidence {
-            if !source_ids.contains(&evidence.source.value.as_str()) {
+            if source_index.get(&evidence.source.value).is_none() {
                 ok = false;
                 if declared_sources.contains(evidence.source.value.as_str())
                     || !raw.sources_complete
@@ -289,7 +347,7 @@ impl Context<'_> {
 fn build_relations(
     raw_relations: Vec<RawRelation>,
     resolved: &[Resolved],
-    located: Vec<Option<Vec<Located>>>,
+    located: Vec<Evidenced>,
     entities: &[Entity],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
@@ -305,40 +363,37 @@ fn build_relations(
             Some(relation_id(raw, modality))
         })
         .collect();
-    // Then, in file order, which of them are taken already.
-    let mut keep = vec![false; raw_relations.len()];
-    let mut seen: HashMap<&str, Origin> = HashMap::default();
-    seen.reserve(entities.len() + raw_relations.len());
-    for entity in entities {
-        seen.insert(entity.id.as_str(), entity.origin.clone());
-    }
-    for (index, (raw, id)) in raw_relations.iter().zip(&ids).enumerate() {
-        let Some(id) = id else {
-            continue;
-        };
-        let id_origin = || match &raw.id {
+    // Then which of them are taken already: by an entity, or by an earlier
+    // relation.
+    let entity_ids: Vec<&str> = entities.iter().map(|entity| entity.id.as_str()).collect();
+    let IdUse { kept, taken } = check_relation_ids(&ids, &entity_ids);
+    drop(entity_ids);
+    for (index, taken) in taken {
+        let raw = &raw_relations[index];
+        let id = ids[index].as_deref().expect("a taken id exists");
+        let id_origin = match &raw.id {
             Some(given) => origin(raw.file, given),
             None => raw.head.clone(),
         };
-        let Some(first) = seen.get(id.as_str()) else {
-            seen.insert(id, id_origin());
-            keep[index] = true;
-            continue;
-        };
-        let mut diagnostic = if entities
-            .binary_search_by(|entity| entity.id.as_str().cmp(id))
-            .is_ok()
-        {
-            Diagnostic::error(format!("relation id `{id}` is already an entity id"))
-                .code("id-collision")
-                .at(id_origin(), "this relation")
-                .at(first.clone(), "the entity")
-                .note("relation and entity ids share one namespace: every export names both")
-        } else {
-            Diagnostic::error(format!("duplicate relation id `{id}`"))
-                .code("duplicate-id")
-                .at(id_origin(), "this relation")
-                .at(first.clone(), "first used here")
+        let mut diagnostic = match taken {
+            Taken::ByEntity(entity) => {
+                Diagnostic::error(format!("relation id `{id}` is already an entity id"))
+                    .code("id-collision")
+                    .at(id_origin, "this relation")
+                    .at(entities[entity].origin.clone(), "the entity")
+                    .note("relation and entity ids share one namespace: every export names both")
+            }
+            Taken::ByRelation(first) => {
+                let first = &raw_relations[first];
+                let first_origin = match &first.id {
+                    Some(given) => origin(first.file, given),
+                    None => first.head.clone(),
+                };
+                Diagnostic::error(format!("duplicate relation id `{id}`"))
+                    .code("duplicate-id")
+                    .at(id_origin, "this relation")
+                    .at(first_origin, "first used here")
+            }
         };
         if raw.id.is_none() {
             diagnostic = diagnostic.note(
@@ -347,24 +402,43 @@ fn build_relations(
         }
         diagnostics.push(diagnostic);
     }
-    drop(seen);
-    // Built on every core: each relation only moves what its raw record
-    // holds, so the order of the work does not matter.
+    let mut keep = vec![false; raw_relations.len()];
+    for &index in &kept {
+        keep[index] = true;
+    }
+    // Built on every core, in file order: each relation only moves what
+    // its raw record holds, so the order of the work does not matter.
     let mut relations: Vec<Relation> = raw_relations
         .into_par_iter()
         .zip(resolved.par_iter())
         .zip(located)
         .zip(ids)
-        .zip(keep)
+        .zip(&keep)
         .filter_map(|((((raw, modality), evidence), id), kept)| {
-            let (true, Some(id), Some(evidence), Some(modality)) = (kept, id, evidence, *modality)
+            let (true, Some(id), Some(evidence), Some(modality)) = (*kept, id, evidence, *modality)
             else {
                 return None;
             };
             Some(build_relation(raw, id, modality, evidence, sources))
         })
         .collect();
-    relations.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    // Then put in order of id, which `kept` is in: relation `kept[p]` is
+    // the how-many-th kept one in file order that `built_at` says.
+    let mut count = 0;
+    let built_at: Vec<usize> = keep
+        .into_iter()
+        .map(|kept| {
+            let at = count;
+            count += usize::from(kept);
+            at
+        })
+        .collect();
+    let mut order = kept;
+    for index in &mut order {
+        *index = built_at[*index];
+    }
+    drop(built_at);
+    permute(&mut relations, &order);
     relations
 }
 
@@ -446,8 +520,15 @@ fn relation_id(raw: &RawRelation, modality: Modality) -> String {
     )
 }
 
+/// How many relations are checked as one piece of work: enough that
+/// handing out the work costs little, few enough that both cores are busy.
+const BLOCK: usize = 1024;
+
 /// A quote found: the index of its source, and where it stands there.
 type Located = (usize, TextSpan);
+
+/// A relation's quotes, each found, or `None` if one was not.
+type Evidenced = Option<Vec<Located>>;
 
 /// Locates every quote of the pending relations. Returns, per relation, its
 /// evidence, or `None` if a quote was not found once (reported) or its
@@ -457,44 +538,98 @@ fn locate_evidence(
     relations: &[RawRelation],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Option<Vec<Located>>> {
-    let queries: Vec<QuoteQuery<'_>> = relations
-        .iter()
-        .flat_map(|raw| {
-            raw.evidence.iter().map(move |evidence| QuoteQuery {
-                source: &evidence.source.value,
-                quote: &evidence.quote.value,
-                occurrence: match &evidence.occurrence {
-                    Some(occurrence) => Occurrence::Picked {
-                        n: occurrence.value,
-                        at: Origin::new(raw.file, occurrence.span.clone()),
+) -> Vec<Evidenced> {
+    // How many quotes each block of relations has: the queries of a block
+    // are written, and its results read, on one core.
+    let quote_counts: Vec<usize> = relations
+        .par_chunks(BLOCK)
+        .map(|block| block.iter().map(|raw| raw.evidence.len()).sum())
+        .collect();
+    // Made at their exact size and filled on every core: collected from a
+    // flat map, they would be gathered in pieces and copied once more,
+    // twice their size at once.
+    let placeholder = QuoteQuery {
+        source: "",
+        quote: "",
+        occurrence: Occurrence::Unpicked,
+        here: Origin::new(0, 0..0),
+    };
+    let mut queries: Vec<QuoteQuery<'_>> = Vec::new();
+    (0..quote_counts.iter().sum())
+        .into_par_iter()
+        .map(|_| placeholder.clone())
+        .collect_into_vec(&mut queries);
+    split_by_counts(&mut queries, &quote_counts)
+        .into_par_iter()
+        .zip(relations.par_chunks(BLOCK))
+        .for_each(|(queries, block)| {
+            let typed = block.iter().flat_map(|raw| {
+                raw.evidence.iter().map(move |evidence| QuoteQuery {
+                    source: &evidence.source.value,
+                    quote: &evidence.quote.value,
+                    occurrence: match &evidence.occurrence {
+                        Some(occurrence) => Occurrence::Picked {
+                            n: occurrence.value,
+                            at: Origin::new(raw.file, occurrence.span.clone()),
+                        },
+                        None => Occurrence::Unpicked,
                     },
-                    None => Occurrence::Unpicked,
-                },
-                here: origin(raw.file, &evidence.quote),
-            })
+                    here: origin(raw.file, &evidence.quote),
+                })
+            });
+            for (query, typed) in queries.iter_mut().zip(typed) {
+                *query = typed;
+            }
+        });
+    let mut found = locate_quotes(&queries, sources);
+    drop(queries);
+    // Gathered per relation on every core, a block of relations at a time,
+    // each with the results of its quotes, into a vector made at its size;
+    // each block's diagnostics are reported in file order.
+    let mut located: Vec<Evidenced> = Vec::new();
+    (0..relations.len())
+        .into_par_iter()
+        .map(|_| None)
+        .collect_into_vec(&mut located);
+    let found_diagnostics: Vec<Vec<Diagnostic>> = located
+        .par_chunks_mut(BLOCK)
+        .zip(relations.par_chunks(BLOCK))
+        .zip(split_by_counts(&mut found, &quote_counts))
+        .map(|((located, block), results)| {
+            let mut results = results.iter_mut().map(Option::take);
+            let mut diagnostics = Vec::new();
+            for (located, raw) in located.iter_mut().zip(block) {
+                let mut complete = true;
+                let mut evidence = Vec::with_capacity(raw.evidence.len());
+                for _ in &raw.evidence {
+                    match results.next().flatten() {
+                        Some(Ok(placed)) => evidence.push(placed),
+                        Some(Err(diagnostic)) => {
+                            complete = false;
+                            diagnostics.push(*diagnostic);
+                        }
+                        None => complete = false,
+                    }
+                }
+                *located = complete.then_some(evidence);
+            }
+            diagnostics
         })
         .collect();
-    let mut found = locate_quotes(&queries, sources).into_iter();
-    drop(queries);
-    relations
-        .iter()
-        .map(|raw| {
-            let mut complete = true;
-            let mut evidence = Vec::with_capacity(raw.evidence.len());
-            for _ in &raw.evidence {
-                match found.next().flatten() {
-                    Some(Ok(placed)) => evidence.push(placed),
-                    Some(Err(diagnostic)) => {
-                        complete = false;
-                        diagnostics.push(*diagnostic);
-                    }
-                    None => complete = false,
-                }
-            }
-            complete.then_some(evidence)
-        })
-        .collect()
+    diagnostics.extend(found_diagnostics.into_iter().flatten());
+    located
+}
+
+/// `items` cut into consecutive pieces of `counts[i]` items each (the
+/// last pieces shorter or empty if there are too few).
+fn split_by_counts<'a, T>(mut items: &'a mut [T], counts: &[usize]) -> Vec<&'a mut [T]> {
+    let mut pieces = Vec::with_capacity(counts.len());
+    for &count in counts {
+        let (piece, rest) = items.split_at_mut(count.min(items.len()));
+        pieces.push(piece);
+        items = rest;
+    }
+    pieces
 }
 
 #[cfg(test)]
