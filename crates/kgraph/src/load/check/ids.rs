@@ -9,9 +9,11 @@ use std::hash::BuildHasher;
 
 use rayon::prelude::*;
 
-/// A fixed-seed hash: the table's layout depends on nothing outside the
-/// data, and no order is ever read from it.
-type Hasher = foldhash::fast::FixedState;
+/// Seeded anew for each index: a corpus from a stranger cannot be made of
+/// ids that all land in one run of slots, which would make every lookup
+/// walk them. No order is ever read from the table, so what it holds where
+/// changes nothing that is reported.
+type Hasher = foldhash::fast::RandomState;
 
 /// Ids and their positions in the slice they came from, looked up by hash.
 /// The ids are copied, end to end, into one block, so that a lookup touches
@@ -31,7 +33,7 @@ pub(super) struct IdIndex<H = Hasher> {
 impl IdIndex {
     /// The index of `ids`; where one id is given twice, the first is found.
     pub(super) fn new<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> IdIndex {
-        IdIndex::with_hasher(ids, Hasher::with_seed(0))
+        IdIndex::with_hasher(ids, Hasher::default())
     }
 }
 
