@@ -1,7 +1,8 @@
 """kgraph and networkx side by side on the same synthetic corpus.
 
 For each size N it generates the corpus (N entities, 5N relations, one
-source per 200 relations; `cargo run --release --example corpus`), runs
+source per 200 relations; `cargo run --release --example corpus`, with
+`--split-relations` from N = 1M), runs
 each command under `/usr/bin/time -v` for wall time and peak memory, and
 records the figures in docs/performance.json (merged with what is already
 there, so sizes can be measured at different times). Then it writes the
@@ -126,12 +127,13 @@ def run(args):
         data = pathlib.Path(args.work) / f"corpus-{size}"
         if not (data / "entities.json").exists():
             print(f"generating N = {size} in {data}", file=sys.stderr)
-            subprocess.run(
-                ["cargo", "run", "--quiet", "--release", "--example", "corpus", "--",
-                 str(data), "--entities", str(size), "--seed", "1"],
-                cwd=ROOT,
-                check=True,
-            )
+            generate = ["cargo", "run", "--quiet", "--release", "--example", "corpus", "--",
+                        str(data), "--entities", str(size), "--seed", "1"]
+            # From N = 1M one relations.json would pass the default 1 GiB
+            # `data_file_bytes` limit: the relations go one file per source.
+            if size >= 1_000_000:
+                generate.append("--split-relations")
+            subprocess.run(generate, cwd=ROOT, check=True)
         size_in = input_bytes(data)
         entities = first_entities(data)
         for name, builder in COMMANDS:

@@ -734,6 +734,119 @@ fn inside_data_dir(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::inside_data_dir;
+    use super::raw::BATCH;
+
+    /// A dataset whose relations file holds `ids.len()` relations, in
+    /// that order, between two entities `a` and `b`, each quoting the one
+    /// source; `unknown_to` names the relation whose `to` is `c`, which is
+    /// not an entity.
+    fn dataset_with_relations(ids: &[&str], unknown_to: Option<usize>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |relative: &str, text: &str| {
+            let path = dir.path().join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "schema.toml",
+            "[[kind]]\nname = \"state\"\ndescription = \"A state\"\n\n\
+             [[relation_type]]\nname = \"borders\"\ndefinition = \"The subject borders the object\"\n\
+             domain = [\"state\"]\nrange = [\"state\"]\n",
+        );
+        write(
+            "entities.toml",
+            "[[entity]]\nid = \"a\"\nlabel = \"A\"\nkind = \"state\"\n\n\
+             [[entity]]\nid = \"b\"\nlabel = \"B\"\nkind = \"state\"\n",
+        );
+        let text = "A borders B along the river.\n";
+        write("sources/memo.txt", text);
+        write(
+            "sources/memo.toml",
+            &format!(
+                "id = \"memo\"\ntitle = \"Memo\"\nauthor = \"X\"\ndate = \"2024\"\n\
+                 publisher = \"P\"\ntext = \"sources/memo.txt\"\nsha256 = \"{}\"\n",
+                super::text_hash(text.as_bytes())
+            ),
+        );
+        let records: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(at, id)| {
+                let to = if unknown_to == Some(at) { "c" } else { "b" };
+                format!(
+                    r#"{{"id": "{id}", "from": "a", "type": "borders", "to": "{to}", "modality": "actual", "note": "record {at}", "evidence": [{{"source": "memo", "quote": "A borders B"}}]}}"#
+                )
+            })
+            .collect();
+        write(
+            "relations/many.json",
+            &format!("{{\"relation\": [\n{}\n]}}\n", records.join(",\n")),
+        );
+        dir
+    }
+
+    /// Relations read in several batches, and not in order of id, come out
+    /// in order of id, each built from its own record.
+    #[test]
+    fn relations_read_in_several_batches_are_built_in_order_of_id() {
+        let ids: Vec<String> = (0..2 * BATCH + 3)
+            .rev()
+            .map(|n| format!("r-{n:03}"))
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let dir = dataset_with_relations(&ids, None);
+        let (dataset, report) = super::load(dir.path()).expect("the data is valid");
+        assert_eq!(report.errors(), 0);
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        let built: Vec<&str> = dataset.relations.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(built, sorted);
+        for relation in &dataset.relations {
+            let at = ids.iter().position(|id| *id == relation.id).unwrap();
+            assert_eq!(
+                relation.note.as_deref(),
+                Some(format!("record {at}").as_str())
+            );
+        }
+    }
+
+    /// An id used in one batch and again in another is reported at both
+    /// records, beside an error in a batch between them.
+    #[test]
+    fn an_id_used_in_two_batches_is_reported_at_both_records() {
+        let mut ids: Vec<String> = (0..2 * BATCH + 3).map(|n| format!("r-{n:03}")).collect();
+        let (first, again) = (1, 2 * BATCH + 1);
+        ids[first] = "r-dup".to_owned();
+        ids[again] = "r-dup".to_owned();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let dir = dataset_with_relations(&ids, Some(BATCH + 1));
+        let Err(super::LoadError::Invalid(report)) = super::load(dir.path()) else {
+            panic!("the data is invalid");
+        };
+        let codes: Vec<_> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes.len(), 2, "{:?}", report.diagnostics);
+        assert!(codes.contains(&Some("unknown-entity")), "{codes:?}");
+        let duplicate = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Some("duplicate-id"))
+            .expect("the duplicate id is reported");
+        let text = std::fs::read_to_string(dir.path().join("relations/many.json")).unwrap();
+        let line_of = |label: &crate::diagnostic::Label| {
+            let span = label.origin.span.clone();
+            let line = text[..span.start].lines().count();
+            (line, text[span].to_owned())
+        };
+        // Line 1 is `{"relation": [`: record n is on line n + 2.
+        assert_eq!(
+            line_of(&duplicate.labels[0]),
+            (again + 2, "\"r-dup\"".to_owned())
+        );
+        assert_eq!(
+            line_of(&duplicate.labels[1]),
+            (first + 2, "\"r-dup\"".to_owned())
+        );
+    }
 
     #[test]
     fn source_paths_may_not_leave_the_data_directory() {

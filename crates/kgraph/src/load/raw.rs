@@ -131,6 +131,12 @@ pub(super) const ENTITY_SECTIONS: &[&str] = &["entity"];
 pub(super) const RELATION_SECTIONS: &[&str] = &["relation"];
 pub(super) const REVIEWED_SECTIONS: &[&str] = &["ignore", "allow"];
 
+/// How many elements [`Document::sections`] reads as one batch: enough to
+/// keep every core busy, few enough that a batch's trees stay small. A few
+/// in unit tests, so that every test that reads records reads several
+/// batches.
+pub(super) const BATCH: usize = if cfg!(test) { 4 } else { 16 * 1024 };
+
 /// A parsed file's name and text, for positions; its tree is passed beside
 /// it, mutably, since records move their values out of it.
 #[derive(Clone, Copy)]
@@ -176,9 +182,6 @@ impl Document<'_> {
         direct: impl Fn(&'static str, Range<usize>) -> Option<T> + Sync,
         read: impl Fn(&'static str, Record<'_>, &mut Vec<Diagnostic>) -> Option<T> + Sync,
     ) -> Vec<T> {
-        /// Enough elements per batch to keep every core busy, few enough
-        /// that a batch's trees stay small.
-        const BATCH: usize = 16 * 1024;
         let reported_before = diagnostics.len();
         let mut read_items = Vec::new();
         let Some(mut top) = self.record(root, what, diagnostics) else {
