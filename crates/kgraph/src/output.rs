@@ -284,12 +284,11 @@ fn write_temporary(
         .tempfile_in(&dir)
         .map_err(write_error)?;
     let (file, path) = temporary.into_parts();
-    let mut out = BufWriter::with_capacity(BUFFER_BYTES, EarlyWriteback::new(file));
+    let mut out = BufWriter::with_capacity(BUFFER_BYTES, file);
     write(&mut out).map_err(write_error)?;
     let file = out
         .into_inner()
-        .map_err(|error| write_error(error.into_error()))?
-        .file;
+        .map_err(|error| write_error(error.into_error()))?;
     // A temporary file is private (0600); an output file is not.
     #[cfg(unix)]
     {
@@ -300,76 +299,6 @@ fn write_temporary(
     }
     file.sync_all().map_err(write_error)?;
     Ok(path)
-}
-
-/// A file whose written bytes the disk starts writing every
-/// [`EarlyWriteback::STRETCH`] bytes, without waiting for them.
-///
-/// Every temporary file is synced before the commit. Left to itself, the
-/// kernel starts writing a file's pages only once a tenth of the memory is
-/// dirty, so a build formatted its files with the disk idle and then
-/// waited for the disk alone: at half a million relations, a third of
-/// `kg build`. Started stretch by stretch, the writing overlaps the
-/// formatting, and the final sync waits only for the last stretch. Linux
-/// only (`sync_file_range`); elsewhere the sync does all the writing, as
-/// before.
-struct EarlyWriteback {
-    file: File,
-    /// Bytes written so far, and where the stretch not yet started begins.
-    written: u64,
-    started: u64,
-}
-
-impl EarlyWriteback {
-    /// 8 MiB: a few dozen calls for a file of hundreds of megabytes, and
-    /// enough for the disk to write in large requests.
-    const STRETCH: u64 = 8 << 20;
-
-    fn new(file: File) -> EarlyWriteback {
-        EarlyWriteback {
-            file,
-            written: 0,
-            started: 0,
-        }
-    }
-
-    #[cfg(target_os = "linux")]
-    fn start_writing(&self, offset: u64, bytes: u64) {
-        use std::os::fd::AsRawFd;
-        let (Ok(offset), Ok(bytes)) = (i64::try_from(offset), i64::try_from(bytes)) else {
-            return;
-        };
-        // SAFETY: `sync_file_range` reads no memory of ours; the descriptor
-        // is open for as long as `self.file` is, which outlives the call. A
-        // failure only means the final sync does the writing: ignored.
-        unsafe {
-            libc::sync_file_range(
-                self.file.as_raw_fd(),
-                offset,
-                bytes,
-                libc::SYNC_FILE_RANGE_WRITE,
-            );
-        }
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn start_writing(&self, _offset: u64, _bytes: u64) {}
-}
-
-impl Write for EarlyWriteback {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let written = self.file.write(bytes)?;
-        self.written += written as u64;
-        if self.written - self.started >= EarlyWriteback::STRETCH {
-            self.start_writing(self.started, self.written - self.started);
-            self.started = self.written;
-        }
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
 }
 
 /// Renames every complete temporary file over its target, under a journal
@@ -693,30 +622,6 @@ mod tests {
         write_file(&link, |out| out.write_all(b"new")).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
-    }
-
-    #[test]
-    fn a_file_written_stretch_by_stretch_holds_every_byte_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big");
-        let mut out = EarlyWriteback::new(File::create(&path).unwrap());
-        // Pieces of odd sizes, so that stretches end inside them.
-        let mut expected = Vec::new();
-        let mut piece = 0u32;
-        while expected.len() < 2 * EarlyWriteback::STRETCH as usize + 12_345 {
-            let bytes: Vec<u8> = (0..(piece * 7919) % 100_003)
-                .map(|n| (n ^ piece) as u8)
-                .collect();
-            out.write_all(&bytes).unwrap();
-            expected.extend_from_slice(&bytes);
-            piece += 1;
-        }
-        // Two stretches were handed to the disk; the rest waits for the sync.
-        assert_eq!(out.written, expected.len() as u64);
-        assert!(out.started >= 2 * EarlyWriteback::STRETCH);
-        assert!(out.written - out.started < EarlyWriteback::STRETCH);
-        out.file.sync_all().unwrap();
-        assert!(std::fs::read(&path).unwrap() == expected);
     }
 
     #[test]
