@@ -21,11 +21,25 @@ pub(super) use sources::check_sources_metadata;
 use std::collections::HashMap;
 
 use super::raw::S;
+use super::record::Spanned;
 use crate::diagnostic::{Diagnostic, FileId, Origin};
+use crate::evidence::Occurrence;
 use crate::model::{DateError, PartialDate};
 
 fn origin(file: FileId, value: &S) -> Origin {
     Origin::new(file, value.span.clone())
+}
+
+/// Which match of a quote is meant: the `occurrence` given in `file`, if
+/// any (checked where the quote is located).
+fn occurrence(file: FileId, given: &Option<Spanned<i64>>) -> Occurrence {
+    match given {
+        Some(occurrence) => Occurrence::Picked {
+            n: occurrence.value,
+            at: Origin::new(file, occurrence.span.clone()),
+        },
+        None => Occurrence::Unpicked,
+    }
 }
 
 /// Reports a second definition of an id, pointing at both.

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::ids::{IdIndex, IdUse, Taken, check_relation_ids, permute};
-use super::{check_date, origin};
+use super::{check_date, occurrence, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
 use crate::load::raw::{RawDataset, RawRelation};
@@ -567,13 +567,7 @@ fn locate_evidence(
                 raw.evidence.iter().map(move |evidence| QuoteQuery {
                     source: &evidence.source.value,
                     quote: &evidence.quote.value,
-                    occurrence: match &evidence.occurrence {
-                        Some(occurrence) => Occurrence::Picked {
-                            n: occurrence.value,
-                            at: Origin::new(raw.file, occurrence.span.clone()),
-                        },
-                        None => Occurrence::Unpicked,
-                    },
+                    occurrence: occurrence(raw.file, &evidence.occurrence),
                     here: origin(raw.file, &evidence.quote),
                 })
             });

@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::{check_not_empty, origin};
-use crate::diagnostic::{Diagnostic, Origin, suggest};
-use crate::evidence::{Occurrence, QuoteQuery, locate_quotes};
+use super::{check_not_empty, occurrence, origin};
+use crate::diagnostic::{Diagnostic, suggest};
+use crate::evidence::{QuoteQuery, locate_quotes};
 use crate::load::raw::RawDataset;
 use crate::model::{Allowance, Entity, Relation, Reviewed, Schema, Source};
 
@@ -92,13 +92,7 @@ pub(in crate::load) fn check_reviewed(
             queries.push(QuoteQuery {
                 source: id,
                 quote: &item.quote.value,
-                occurrence: match &item.occurrence {
-                    Some(occurrence) => Occurrence::Picked {
-                        n: occurrence.value,
-                        at: Origin::new(item.file, occurrence.span.clone()),
-                    },
-                    None => Occurrence::Unpicked,
-                },
+                occurrence: occurrence(item.file, &item.occurrence),
                 here: origin(item.file, &item.quote),
             });
             items.push(item);
