@@ -16,6 +16,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    memory::tune_allocator();
     // A file-size limit (RLIMIT_FSIZE) then fails the write with an error,
     // reported like a full disk, instead of killing kg midway.
     #[cfg(unix)]

@@ -638,7 +638,7 @@ mod tests {
             read(&document, &mut root, &mut dataset, &mut diagnostics);
             assert!(diagnostics.is_empty(), "{diagnostics:?}");
             assert_eq!(
-                dataset.relations.len() + dataset.entities.len(),
+                dataset.relations.iter().count() + dataset.entities.len(),
                 elements.len()
             );
             // Other tests may read directly meanwhile, never fewer.

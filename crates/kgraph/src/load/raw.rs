@@ -119,7 +119,7 @@ pub(super) struct RawDataset {
     pub relation_types: Vec<RawRelationType>,
     pub sources: Vec<RawSource>,
     pub entities: Vec<RawEntity>,
-    pub relations: Vec<RawRelation>,
+    pub relations: Batches<RawRelation>,
     pub reviewed: Vec<RawReviewed>,
     pub allowed: Vec<RawAllowance>,
 }
@@ -136,6 +136,78 @@ pub(super) const REVIEWED_SECTIONS: &[&str] = &["ignore", "allow"];
 /// in unit tests, so that every test that reads records reads several
 /// batches.
 pub(super) const BATCH: usize = if cfg!(test) { 4 } else { 16 * 1024 };
+
+/// Records kept in the batches [`Document::sections`] read them in, so
+/// that each batch can be freed once what is built from it is built. In
+/// one vector, every relation's record (about 360 bytes) stayed until the
+/// last relation was built, beside the model: the peak of a load.
+#[derive(Debug)]
+pub(super) struct Batches<T>(Vec<Vec<T>>);
+
+impl<T> Default for Batches<T> {
+    fn default() -> Self {
+        Batches(Vec::new())
+    }
+}
+
+impl<T> Batches<T> {
+    /// Every record, in the order read.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flatten()
+    }
+
+    /// The batches, in the order read, none empty.
+    pub(super) fn into_batches(self) -> Vec<Vec<T>> {
+        self.0
+    }
+}
+
+/// What [`Document::sections`] puts the records it reads into, a batch
+/// at a time.
+pub(super) trait Gather<T>: Default {
+    /// Room for `additional` more records, where that saves copies.
+    fn reserve(&mut self, additional: usize);
+    /// The next records, in order.
+    fn gather(&mut self, batch: Vec<T>);
+    /// Adds the records of another file after these.
+    fn add_file(&mut self, other: Self);
+}
+
+impl<T> Gather<T> for Vec<T> {
+    // Reserved at once: a record is a few hundred bytes, and growing by
+    // doubling would copy a million of them several times over.
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional);
+    }
+
+    fn gather(&mut self, batch: Vec<T>) {
+        self.extend(batch);
+    }
+
+    fn add_file(&mut self, other: Self) {
+        // The first file's records are moved as they are, not copied.
+        if self.is_empty() {
+            *self = other;
+        } else {
+            self.extend(other);
+        }
+    }
+}
+
+impl<T> Gather<T> for Batches<T> {
+    // Each batch is a vector of its own: nothing is copied to grow.
+    fn reserve(&mut self, _additional: usize) {}
+
+    fn gather(&mut self, batch: Vec<T>) {
+        if !batch.is_empty() {
+            self.0.push(batch);
+        }
+    }
+
+    fn add_file(&mut self, other: Self) {
+        self.0.extend(other.0);
+    }
+}
 
 /// A parsed file's name and text, for positions; its tree is passed beside
 /// it, mutably, since records move their values out of it.
@@ -173,7 +245,7 @@ impl Document<'_> {
     /// `direct`, which reads it from the text without building its tree
     /// (see `direct.rs`); only when it declines is the element built and
     /// read by `read`.
-    fn sections<T: Send>(
+    fn sections<T: Send, G: Gather<T>>(
         &self,
         root: &mut Node,
         what: &'static str,
@@ -181,9 +253,9 @@ impl Document<'_> {
         diagnostics: &mut Vec<Diagnostic>,
         direct: impl Fn(&'static str, Range<usize>) -> Option<T> + Sync,
         read: impl Fn(&'static str, Record<'_>, &mut Vec<Diagnostic>) -> Option<T> + Sync,
-    ) -> Vec<T> {
+    ) -> G {
         let reported_before = diagnostics.len();
-        let mut read_items = Vec::new();
+        let mut read_items = G::default();
         let Some(mut top) = self.record(root, what, diagnostics) else {
             return read_items;
         };
@@ -219,9 +291,6 @@ impl Document<'_> {
                     .and_then(|record| read(section, record, &mut found));
                 (value, found)
             };
-            // Reserved at once: a record is a few hundred bytes, and
-            // growing by doubling would copy a million of them several
-            // times over.
             read_items.reserve(items.len());
             for batch in items.chunks_mut(BATCH) {
                 let results: Vec<(Option<T>, Vec<Diagnostic>)> = batch
@@ -232,10 +301,12 @@ impl Document<'_> {
                 if self.rejected.load(Ordering::Relaxed) {
                     break;
                 }
+                let mut values = Vec::with_capacity(results.len());
                 for (value, found) in results {
-                    read_items.extend(value);
+                    values.extend(value);
                     diagnostics.extend(found);
                 }
+                read_items.gather(values);
             }
             if self.rejected.load(Ordering::Relaxed) {
                 break;
@@ -251,7 +322,7 @@ impl Document<'_> {
                 },
             );
             diagnostics.push(syntax_error(self.file, error));
-            return Vec::new();
+            return G::default();
         }
         top.finish(diagnostics);
         read_items
@@ -301,7 +372,7 @@ pub(super) fn read_schema(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let items = document.sections(
+    let items: Vec<SchemaItem> = document.sections(
         root,
         "the schema",
         SCHEMA_SECTIONS,
@@ -413,7 +484,7 @@ pub(super) fn read_entities(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let entities = document.sections(
+    let entities: Vec<RawEntity> = document.sections(
         root,
         "the entities file",
         ENTITY_SECTIONS,
@@ -421,12 +492,7 @@ pub(super) fn read_entities(
         |_, span| super::direct::entity(document.file, document.text, span),
         |_, record, diagnostics| read_entity(document, record, diagnostics),
     );
-    // The first file's records are moved as they are, not copied.
-    if raw.entities.is_empty() {
-        raw.entities = entities;
-    } else {
-        raw.entities.extend(entities);
-    }
+    raw.entities.add_file(entities);
 }
 
 /// One entity, read from its table: the general reader, and the reference
@@ -462,7 +528,7 @@ pub(super) fn read_relations(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let relations = document.sections(
+    let relations: Batches<RawRelation> = document.sections(
         root,
         "the relations file",
         RELATION_SECTIONS,
@@ -470,12 +536,7 @@ pub(super) fn read_relations(
         |_, span| super::direct::relation(document.file, document.text, span),
         |_, record, diagnostics| read_relation(document, record, diagnostics),
     );
-    // The first file's records are moved as they are, not copied.
-    if raw.relations.is_empty() {
-        raw.relations = relations;
-    } else {
-        raw.relations.extend(relations);
-    }
+    raw.relations.add_file(relations);
 }
 
 /// One relation, read from its table: the general reader, and the
@@ -553,7 +614,7 @@ pub(super) fn read_reviewed(
     raw: &mut RawDataset,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let items = document.sections(
+    let items: Vec<ReviewedItem> = document.sections(
         root,
         "the reviewed file",
         REVIEWED_SECTIONS,

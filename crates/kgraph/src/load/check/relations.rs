@@ -8,7 +8,7 @@ use super::ids::{IdIndex, IdUse, Taken, check_relation_ids, permute};
 use super::{check_date, occurrence, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
 use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
-use crate::load::raw::{RawDataset, RawRelation};
+use crate::load::raw::{Batches, RawDataset, RawRelation};
 use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
 use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source, TextSpan};
 
@@ -24,31 +24,28 @@ type Resolved = Option<Modality>;
 
 /// Checks the relations and builds those whose every reference resolves and
 /// every quote is found once. The raw relations are taken by value: what
-/// they hold moves into the relations built, uncopied.
+/// they hold moves into the relations built, uncopied, and each batch of
+/// them is freed once built.
 pub(in crate::load) fn check_relations(
-    relations: Vec<RawRelation>,
+    relations: Batches<RawRelation>,
     raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Relation> {
-    let resolved = resolve_references(&relations, raw, schema, entities, sources, diagnostics);
-    let located = locate_evidence(&relations, sources, diagnostics);
-    build_relations(
-        relations,
-        &resolved,
-        located,
-        entities,
-        sources,
-        diagnostics,
-    )
+    let records: Vec<&RawRelation> = relations.iter().collect();
+    let resolved = resolve_references(&records, raw, schema, entities, sources, diagnostics);
+    let located = locate_evidence(&records, sources, diagnostics);
+    let IdsChecked { ids, kept } = check_ids(&records, &resolved, &located, entities, diagnostics);
+    drop(records);
+    build_relations(relations, &resolved, located, ids, kept, sources)
 }
 
 /// Checks what each relation refers to (entities, its type, its modality,
 /// its sources) and the fields that need no other record.
 fn resolve_references(
-    relations: &[RawRelation],
+    relations: &[&RawRelation],
     raw: &RawDataset,
     schema: &Schema,
     entities: &[Entity],
@@ -342,21 +339,30 @@ impl Context<'_> {
     }
 }
 
-/// Builds the relations whose references all resolved and whose quotes
-/// were all found, with their ids; reports ids used twice.
-fn build_relations(
-    raw_relations: Vec<RawRelation>,
+/// The ids of the relations, and which of them are kept.
+struct IdsChecked {
+    /// By relation, in file order: its id, if its references all resolved
+    /// and its quotes were all found.
+    ids: Vec<Option<String>>,
+    /// The relations whose id is theirs (not taken by an entity or an
+    /// earlier relation), by index in file order, in order of id.
+    kept: Vec<usize>,
+}
+
+/// Gives an id to each relation whose references all resolved and whose
+/// quotes were all found; reports ids used twice.
+fn check_ids(
+    raw_relations: &[&RawRelation],
     resolved: &[Resolved],
-    located: Vec<Evidenced>,
+    located: &[Evidenced],
     entities: &[Entity],
-    sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Relation> {
+) -> IdsChecked {
     // The ids first, on every core: a derived id hashes its quotes.
     let ids: Vec<Option<String>> = raw_relations
         .par_iter()
         .zip(resolved)
-        .zip(&located)
+        .zip(located)
         .map(|((raw, modality), evidence)| {
             let modality = (*modality)?;
             evidence.as_ref()?;
@@ -369,7 +375,7 @@ fn build_relations(
     let IdUse { kept, taken } = check_relation_ids(&ids, &entity_ids);
     drop(entity_ids);
     for (index, taken) in taken {
-        let raw = &raw_relations[index];
+        let raw = raw_relations[index];
         let id = ids[index].as_deref().expect("a taken id exists");
         let id_origin = match &raw.id {
             Some(given) => origin(raw.file, given),
@@ -384,7 +390,7 @@ fn build_relations(
                     .note("relation and entity ids share one namespace: every export names both")
             }
             Taken::ByRelation(first) => {
-                let first = &raw_relations[first];
+                let first = raw_relations[first];
                 let first_origin = match &first.id {
                     Some(given) => origin(first.file, given),
                     None => first.head.clone(),
@@ -402,26 +408,55 @@ fn build_relations(
         }
         diagnostics.push(diagnostic);
     }
-    let mut keep = vec![false; raw_relations.len()];
+    IdsChecked { ids, kept }
+}
+
+/// Builds the relations `kept` (by index in file order, in order of id)
+/// from their raw records, ids and located quotes, in order of id.
+fn build_relations(
+    raw_relations: Batches<RawRelation>,
+    resolved: &[Resolved],
+    located: Vec<Evidenced>,
+    ids: Vec<Option<String>>,
+    kept: Vec<usize>,
+    sources: &[Source],
+) -> Vec<Relation> {
+    let mut keep = vec![false; resolved.len()];
     for &index in &kept {
         keep[index] = true;
     }
-    // Built on every core, in file order: each relation only moves what
-    // its raw record holds, so the order of the work does not matter.
-    let mut relations: Vec<Relation> = raw_relations
-        .into_par_iter()
-        .zip(resolved.par_iter())
-        .zip(located)
-        .zip(ids)
-        .zip(&keep)
-        .filter_map(|((((raw, modality), evidence), id), kept)| {
-            let (true, Some(id), Some(evidence), Some(modality)) = (*kept, id, evidence, *modality)
-            else {
-                return None;
-            };
-            Some(build_relation(raw, id, modality, evidence, sources))
-        })
-        .collect();
+    // Made at its size at once, so never copied to grow; its pages are
+    // only taken as it fills, while the batches of records are freed.
+    let mut relations: Vec<Relation> = Vec::with_capacity(kept.len());
+    let mut located = located.into_iter();
+    let mut ids = ids.into_iter();
+    let mut start = 0;
+    // A batch of records at a time, built on every core and then freed:
+    // the records of every relation and the whole model are never held at
+    // once. Each relation only moves what its raw record holds, so the
+    // order of the work does not matter.
+    for batch in raw_relations.into_batches() {
+        let end = start + batch.len();
+        let batch_located: Vec<Evidenced> = located.by_ref().take(batch.len()).collect();
+        let batch_ids: Vec<Option<String>> = ids.by_ref().take(batch.len()).collect();
+        relations.par_extend(
+            batch
+                .into_par_iter()
+                .zip(&resolved[start..end])
+                .zip(batch_located)
+                .zip(batch_ids)
+                .zip(&keep[start..end])
+                .filter_map(|((((raw, modality), evidence), id), kept)| {
+                    let (true, Some(id), Some(evidence), Some(modality)) =
+                        (*kept, id, evidence, *modality)
+                    else {
+                        return None;
+                    };
+                    Some(build_relation(raw, id, modality, evidence, sources))
+                }),
+        );
+        start = end;
+    }
     // Then put in order of id, which `kept` is in: relation `kept[p]` is
     // the how-many-th kept one in file order that `built_at` says.
     let mut count = 0;
@@ -535,7 +570,7 @@ type Evidenced = Option<Vec<Located>>;
 /// source is not loaded (reported where the relation names it, or where
 /// the source is declared).
 fn locate_evidence(
-    relations: &[RawRelation],
+    relations: &[&RawRelation],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Evidenced> {
