@@ -6,7 +6,7 @@
 //! share one set of node and edge properties (listed in `docs/exports.md`),
 //! so that a query written for one database reads the same in another.
 
-mod chunked;
+pub(crate) mod chunked;
 mod cypher;
 mod cytoscape;
 mod dot;

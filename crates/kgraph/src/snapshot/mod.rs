@@ -88,6 +88,7 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -270,28 +271,29 @@ pub fn write(
     Ok(())
 }
 
-/// Writes each record in turn; returns where each starts and where the
-/// last ends, relative to the first.
-fn write_records<T: Serialize>(out: &mut dyn Write, records: &[T]) -> io::Result<Vec<u64>> {
-    let mut offsets = Vec::with_capacity(records.len() + 1);
-    offsets.push(0);
-    let mut end = 0;
-    let mut buffer = Vec::with_capacity(BUFFER);
-    for record in records {
+/// Writes the records in order, encoded on every core a chunk at a time
+/// (`export::chunked`); returns where each starts and where the last ends,
+/// relative to the first.
+fn write_records<T: Serialize + Sync>(out: &mut dyn Write, records: &[T]) -> io::Result<Vec<u64>> {
+    // Each record's length, stored by whichever core encodes it.
+    let lengths: Vec<AtomicU64> = (0..records.len()).map(|_| AtomicU64::new(0)).collect();
+    crate::export::chunked::write_records(out, records, |buffer, index, record| {
         let before = buffer.len();
-        buffer = postcard::to_extend(record, buffer).map_err(io::Error::other)?;
-        end += (buffer.len() - before) as u64;
+        *buffer = postcard::to_extend(record, std::mem::take(buffer)).map_err(io::Error::other)?;
+        lengths[index].store((buffer.len() - before) as u64, Ordering::Relaxed);
+        Ok(())
+    })?;
+    let mut offsets = Vec::with_capacity(records.len() + 1);
+    let mut end = 0;
+    offsets.push(end);
+    for length in lengths {
+        end += length.into_inner();
         offsets.push(end);
-        if buffer.len() >= BUFFER {
-            out.write_all(&buffer)?;
-            buffer.clear();
-        }
     }
-    out.write_all(&buffer)?;
     Ok(offsets)
 }
 
-/// Bytes gathered before each write of records or a table.
+/// Bytes gathered before each write of a table.
 const BUFFER: usize = 1 << 20;
 
 /// Writes a table of fixed-width numbers, little-endian.

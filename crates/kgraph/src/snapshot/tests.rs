@@ -208,17 +208,48 @@ fn written(dataset: &Dataset, mentions_counted: bool) -> (tempfile::TempDir, Pat
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("schema.toml"), "x").unwrap();
+    let bytes = snapshot_bytes(dataset, &data, mentions_counted);
+    let path = dir.path().join("graph.bin");
+    std::fs::write(&path, &bytes).unwrap();
+    (dir, data, path)
+}
+
+/// `dataset`'s snapshot, with the fingerprint of `data`.
+fn snapshot_bytes(dataset: &Dataset, data: &Path, mentions_counted: bool) -> Vec<u8> {
     let mut bytes = Vec::new();
     write(
         &mut bytes,
         &crate::KnowledgeGraph::new(dataset.clone()),
-        &Fingerprint::take(&data).unwrap(),
+        &Fingerprint::take(data).unwrap(),
         mentions_counted,
     )
     .unwrap();
-    let path = dir.path().join("graph.bin");
-    std::fs::write(&path, &bytes).unwrap();
-    (dir, data, path)
+    bytes
+}
+
+/// Records are encoded a chunk at a time on every core: whatever the
+/// chunks, the bytes are those of one chunk, and the records read back.
+#[test]
+fn the_bytes_do_not_depend_on_how_the_records_are_chunked() {
+    use crate::export::chunked::with_records_per_chunk;
+    let dataset = tangle(40, 150);
+    let (_dir, data, path) = written(&dataset, true);
+    let one_chunk = with_records_per_chunk(usize::MAX, || snapshot_bytes(&dataset, &data, true));
+    for records in [1, 2, 7, 64] {
+        let chunked = with_records_per_chunk(records, || snapshot_bytes(&dataset, &data, true));
+        assert!(chunked == one_chunk, "chunks of {records} records");
+    }
+    std::fs::write(
+        &path,
+        with_records_per_chunk(3, || snapshot_bytes(&dataset, &data, true)),
+    )
+    .unwrap();
+    let needs = Needs {
+        source_texts: true,
+        ..Needs::default()
+    };
+    let read_back = read(&path, &data, needs).unwrap();
+    assert_eq!(format!("{:?}", read_back.dataset), format!("{dataset:?}"));
 }
 
 fn graph_of_part(path: &Path, data: &Path, part: Part) -> crate::KnowledgeGraph {
