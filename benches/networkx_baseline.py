@@ -35,7 +35,15 @@ def main() -> None:
             description=entity.get("description", ""),
             wikidata=entity.get("wikidata") or "",
         )
-    relations = json.loads((data_dir / "relations.json").read_text(encoding="utf-8"))["relation"]
+    # `relations.json`, then every file of `relations/` in name order, as
+    # kg reads them (from N = 1M the generator splits them by source).
+    relation_files = [data_dir / "relations.json"] if (data_dir / "relations.json").exists() else []
+    relation_files += sorted((data_dir / "relations").glob("*.json"))
+    relations = [
+        relation
+        for path in relation_files
+        for relation in json.loads(path.read_text(encoding="utf-8"))["relation"]
+    ]
     for index, relation in enumerate(relations):
         for evidence in relation["evidence"]:
             if evidence["source"] not in sources:
