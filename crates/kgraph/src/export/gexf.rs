@@ -27,7 +27,7 @@
 //! - Edge colour, thickness and line by modality ([`modality_look`]),
 //!   following the DOT export's line styles; a negated relation is red
 //!   ([`NEGATED_COLOUR`]).
-//! - Values go through the GraphML exporter's [`xml_text`], so tab, line
+//! - Values go through the GraphML exporter's [`push_xml_text`], so tab, line
 //!   feed and carriage return come back exactly and a control character
 //!   XML cannot hold is shown as its control picture.
 //! - Numbers are written with fixed decimals, so the bytes are stable.
@@ -39,7 +39,9 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::chunked;
-use super::graphml::{XML_INDENT, xml_text, xml_writer_at_depth};
+use super::graphml::{XML_INDENT, push_xml_text};
+#[cfg(test)]
+use super::graphml::{xml_text, xml_writer_at_depth};
 use super::json::string_list_json;
 use super::properties::{self, ENTITY_PROPERTIES, RELATION_PROPERTIES, Type, Value};
 use super::style::{Rgb, kind_fill};
@@ -108,6 +110,7 @@ fn write_attribute_declaration(writer: &mut XmlWriter<'_>, name: &str, ty: &str)
     Ok(())
 }
 
+#[cfg(test)]
 fn write_attvalue<W: Write>(
     writer: &mut Writer<W>,
     name: &str,
@@ -128,6 +131,7 @@ fn write_attvalue<W: Write>(
     Ok(())
 }
 
+#[cfg(test)]
 fn write_colour<W: Write>(writer: &mut Writer<W>, colour: Rgb) -> io::Result<()> {
     let (r, g, b) = (
         colour.0.to_string(),
@@ -143,6 +147,7 @@ fn write_colour<W: Write>(writer: &mut Writer<W>, colour: Rgb) -> io::Result<()>
     Ok(())
 }
 
+#[cfg(test)]
 fn write_viz_value<W: Write>(writer: &mut Writer<W>, element: &str, value: &str) -> io::Result<()> {
     writer
         .create_element(element)
@@ -214,9 +219,9 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
 
     let ranks = graph.page_rank();
     let top_rank = ranks.iter().copied().fold(0.0_f64, f64::max);
-    // Nodes and edges are formatted in chunks on every core, each chunk by
-    // its own writer at their depth (inside gexf, graph, nodes or edges).
-    const DEPTH: usize = 3;
+    // Nodes and edges are formatted in chunks on every core, straight into
+    // each chunk's buffer at their depth (inside gexf, graph, nodes or
+    // edges).
     writer
         .create_element("nodes")
         .write_inner_content(|writer| {
@@ -224,9 +229,8 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
                 writer.get_mut(),
                 graph.entities(),
                 |buffer, start, entities| {
-                    let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
                     for (entity, &rank) in entities.iter().zip(&ranks[start..]) {
-                        write_node(&mut writer, graph, entity, rank, top_rank)?;
+                        push_node(buffer, graph, entity, rank, top_rank)?;
                     }
                     Ok(())
                 },
@@ -240,9 +244,8 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
                 writer.get_mut(),
                 graph.relations(),
                 |buffer, _, relations| {
-                    let mut writer = xml_writer_at_depth(buffer, DEPTH)?;
                     for relation in relations {
-                        write_edge(&mut writer, schema, relation)?;
+                        push_edge(buffer, schema, relation)?;
                     }
                     Ok(())
                 },
@@ -251,14 +254,14 @@ fn write_graph(graph: &KnowledgeGraph, writer: &mut XmlWriter<'_>) -> io::Result
     Ok(())
 }
 
-fn write_node<W: Write>(
-    writer: &mut Writer<W>,
-    graph: &KnowledgeGraph,
-    entity: &Entity,
-    rank: f64,
-    top_rank: f64,
-) -> io::Result<()> {
-    let values = properties::entity_values(entity);
+/// How a node is drawn, but for its colour (its kind's fill).
+struct NodeLook {
+    /// From 10 to 50, by PageRank.
+    size: f64,
+    shape: &'static str,
+}
+
+fn node_look(graph: &KnowledgeGraph, entity: &Entity, rank: f64, top_rank: f64) -> NodeLook {
     let kind = graph.dataset().schema.kind(&entity.kind);
     let shape = node_shape(
         kind.and_then(|kind| kind.dot.get("shape"))
@@ -269,6 +272,140 @@ fn write_node<W: Write>(
     } else {
         10.0
     };
+    NodeLook { size, shape }
+}
+
+/// How an edge is drawn: its modality's look, in the denial colour when
+/// negated.
+fn edge_look(relation: &Relation) -> (Rgb, f64, &'static str) {
+    let (mut colour, thickness, line) = modality_look(relation.modality);
+    if relation.negated {
+        colour = NEGATED_COLOUR;
+    }
+    (colour, thickness, line)
+}
+
+/// Where a node or an edge starts: inside `<gexf><graph><nodes>` (or
+/// `<edges>`).
+const RECORD_INDENT: &[u8] = b"\n      ";
+/// Where the elements inside a node or an edge start.
+const INNER_INDENT: &[u8] = b"\n        ";
+/// Where an `<attvalue>` starts, inside `<attvalues>`.
+const ATTVALUE_INDENT: &[u8] = b"\n          ";
+
+/// A node, with the bytes quick-xml's indenting writer gives `write_node`
+/// at the depth of the nodes (a test holds them equal), formatted straight
+/// into `buffer`, as GraphML's are.
+fn push_node(
+    buffer: &mut Vec<u8>,
+    graph: &KnowledgeGraph,
+    entity: &Entity,
+    rank: f64,
+    top_rank: f64,
+) -> io::Result<()> {
+    let values = properties::entity_values(entity);
+    let NodeLook { size, shape } = node_look(graph, entity, rank, top_rank);
+    buffer.extend_from_slice(RECORD_INDENT);
+    buffer.extend_from_slice(b"<node id=\"");
+    push_xml_text(buffer, &entity.id);
+    buffer.extend_from_slice(b"\" label=\"");
+    push_xml_text(buffer, &entity.label);
+    buffer.extend_from_slice(b"\">");
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.extend_from_slice(b"<attvalues>");
+    for (position, name, _) in node_attributes() {
+        push_attvalue(buffer, name, &values[position])?;
+    }
+    push_attvalue(buffer, "mentions", &Value::Int(entity.mentions))?;
+    push_attvalue(
+        buffer,
+        "pagerank",
+        &Value::Text(Cow::Owned(format!("{rank:.6}"))),
+    )?;
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.extend_from_slice(b"</attvalues>");
+    push_colour(buffer, kind_fill(graph, &entity.kind));
+    push_viz_value(buffer, "viz:size", &format!("{size:.2}"));
+    push_viz_value(buffer, "viz:shape", shape);
+    buffer.extend_from_slice(RECORD_INDENT);
+    buffer.extend_from_slice(b"</node>");
+    Ok(())
+}
+
+/// An edge, as [`push_node`] writes a node (the reference is `write_edge`).
+fn push_edge(buffer: &mut Vec<u8>, schema: &Schema, relation: &Relation) -> io::Result<()> {
+    let values = properties::relation_values(schema, relation)?;
+    let (colour, thickness, line) = edge_look(relation);
+    buffer.extend_from_slice(RECORD_INDENT);
+    buffer.extend_from_slice(b"<edge id=\"");
+    push_xml_text(buffer, &relation.id);
+    buffer.extend_from_slice(b"\" source=\"");
+    push_xml_text(buffer, &relation.from);
+    buffer.extend_from_slice(b"\" target=\"");
+    push_xml_text(buffer, &relation.to);
+    buffer.extend_from_slice(b"\" label=\"");
+    push_xml_text(buffer, &schema.caption(relation));
+    buffer.extend_from_slice(b"\">");
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.extend_from_slice(b"<attvalues>");
+    for ((name, _), value) in RELATION_PROPERTIES.iter().zip(&values) {
+        push_attvalue(buffer, name, value)?;
+    }
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.extend_from_slice(b"</attvalues>");
+    push_colour(buffer, colour);
+    push_viz_value(buffer, "viz:thickness", &format!("{thickness:.1}"));
+    push_viz_value(buffer, "viz:shape", line);
+    buffer.extend_from_slice(RECORD_INDENT);
+    buffer.extend_from_slice(b"</edge>");
+    Ok(())
+}
+
+/// `<attvalue for="{name}" value="{value}"/>`, nothing for a null, as
+/// `write_attvalue` writes it.
+fn push_attvalue(buffer: &mut Vec<u8>, name: &str, value: &Value<'_>) -> io::Result<()> {
+    let text: Cow<'_, str> = match value {
+        Value::Null => return Ok(()),
+        Value::Text(text) => Cow::Borrowed(text.as_ref()),
+        Value::Int(number) => Cow::Owned(number.to_string()),
+        Value::Bool(flag) => Cow::Borrowed(if *flag { "true" } else { "false" }),
+        Value::TextList(list) => Cow::Owned(string_list_json(list)?),
+    };
+    buffer.extend_from_slice(ATTVALUE_INDENT);
+    buffer.extend_from_slice(b"<attvalue for=\"");
+    buffer.extend_from_slice(quick_xml::escape::escape(name).as_bytes());
+    buffer.extend_from_slice(b"\" value=\"");
+    push_xml_text(buffer, &text);
+    buffer.extend_from_slice(b"\"/>");
+    Ok(())
+}
+
+/// `<viz:color r=".." g=".." b=".."/>`, as `write_colour` writes it.
+fn push_colour(buffer: &mut Vec<u8>, Rgb(r, g, b): Rgb) {
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.extend_from_slice(format!("<viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>").as_bytes());
+}
+
+/// `<{element} value="{value}"/>`, as `write_viz_value` writes it.
+fn push_viz_value(buffer: &mut Vec<u8>, element: &str, value: &str) {
+    buffer.extend_from_slice(INNER_INDENT);
+    buffer.push(b'<');
+    buffer.extend_from_slice(element.as_bytes());
+    buffer.extend_from_slice(b" value=\"");
+    buffer.extend_from_slice(quick_xml::escape::escape(value).as_bytes());
+    buffer.extend_from_slice(b"\"/>");
+}
+
+#[cfg(test)]
+fn write_node<W: Write>(
+    writer: &mut Writer<W>,
+    graph: &KnowledgeGraph,
+    entity: &Entity,
+    rank: f64,
+    top_rank: f64,
+) -> io::Result<()> {
+    let values = properties::entity_values(entity);
+    let NodeLook { size, shape } = node_look(graph, entity, rank, top_rank);
     writer
         .create_element("node")
         .with_attribute((b"id".as_slice(), xml_text(&entity.id).as_bytes()))
@@ -296,16 +433,14 @@ fn write_node<W: Write>(
     Ok(())
 }
 
+#[cfg(test)]
 fn write_edge<W: Write>(
     writer: &mut Writer<W>,
     schema: &Schema,
     relation: &Relation,
 ) -> io::Result<()> {
     let values = properties::relation_values(schema, relation)?;
-    let (mut colour, thickness, line) = modality_look(relation.modality);
-    if relation.negated {
-        colour = NEGATED_COLOUR;
-    }
+    let (colour, thickness, line) = edge_look(relation);
     let caption = schema.caption(relation);
     writer
         .create_element("edge")
@@ -351,6 +486,77 @@ mod tests {
             .map(|modality| format!("{:?}", modality_look(modality)))
             .collect();
         assert_eq!(looks.len(), Modality::ALL.len());
+    }
+
+    /// Nodes and edges formatted by `push_node` and `push_edge`, or
+    /// through quick-xml at their depth (their reference).
+    fn records(graph: &KnowledgeGraph, direct: bool) -> String {
+        let ranks = graph.page_rank();
+        let top_rank = ranks.iter().copied().fold(0.0_f64, f64::max);
+        let schema = &graph.dataset().schema;
+        let mut buffer = Vec::new();
+        if direct {
+            for (entity, &rank) in graph.entities().iter().zip(&ranks) {
+                push_node(&mut buffer, graph, entity, rank, top_rank).unwrap();
+            }
+            for relation in graph.relations() {
+                push_edge(&mut buffer, schema, relation).unwrap();
+            }
+        } else {
+            let depth = (RECORD_INDENT.len() - 1) / XML_INDENT;
+            assert_eq!(depth, 3);
+            let mut writer = xml_writer_at_depth(&mut buffer, depth).unwrap();
+            for (entity, &rank) in graph.entities().iter().zip(&ranks) {
+                write_node(&mut writer, graph, entity, rank, top_rank).unwrap();
+            }
+            for relation in graph.relations() {
+                write_edge(&mut writer, schema, relation).unwrap();
+            }
+        }
+        String::from_utf8(buffer).unwrap()
+    }
+
+    #[test]
+    fn nodes_and_edges_are_the_bytes_quick_xml_writes() {
+        let graph = hostile_graph();
+        let direct = records(&graph, true);
+        assert!(direct.contains("<viz:shape"));
+        assert_eq!(direct, records(&graph, false));
+    }
+
+    proptest::proptest! {
+        /// Any text in every field that holds text, empty and absent
+        /// values included.
+        #[test]
+        fn nodes_and_edges_with_any_text_are_the_bytes_quick_xml_writes(
+            texts in proptest::collection::vec(
+                "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{e000}\u{f000}\u{fffd}-\u{ffff}\u{1f680}é中]{0,12}",
+                8,
+            ),
+            flags in proptest::collection::vec(proptest::prelude::any::<bool>(), 4),
+            number in proptest::prelude::any::<usize>(),
+        ) {
+            let mut dataset = hostile_graph().dataset().clone();
+            for entity in &mut dataset.entities {
+                entity.label = texts[0].clone();
+                entity.description = texts[1].clone();
+                entity.aliases = if flags[0] { vec![texts[2].clone(), String::new()] } else { Vec::new() };
+                entity.wikidata = flags[1].then(|| texts[3].clone());
+                entity.mentions = number;
+            }
+            for relation in &mut dataset.relations {
+                relation.note = flags[2].then(|| texts[4].clone());
+                relation.date = flags[3].then(|| texts[5].clone());
+                relation.negated = flags[0];
+                if let Some(evidence) = relation.evidence.first_mut() {
+                    evidence.quote = texts[6].clone();
+                    evidence.location.line = number;
+                }
+            }
+            dataset.schema.relation_types[0].label = flags[1].then(|| texts[7].clone());
+            let graph = KnowledgeGraph::new(dataset);
+            proptest::prop_assert_eq!(records(&graph, true), records(&graph, false));
+        }
     }
 
     #[test]

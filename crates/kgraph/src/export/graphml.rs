@@ -26,7 +26,7 @@
 //!   (the relation type) for tools that show labels. An absent value
 //!   (`wikidata`, `note`, `date`) has no `<data>` element; an empty string
 //!   has an empty one, which networkx reads as absent.
-//! - Values are escaped by [`xml_text`]: besides `&`, `<`, `>` and `"`,
+//! - Values are escaped by [`push_xml_text`]: besides `&`, `<`, `>` and `"`,
 //!   tab, line feed and carriage return are written as character
 //!   references, because XML parsers turn a raw CR LF into LF and
 //!   attribute values' whitespace into spaces; so every value comes back
@@ -44,7 +44,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::chunked;
 use super::json::string_list_json;
@@ -52,12 +52,9 @@ use super::properties::{self, ENTITY_LABEL, ENTITY_PROPERTIES, RELATION_PROPERTI
 use crate::graph::KnowledgeGraph;
 use crate::model::{Entity, Relation, Schema};
 
-/// Escapes text for XML 1.0 content or a double-quoted attribute value.
-///
-/// `&`, `<`, `>` and `"` become entities; tab, LF and CR become character
-/// references so that parsers keep them as they are. A character XML 1.0
-/// cannot hold in any form becomes its control picture (see the module
-/// documentation).
+/// [`push_xml_text`] into a string of its own, for the quick-xml writers
+/// the tests hold the direct ones to.
+#[cfg(test)]
 pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
     if next_needing_work(text.as_bytes(), 0).is_none() {
         return Cow::Borrowed(text);
@@ -67,8 +64,14 @@ pub(super) fn xml_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(escaped).expect("escaping keeps text UTF-8"))
 }
 
-/// Appends `text` escaped as [`xml_text`] escapes it.
-fn push_xml_text(out: &mut Vec<u8>, text: &str) {
+/// Appends `text` escaped for XML 1.0 content or a double-quoted
+/// attribute value.
+///
+/// `&`, `<`, `>` and `"` become entities; tab, LF and CR become character
+/// references so that parsers keep them as they are. A character XML 1.0
+/// cannot hold in any form becomes its control picture (see the module
+/// documentation).
+pub(super) fn push_xml_text(out: &mut Vec<u8>, text: &str) {
     // Every character that needs work starts with one of these bytes: the
     // ASCII ones are themselves, and U+FFFE and U+FFFF start with 0xEF
     // (as do other characters from U+F000, which are kept). So the text is
@@ -103,7 +106,7 @@ fn push_xml_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// True for a byte that starts a character [`xml_text`] may change.
+/// True for a byte that starts a character [`push_xml_text`] may change.
 fn needs_work(byte: u8) -> bool {
     matches!(byte, b'&' | b'<' | b'>' | b'"' | 0xEF) || byte < b' '
 }
@@ -172,6 +175,7 @@ pub(super) const XML_INDENT: usize = 2;
 /// depth is to open that many elements. They are opened in `buffer` and
 /// cut off again, which leaves the writer at that depth, about to start
 /// the next element on a new line, as it is after the parent's start tag.
+#[cfg(test)]
 pub(super) fn xml_writer_at_depth(
     buffer: &mut Vec<u8>,
     depth: usize,
@@ -179,7 +183,7 @@ pub(super) fn xml_writer_at_depth(
     let mut writer = Writer::new_with_indent(buffer, b' ', XML_INDENT);
     let start = writer.get_ref().len();
     for _ in 0..depth {
-        writer.write_event(Event::Start(BytesStart::new("depth")))?;
+        writer.write_event(Event::Start(quick_xml::events::BytesStart::new("depth")))?;
     }
     writer.get_mut().truncate(start);
     Ok(writer)
@@ -442,7 +446,7 @@ mod tests {
         assert_eq!(xml_text("🚀 مرحبا \u{202E}"), "🚀 مرحبا \u{202E}");
     }
 
-    /// The definition of [`xml_text`], character by character.
+    /// The definition of the escaping, character by character.
     fn xml_text_by_characters(text: &str) -> String {
         text.chars()
             .map(|character| match character {
