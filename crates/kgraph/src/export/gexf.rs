@@ -529,32 +529,11 @@ mod tests {
         /// values included.
         #[test]
         fn nodes_and_edges_with_any_text_are_the_bytes_quick_xml_writes(
-            texts in proptest::collection::vec(
-                "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{e000}\u{f000}\u{fffd}-\u{ffff}\u{1f680}é中]{0,12}",
-                8,
-            ),
-            flags in proptest::collection::vec(proptest::prelude::any::<bool>(), 4),
+            texts in proptest::collection::vec(crate::export::testing::ANY_TEXT, 9),
+            flags in proptest::prelude::any::<[bool; 4]>(),
             number in proptest::prelude::any::<usize>(),
         ) {
-            let mut dataset = hostile_graph().dataset().clone();
-            for entity in &mut dataset.entities {
-                entity.label = texts[0].clone();
-                entity.description = texts[1].clone();
-                entity.aliases = if flags[0] { vec![texts[2].clone(), String::new()] } else { Vec::new() };
-                entity.wikidata = flags[1].then(|| texts[3].clone());
-                entity.mentions = number;
-            }
-            for relation in &mut dataset.relations {
-                relation.note = flags[2].then(|| texts[4].clone());
-                relation.date = flags[3].then(|| texts[5].clone());
-                relation.negated = flags[0];
-                if let Some(evidence) = relation.evidence.first_mut() {
-                    evidence.quote = texts[6].clone();
-                    evidence.location.line = number;
-                }
-            }
-            dataset.schema.relation_types[0].label = flags[1].then(|| texts[7].clone());
-            let graph = KnowledgeGraph::new(dataset);
+            let graph = crate::export::testing::hostile_graph_with(&texts, flags, number);
             proptest::prop_assert_eq!(records(&graph, true), records(&graph, false));
         }
     }

@@ -101,3 +101,43 @@ pub(super) fn hostile_graph() -> KnowledgeGraph {
         allowed: Vec::new(),
     })
 }
+
+/// Text for property tests: every character an exporter must escape or
+/// replace (XML and JSON specials, C0 controls, DEL, C1, line separators,
+/// U+FFFE and U+FFFF), characters next to those, and plain letters.
+pub(super) const ANY_TEXT: &str = "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{e000}\u{f000}\u{fffd}-\u{ffff}\u{1f680}é中]{0,12}";
+
+/// [`hostile_graph`] with `texts` (nine) in every field that holds free
+/// text, optional values present or absent by `flags`, and `number` in
+/// the counts and offsets.
+pub(super) fn hostile_graph_with(
+    texts: &[String],
+    flags: [bool; 4],
+    number: usize,
+) -> KnowledgeGraph {
+    let mut dataset = hostile_graph().dataset().clone();
+    for entity in &mut dataset.entities {
+        entity.label = texts[0].clone();
+        entity.description = texts[1].clone();
+        entity.aliases = if flags[0] {
+            vec![texts[2].clone(), String::new()]
+        } else {
+            Vec::new()
+        };
+        entity.wikidata = flags[1].then(|| texts[3].clone());
+        entity.mentions = number;
+    }
+    for relation in &mut dataset.relations {
+        relation.note = flags[2].then(|| texts[4].clone());
+        relation.date = flags[3].then(|| texts[5].clone());
+        relation.negated = flags[0];
+        if let Some(evidence) = relation.evidence.first_mut() {
+            evidence.quote = texts[6].clone();
+            evidence.source = texts[7].clone();
+            evidence.location.byte_end = number;
+            evidence.location.line = number;
+        }
+    }
+    dataset.schema.relation_types[0].label = flags[1].then(|| texts[8].clone());
+    KnowledgeGraph::new(dataset)
+}
