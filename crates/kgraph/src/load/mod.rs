@@ -87,8 +87,11 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// 1 GiB: a million relations in JSON take about 400 MB.
-    pub const DEFAULT_DATA_FILE_BYTES: u64 = 1 << 30;
+    /// 4 GiB: five million relations with one quote each take about 1.4 GB
+    /// of JSON, and a corpus that size must load as its curators wrote it.
+    /// Reading a file this large takes about two and a half times its size
+    /// in memory, which the out-of-memory guard reports rather than aborts.
+    pub const DEFAULT_DATA_FILE_BYTES: u64 = 4 << 30;
     /// 256 MiB: a long book is 5 MB of text.
     pub const DEFAULT_SOURCE_TEXT_BYTES: u64 = 256 << 20;
 }
@@ -450,14 +453,24 @@ impl Loader<'_> {
             ))
             .code("not-a-regular-file")
             .io(),
-            Refusal::TooLarge { size, limit } => Diagnostic::error(format!(
-                "{what} is larger than the limit of {}",
-                byte_size(limit)
-            ))
-            .code("file-too-large")
-            .note(format!(
-                "it holds at least {size} bytes; `{setting}` in the `[limits]` table of `kgraph.toml` sets the limit (see docs/data-format.md)"
-            )),
+            Refusal::TooLarge { size, limit } => {
+                let diagnostic = Diagnostic::error(format!(
+                    "{what} is larger than the limit of {}",
+                    byte_size(limit)
+                ))
+                .code("file-too-large")
+                .note(format!(
+                    "it holds at least {size} bytes; `{setting}` in the `[limits]` table of `kgraph.toml` sets the limit (see docs/data-format.md)"
+                ));
+                // Relations are the one data file that grows with a corpus,
+                // and the one that may be split.
+                match relative.starts_with("relations") {
+                    true => diagnostic.note(
+                        "or split the relations across files in `relations/` (`relations/*.json` or `*.toml`), each under the limit",
+                    ),
+                    false => diagnostic,
+                }
+            }
             Refusal::Io(error) => Diagnostic::error(format!("cannot read {what}: {error}"))
                 .code("unreadable-file").io(),
         };
