@@ -15,7 +15,7 @@ mod locate;
 mod search;
 
 pub(crate) use fold::{Folded, fold, fold_quote, fold_quote_into};
-pub(crate) use locate::{Occurrence, QuoteQuery, locate_quotes};
+pub(crate) use locate::{Found, Occurrence, QuoteQuery, locate_quotes};
 
 use crate::model::TextSpan;
 

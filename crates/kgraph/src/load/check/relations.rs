@@ -7,10 +7,10 @@ use rayon::prelude::*;
 use super::ids::{IdIndex, IdUse, Taken, check_relation_ids, permute};
 use super::{check_date, occurrence, origin};
 use crate::diagnostic::{Diagnostic, Origin, suggest};
-use crate::evidence::{Occurrence, QuoteQuery, fold_quote, locate_quotes};
+use crate::evidence::{Found, Occurrence, QuoteQuery, fold_quote, locate_quotes};
 use crate::load::raw::{Batches, RawDataset, RawRelation};
 use crate::model::ids::{Claim, derived_relation_id, is_relation_id};
-use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source, TextSpan};
+use crate::model::{Entity, Evidence, Modality, Relation, Schema, Source};
 
 /// Sets keyed by ids: a fast hash, since the keys are checked data and
 /// nothing depends on the order of a set (see the README's dependency table).
@@ -37,7 +37,13 @@ pub(in crate::load) fn check_relations(
     let records: Vec<&RawRelation> = relations.iter().collect();
     let resolved = resolve_references(&records, raw, schema, entities, sources, diagnostics);
     let located = locate_evidence(&records, sources, diagnostics);
-    let IdsChecked { ids, kept } = check_ids(&records, &resolved, &located, entities, diagnostics);
+    let IdsChecked { ids, kept } = check_ids(
+        &records,
+        &resolved,
+        &located.complete,
+        entities,
+        diagnostics,
+    );
     drop(records);
     build_relations(relations, &resolved, located, ids, kept, sources)
 }
@@ -354,7 +360,7 @@ struct IdsChecked {
 fn check_ids(
     raw_relations: &[&RawRelation],
     resolved: &[Resolved],
-    located: &[Evidenced],
+    complete: &[bool],
     entities: &[Entity],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> IdsChecked {
@@ -362,10 +368,10 @@ fn check_ids(
     let ids: Vec<Option<String>> = raw_relations
         .par_iter()
         .zip(resolved)
-        .zip(located)
-        .map(|((raw, modality), evidence)| {
+        .zip(complete)
+        .map(|((raw, modality), complete)| {
             let modality = (*modality)?;
-            evidence.as_ref()?;
+            complete.then_some(())?;
             Some(relation_id(raw, modality))
         })
         .collect();
@@ -416,7 +422,7 @@ fn check_ids(
 fn build_relations(
     raw_relations: Batches<RawRelation>,
     resolved: &[Resolved],
-    located: Vec<Evidenced>,
+    located: LocatedQuotes,
     ids: Vec<Option<String>>,
     kept: Vec<usize>,
     sources: &[Source],
@@ -428,7 +434,7 @@ fn build_relations(
     // Made at its size at once, so never copied to grow; its pages are
     // only taken as it fills, while the batches of records are freed.
     let mut relations: Vec<Relation> = Vec::with_capacity(kept.len());
-    let mut located = located.into_iter();
+    let mut places: &[Found] = &located.places;
     let mut ids = ids.into_iter();
     let mut start = 0;
     // A batch of records at a time, built on every core and then freed:
@@ -437,22 +443,28 @@ fn build_relations(
     // order of the work does not matter.
     for batch in raw_relations.into_batches() {
         let end = start + batch.len();
-        let batch_located: Vec<Evidenced> = located.by_ref().take(batch.len()).collect();
+        // Each relation's own places, in the order of its quotes.
+        let mut batch_places: Vec<&[Found]> = Vec::with_capacity(batch.len());
+        for raw in &batch {
+            let (own, rest) = places.split_at(raw.evidence.len().min(places.len()));
+            batch_places.push(own);
+            places = rest;
+        }
         let batch_ids: Vec<Option<String>> = ids.by_ref().take(batch.len()).collect();
         relations.par_extend(
             batch
                 .into_par_iter()
                 .zip(&resolved[start..end])
-                .zip(batch_located)
+                .zip(batch_places)
                 .zip(batch_ids)
                 .zip(&keep[start..end])
-                .filter_map(|((((raw, modality), evidence), id), kept)| {
-                    let (true, Some(id), Some(evidence), Some(modality)) =
-                        (*kept, id, evidence, *modality)
-                    else {
+                .filter_map(|((((raw, modality), places), id), kept)| {
+                    // A relation is given an id, and kept, only when each
+                    // of its quotes was found once.
+                    let (true, Some(id), Some(modality)) = (*kept, id, *modality) else {
                         return None;
                     };
-                    Some(build_relation(raw, id, modality, evidence, sources))
+                    Some(build_relation(raw, id, modality, places, sources))
                 }),
         );
         start = end;
@@ -482,7 +494,7 @@ fn build_relation(
     raw: RawRelation,
     id: String,
     modality: Modality,
-    evidence: Vec<Located>,
+    places: &[Found],
     sources: &[Source],
 ) -> Relation {
     // The quote as the source has it: most often what the curator typed,
@@ -493,8 +505,12 @@ fn build_relation(
     quotes.extend(
         raw.evidence
             .into_iter()
-            .zip(evidence)
-            .map(|(typed, (source, span))| {
+            .zip(
+                places
+                    .iter()
+                    .filter_map(|place| place.as_ref()?.as_ref().ok()),
+            )
+            .map(|(typed, &(source, span))| {
                 let text = &sources[source].text[span.byte_start..span.byte_end];
                 Evidence {
                     source: typed.source.value,
@@ -559,21 +575,25 @@ fn relation_id(raw: &RawRelation, modality: Modality) -> String {
 /// handing out the work costs little, few enough that both cores are busy.
 const BLOCK: usize = 1024;
 
-/// A quote found: the index of its source, and where it stands there.
-type Located = (usize, TextSpan);
+/// Where every quote of the relations stands, in file order of relations
+/// and of their quotes; a quote not found once holds `None` here, its
+/// diagnostic reported.
+struct LocatedQuotes {
+    /// One per quote: flat, not a vector per relation, which at five
+    /// million relations was half a gigabyte of small allocations.
+    places: Vec<Found>,
+    /// One per relation: whether each of its quotes was found once.
+    complete: Vec<bool>,
+}
 
-/// A relation's quotes, each found, or `None` if one was not.
-type Evidenced = Option<Vec<Located>>;
-
-/// Locates every quote of the pending relations. Returns, per relation, its
-/// evidence, or `None` if a quote was not found once (reported) or its
-/// source is not loaded (reported where the relation names it, or where
-/// the source is declared).
+/// Locates every quote of the pending relations. A quote not found once
+/// is reported, or, if its source is not loaded, left to be reported where
+/// the relation names it or where the source is declared.
 fn locate_evidence(
     relations: &[&RawRelation],
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Evidenced> {
+) -> LocatedQuotes {
     // How many quotes each block of relations has: the queries of a block
     // are written, and its results read, on one core.
     let quote_counts: Vec<usize> = relations
@@ -612,41 +632,44 @@ fn locate_evidence(
         });
     let mut found = locate_quotes(&queries, sources);
     drop(queries);
-    // Gathered per relation on every core, a block of relations at a time,
-    // each with the results of its quotes, into a vector made at its size;
-    // each block's diagnostics are reported in file order.
-    let mut located: Vec<Evidenced> = Vec::new();
-    (0..relations.len())
-        .into_par_iter()
-        .map(|_| None)
-        .collect_into_vec(&mut located);
-    let found_diagnostics: Vec<Vec<Diagnostic>> = located
-        .par_chunks_mut(BLOCK)
-        .zip(relations.par_chunks(BLOCK))
+    // Which relations have every quote found, a block at a time on every
+    // core; the diagnostics of the others are taken out, each block's
+    // reported in file order.
+    let blocks: Vec<(Vec<bool>, Vec<Diagnostic>)> = relations
+        .par_chunks(BLOCK)
         .zip(split_by_counts(&mut found, &quote_counts))
-        .map(|((located, block), results)| {
-            let mut results = results.iter_mut().map(Option::take);
+        .map(|(block, results)| {
+            let mut results = results.iter_mut();
+            let mut complete = Vec::with_capacity(block.len());
             let mut diagnostics = Vec::new();
-            for (located, raw) in located.iter_mut().zip(block) {
-                let mut complete = true;
-                let mut evidence = Vec::with_capacity(raw.evidence.len());
-                for _ in &raw.evidence {
-                    match results.next().flatten() {
-                        Some(Ok(placed)) => evidence.push(placed),
-                        Some(Err(diagnostic)) => {
-                            complete = false;
-                            diagnostics.push(*diagnostic);
+            for raw in block {
+                let mut all_found = true;
+                for result in results.by_ref().take(raw.evidence.len()) {
+                    match result {
+                        Some(Ok(_)) => {}
+                        Some(Err(_)) => {
+                            all_found = false;
+                            if let Some(Err(diagnostic)) = result.take() {
+                                diagnostics.push(*diagnostic);
+                            }
                         }
-                        None => complete = false,
+                        None => all_found = false,
                     }
                 }
-                *located = complete.then_some(evidence);
+                complete.push(all_found);
             }
-            diagnostics
+            (complete, diagnostics)
         })
         .collect();
-    diagnostics.extend(found_diagnostics.into_iter().flatten());
-    located
+    let mut complete = Vec::with_capacity(relations.len());
+    for (block, found_diagnostics) in blocks {
+        complete.extend(block);
+        diagnostics.extend(found_diagnostics);
+    }
+    LocatedQuotes {
+        places: found,
+        complete,
+    }
 }
 
 /// `items` cut into consecutive pieces of `counts[i]` items each (the
