@@ -158,6 +158,51 @@ fn relations_may_be_split_across_the_relations_directory() {
     );
 }
 
+/// The files of `relations/` are read on every core, each numbered before
+/// it is read: a file that cannot be read, or does not parse, does not
+/// shift where the diagnostics of the files after it point, and a large
+/// file, let go once its records are read, is still quoted.
+#[test]
+fn diagnostics_in_a_data_directory_point_into_their_own_files() {
+    let workdir = Workdir::with_data("base");
+    std::fs::remove_file(workdir.path().join("data/relations.toml")).unwrap();
+    workdir.write(
+        "data/relations/a.json",
+        include_str!("../fixtures/base-relations.json"),
+    );
+    std::fs::write(
+        workdir.path().join("data/relations/b.json"),
+        b"{\"relation\": [\xff]}",
+    )
+    .unwrap();
+    workdir.write(
+        "data/relations/c.json",
+        "{\"relation\": [\n  {\"from\": }\n]}\n",
+    );
+    // Over the size from which a file's text is not held once read.
+    let padding = " ".repeat(64 * 1024);
+    workdir.write(
+        "data/relations/d.json",
+        format!(
+            "{{{padding}\n\"relation\": [\n{{\"from\": \"atlantis\", \"type\": \"signed\", \"to\": \"harbour-accord\", \"modality\": \"historical\", \"evidence\": [{{\"source\": \"memo\", \"quote\": \"signed the Harbour Accord\"}}]}}\n]}}\n"
+        ),
+    );
+    let output = workdir.kg(&["validate"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let stderr = stderr(&output);
+    for expected in [
+        "`data/relations/b.json` is not valid UTF-8: invalid byte at line 1, column 15",
+        "data/relations/c.json:2:12",
+        "data/relations/d.json:3:10",
+        "3 │ {\"from\": \"atlantis\"",
+        // The quote, typed without its curly quote marks, is reported too.
+        "data/relations/d.json:3:131",
+        "the data has 4 errors",
+    ] {
+        assert!(stderr.contains(expected), "no `{expected}` in:\n{stderr}");
+    }
+}
+
 /// A JSON file of a megabyte or more is outlined (its records found by
 /// their brackets and checked as they are read, on every core): it reads as
 /// a small one does, and an invalid record deep inside rejects the file

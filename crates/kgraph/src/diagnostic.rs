@@ -9,6 +9,7 @@ use codespan_reporting::term;
 
 mod files;
 
+pub(crate) use files::Prepared;
 pub use files::{FileId, Files};
 
 /// A byte range in one of the [`Files`].

@@ -60,6 +60,42 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// A file made ready to be added ([`Files::add_prepared`]): files read
+/// on several cores are prepared there, then added in order.
+#[derive(Debug)]
+pub(crate) struct Prepared(File);
+
+impl Prepared {
+    /// A file whose text is held.
+    pub(crate) fn held(name: String, text: String) -> Prepared {
+        Prepared(File {
+            name,
+            line_starts: line_starts(&text),
+            text: Text::Held(text),
+        })
+    }
+
+    /// A file whose text is not held: [`Files::text`] reads it again from
+    /// `path`, as for a file released with [`Files::release`].
+    pub(crate) fn released(name: String, text: &str, path: PathBuf) -> Prepared {
+        Prepared(File {
+            name,
+            line_starts: line_starts(text),
+            text: released(text, path),
+        })
+    }
+}
+
+/// What a released text keeps of itself, to tell it when read again.
+fn released(text: &str, path: PathBuf) -> Text {
+    Text::Released {
+        path,
+        len: text.len(),
+        digest: digest(text),
+        again: OnceLock::new(),
+    }
+}
+
 impl Files {
     /// No files.
     pub fn new() -> Files {
@@ -68,12 +104,19 @@ impl Files {
 
     /// Adds a file with its text; returns its id.
     pub fn add(&mut self, name: String, text: String) -> FileId {
-        self.files.push(File {
-            name,
-            line_starts: line_starts(&text),
-            text: Text::Held(text),
-        });
+        self.add_prepared(Prepared::held(name, text))
+    }
+
+    /// Adds a prepared file; returns its id, which is
+    /// [`Files::next_id`] before the call.
+    pub(crate) fn add_prepared(&mut self, Prepared(file): Prepared) -> FileId {
+        self.files.push(file);
         self.files.len() - 1
+    }
+
+    /// The id the next file added will have.
+    pub(crate) fn next_id(&self) -> FileId {
+        self.files.len()
     }
 
     /// The name of file `file`, as diagnostics print it.
@@ -112,12 +155,7 @@ impl Files {
             return;
         };
         if let Text::Held(text) = &file.text {
-            file.text = Text::Released {
-                path,
-                len: text.len(),
-                digest: digest(text),
-                again: OnceLock::new(),
-            };
+            file.text = released(text, path);
         }
     }
 

@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin};
+use crate::diagnostic::{self, Diagnostic, FileId, Files, Origin, Prepared};
 use crate::evidence::MAX_TEXT_BYTES;
 use crate::model::{Dataset, Source};
 pub use files::Refusal;
@@ -205,6 +205,9 @@ struct Loader<'a> {
 /// less to hold than to read again for each diagnostic.
 const RELEASED_TEXT_BYTES: usize = 32 * 1024;
 
+/// Reads the records of a parsed data file into a raw dataset.
+type Reader = fn(&Document<'_>, &mut tree::Node, &mut RawDataset, &mut Vec<Diagnostic>);
+
 struct Parsed {
     file: FileId,
     /// Where the file is, to read it again for a diagnostic once its text
@@ -232,20 +235,19 @@ impl Loader<'_> {
         for mut parsed in entity_files {
             raw.entities_complete &= self.read(&mut parsed, &mut raw, raw::read_entities);
         }
-        let mut relation_files = self.parse_named("relations", false, raw::RELATION_SECTIONS);
-        relation_files.extend(self.parse_directory("relations", raw::RELATION_SECTIONS));
-        for mut parsed in relation_files {
+        for mut parsed in self.parse_named("relations", false, raw::RELATION_SECTIONS) {
             self.read(&mut parsed, &mut raw, raw::read_relations);
         }
+        self.read_directory(
+            "relations",
+            raw::RELATION_SECTIONS,
+            &mut raw,
+            raw::read_relations,
+        );
         for mut parsed in self.parse_named("reviewed", false, raw::REVIEWED_SECTIONS) {
             self.read(&mut parsed, &mut raw, raw::read_reviewed);
         }
-        let before = self.report.diagnostics.len();
-        let source_files = self.parse_directory("sources", &[]);
-        raw.sources_complete = self.report.diagnostics.len() == before;
-        for mut parsed in source_files {
-            raw.sources_complete &= self.read(&mut parsed, &mut raw, raw::read_source);
-        }
+        raw.sources_complete = self.read_directory("sources", &[], &mut raw, raw::read_source);
 
         let schema = check::check_schema(&raw, &mut self.report.diagnostics);
         let raw_entities = std::mem::take(&mut raw.entities);
@@ -300,12 +302,7 @@ impl Loader<'_> {
     /// Reads the records of a parsed file into `raw`. Returns false if the
     /// file was rejected whole, as invalid JSON found only while reading
     /// its records (see `tree::Value::Unchecked`).
-    fn read(
-        &mut self,
-        parsed: &mut Parsed,
-        raw: &mut RawDataset,
-        reader: fn(&Document<'_>, &mut tree::Node, &mut RawDataset, &mut Vec<Diagnostic>),
-    ) -> bool {
+    fn read(&mut self, parsed: &mut Parsed, raw: &mut RawDataset, reader: Reader) -> bool {
         let text = self
             .report
             .files
@@ -367,14 +364,23 @@ impl Loader<'_> {
         parsed
     }
 
-    /// Parses every `*.toml` and `*.json` file of the directory `name`
-    /// (`sources`, `relations`), in name order, reading and parsing them on
-    /// every core.
-    fn parse_directory(&mut self, name: &str, sections: &[&str]) -> Vec<Parsed> {
+    /// Reads every `*.toml` and `*.json` file of the directory `name`
+    /// (`sources`, `relations`) into `raw`, in name order. Each file is
+    /// read, parsed and its records read on one core, and its text let go
+    /// at once if large (see [`RELEASED_TEXT_BYTES`]): a directory of tens
+    /// of thousands of files is never held whole. Returns whether every
+    /// file was read whole: none unreadable, empty or invalid.
+    fn read_directory(
+        &mut self,
+        name: &str,
+        sections: &[&str],
+        raw: &mut RawDataset,
+        reader: Reader,
+    ) -> bool {
         let directory = self.data_dir.join(name);
         let entries = match std::fs::read_dir(&directory) {
             Ok(entries) => entries,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return true,
             Err(error) => {
                 self.report.diagnostics.push(
                     Diagnostic::error(format!(
@@ -384,11 +390,11 @@ impl Loader<'_> {
                     .code("unreadable-directory")
                     .io(),
                 );
-                return Vec::new();
+                return false;
             }
         };
         // Every entry named like a data file is read, whatever its type:
-        // a symbolic link or a pipe is reported by `parse_file`, not
+        // a symbolic link or a pipe is reported by `read_bytes`, not
         // skipped in silence.
         let mut names: Vec<(String, Syntax)> = entries
             .filter_map(|entry| entry.ok())
@@ -401,28 +407,88 @@ impl Loader<'_> {
             .collect();
         // Directory order differs between machines; sorted order does not.
         names.sort();
-        // Read and parsed on every core (a large corpus may hold tens of
-        // thousands of files), then registered in name order.
-        type Read = Result<(String, Option<Result<tree::Node, tree::SyntaxError>>), Diagnostic>;
-        let read: Vec<(String, Syntax, Read)> = names
+        // The files are numbered in name order before they are read, so
+        // that each can be read whole on its own core and its records
+        // point into it; one that cannot be read is numbered too.
+        let first = self.report.files.next_id();
+        let this = &*self;
+        let read: Vec<ReadFile> = names
             .into_par_iter()
-            .map(|(file, syntax)| {
-                let relative = format!("{name}/{file}");
-                let read = self.read_text(&relative).map(|text| {
-                    let parsed = parse_text(&text, syntax, sections);
-                    (text, parsed)
-                });
-                (relative, syntax, read)
+            .enumerate()
+            .map(|(index, (file_name, syntax))| {
+                let relative = format!("{name}/{file_name}");
+                this.read_whole(&relative, first + index, syntax, sections, reader)
             })
             .collect();
-        let mut parsed = Vec::with_capacity(read.len());
-        for (relative, syntax, read) in read {
-            match read {
-                Ok((text, tree)) => parsed.extend(self.register(&relative, syntax, text, tree)),
-                Err(diagnostic) => self.report.diagnostics.push(diagnostic),
-            }
+        let mut whole = true;
+        for (index, file) in read.into_iter().enumerate() {
+            let id = self.report.files.add_prepared(file.prepared);
+            debug_assert_eq!(id, first + index, "the files are added as numbered");
+            whole &= file.whole;
+            self.report.diagnostics.extend(file.diagnostics);
+            raw.append(file.raw);
         }
-        parsed
+        whole
+    }
+
+    /// Reads, parses and reads the records of one file of a data
+    /// directory, which is to be file `file`.
+    fn read_whole(
+        &self,
+        relative: &str,
+        file: FileId,
+        syntax: Syntax,
+        sections: &[&str],
+        reader: Reader,
+    ) -> ReadFile {
+        let name = self.display(relative);
+        let mut diagnostics = Vec::new();
+        let mut raw = RawDataset::default();
+        let text = match self.read_text(relative) {
+            Ok(text) => text,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                return ReadFile {
+                    prepared: Prepared::held(name, String::new()),
+                    whole: false,
+                    diagnostics,
+                    raw,
+                };
+            }
+        };
+        let whole = match parse_text(&text, syntax, sections) {
+            Some(Ok(mut root)) => {
+                let rejected = std::sync::atomic::AtomicBool::new(false);
+                let document = Document {
+                    file,
+                    text: &text,
+                    rejected: &rejected,
+                };
+                reader(&document, &mut root, &mut raw, &mut diagnostics);
+                !rejected.into_inner()
+            }
+            Some(Err(error)) => {
+                diagnostics.push(syntax_diagnostic(syntax, error, file));
+                false
+            }
+            None => {
+                diagnostics
+                    .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
+                false
+            }
+        };
+        // The records hold what they need; only a diagnostic may still
+        // quote the text, and it is read again then.
+        let prepared = match text.len() >= RELEASED_TEXT_BYTES {
+            true => Prepared::released(name, &text, self.data_dir.join(relative)),
+            false => Prepared::held(name, text),
+        };
+        ReadFile {
+            prepared,
+            whole,
+            diagnostics,
+            raw,
+        }
     }
 
     /// Reads a file of the data directory, or says why not as a diagnostic
@@ -541,15 +607,9 @@ impl Loader<'_> {
                 root,
             }),
             Some(Err(error)) => {
-                self.report.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "invalid {}: {}",
-                        syntax_name(syntax),
-                        error.message
-                    ))
-                    .code("syntax-error")
-                    .at(Origin::new(file, error.span), "syntax error"),
-                );
+                self.report
+                    .diagnostics
+                    .push(syntax_diagnostic(syntax, error, file));
                 None
             }
             None => {
@@ -661,6 +721,28 @@ impl Loader<'_> {
         sources.dedup_by(|a, b| a.id == b.id);
         (sources, diagnostics)
     }
+}
+
+/// One file of a data directory, read on a core of its own
+/// ([`Loader::read_whole`]).
+struct ReadFile {
+    prepared: Prepared,
+    /// Read whole: not unreadable, empty or invalid.
+    whole: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// Its records.
+    raw: RawDataset,
+}
+
+/// The diagnostic for a data file that does not parse.
+fn syntax_diagnostic(syntax: Syntax, error: tree::SyntaxError, file: FileId) -> Diagnostic {
+    Diagnostic::error(format!(
+        "invalid {}: {}",
+        syntax_name(syntax),
+        error.message
+    ))
+    .code("syntax-error")
+    .at(Origin::new(file, error.span), "syntax error")
 }
 
 /// A data file's text parsed, or `None` if it is empty (blank).

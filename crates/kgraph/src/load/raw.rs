@@ -124,6 +124,32 @@ pub(super) struct RawDataset {
     pub allowed: Vec<RawAllowance>,
 }
 
+impl RawDataset {
+    /// Adds the records of `other`, read from a later file, after these;
+    /// the flags of `other` are not read.
+    pub(super) fn append(&mut self, other: RawDataset) {
+        let RawDataset {
+            schema_complete: _,
+            entities_complete: _,
+            sources_complete: _,
+            kinds,
+            relation_types,
+            sources,
+            entities,
+            relations,
+            reviewed,
+            allowed,
+        } = other;
+        self.kinds.add_file(kinds);
+        self.relation_types.add_file(relation_types);
+        self.sources.add_file(sources);
+        self.entities.add_file(entities);
+        self.relations.add_file(relations);
+        self.reviewed.add_file(reviewed);
+        self.allowed.add_file(allowed);
+    }
+}
+
 /// The record arrays of each data file: the keys of its root table whose
 /// elements are records, read by [`Document::sections`].
 pub(super) const SCHEMA_SECTIONS: &[&str] = &["kind", "relation_type"];
