@@ -62,8 +62,8 @@ pub(crate) fn locate_quotes(queries: &[QuoteQuery<'_>], sources: &[Source]) -> V
     let mut results: Vec<Found> = vec![None; queries.len()];
     // The sources a group at a time, each group's results put in place
     // before the next is searched: all of them at once, beside `results`,
-    // were a third of a gigabyte more at the peak of a five-million-quote
-    // load. A group holds enough quotes to keep every core busy.
+    // raised the peak of a five-million-quote load by 0.2 GB. A group
+    // holds enough quotes to keep every core busy.
     let mut group_start = 0;
     while group_start < by_source.len() {
         let mut group_end = group_start;

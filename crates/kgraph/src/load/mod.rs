@@ -89,8 +89,9 @@ pub struct Limits {
 impl Limits {
     /// 4 GiB: five million relations with one quote each take about 1.4 GB
     /// of JSON, and a corpus that size must load as its curators wrote it.
-    /// Reading a file this large takes about two and a half times its size
-    /// in memory, which the out-of-memory guard reports rather than aborts.
+    /// A corpus loads in about two and a half times its size in memory
+    /// (docs/performance.md); where that is more than the machine has, the
+    /// out-of-memory guard reports it rather than aborts.
     pub const DEFAULT_DATA_FILE_BYTES: u64 = 4 << 30;
     /// 256 MiB: a long book is 5 MB of text.
     pub const DEFAULT_SOURCE_TEXT_BYTES: u64 = 256 << 20;

@@ -580,7 +580,7 @@ const BLOCK: usize = 1024;
 /// diagnostic reported.
 struct LocatedQuotes {
     /// One per quote: flat, not a vector per relation, which at five
-    /// million relations was half a gigabyte of small allocations.
+    /// million relations made five million small allocations.
     places: Vec<Found>,
     /// One per relation: whether each of its quotes was found once.
     complete: Vec<bool>,
