@@ -457,27 +457,23 @@ impl Loader<'_> {
                 };
             }
         };
-        let whole = match parse_text(&text, syntax, sections) {
-            Some(Ok(mut root)) => {
-                let rejected = std::sync::atomic::AtomicBool::new(false);
-                let document = Document {
-                    file,
-                    text: &text,
-                    rejected: &rejected,
-                };
-                reader(&document, &mut root, &mut raw, &mut diagnostics);
-                !rejected.into_inner()
-            }
-            Some(Err(error)) => {
-                diagnostics.push(syntax_diagnostic(syntax, error, file));
-                false
-            }
-            None => {
-                diagnostics
-                    .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
-                false
-            }
-        };
+        let whole =
+            match parsed_or_why_not(parse_text(&text, syntax, sections), &name, syntax, file) {
+                Ok(mut root) => {
+                    let rejected = std::sync::atomic::AtomicBool::new(false);
+                    let document = Document {
+                        file,
+                        text: &text,
+                        rejected: &rejected,
+                    };
+                    reader(&document, &mut root, &mut raw, &mut diagnostics);
+                    !rejected.into_inner()
+                }
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    false
+                }
+            };
         // The records hold what they need; only a diagnostic may still
         // quote the text, and it is read again then.
         let prepared = match text.len() >= RELEASED_TEXT_BYTES {
@@ -601,22 +597,14 @@ impl Loader<'_> {
     ) -> Option<Parsed> {
         let name = self.display(relative);
         let file = self.report.files.add(name.clone(), text);
-        match parsed {
-            Some(Ok(root)) => Some(Parsed {
+        match parsed_or_why_not(parsed, &name, syntax, file) {
+            Ok(root) => Some(Parsed {
                 file,
                 path: self.data_dir.join(relative),
                 root,
             }),
-            Some(Err(error)) => {
-                self.report
-                    .diagnostics
-                    .push(syntax_diagnostic(syntax, error, file));
-                None
-            }
-            None => {
-                self.report
-                    .diagnostics
-                    .push(Diagnostic::error(format!("`{name}` is empty")).code("empty-file"));
+            Err(diagnostic) => {
+                self.report.diagnostics.push(diagnostic);
                 None
             }
         }
@@ -735,15 +723,27 @@ struct ReadFile {
     raw: RawDataset,
 }
 
-/// The diagnostic for a data file that does not parse.
-fn syntax_diagnostic(syntax: Syntax, error: tree::SyntaxError, file: FileId) -> Diagnostic {
-    Diagnostic::error(format!(
-        "invalid {}: {}",
-        syntax_name(syntax),
-        error.message
-    ))
-    .code("syntax-error")
-    .at(Origin::new(file, error.span), "syntax error")
+/// The tree of data file `file` (shown as `name`) as [`parse_text`] gave
+/// it, or the diagnostic for a file that is empty or does not parse.
+// A diagnostic is large, but this is one result per file, not a hot path.
+#[allow(clippy::result_large_err)]
+fn parsed_or_why_not(
+    parsed: Option<Result<tree::Node, tree::SyntaxError>>,
+    name: &str,
+    syntax: Syntax,
+    file: FileId,
+) -> Result<tree::Node, Diagnostic> {
+    match parsed {
+        Some(Ok(root)) => Ok(root),
+        Some(Err(error)) => Err(Diagnostic::error(format!(
+            "invalid {}: {}",
+            syntax_name(syntax),
+            error.message
+        ))
+        .code("syntax-error")
+        .at(Origin::new(file, error.span), "syntax error")),
+        None => Err(Diagnostic::error(format!("`{name}` is empty")).code("empty-file")),
+    }
 }
 
 /// A data file's text parsed, or `None` if it is empty (blank).
