@@ -539,11 +539,8 @@ mod tests {
         /// values included.
         #[test]
         fn nodes_and_edges_with_any_text_are_the_bytes_quick_xml_writes(
-            texts in proptest::collection::vec(crate::export::testing::ANY_TEXT, 9),
-            flags in proptest::prelude::any::<[bool; 4]>(),
-            number in proptest::prelude::any::<usize>(),
+            graph in crate::export::testing::any_hostile_graph(),
         ) {
-            let graph = crate::export::testing::hostile_graph_with(&texts, flags, number);
             proptest::prop_assert_eq!(records(&graph, true), records(&graph, false));
         }
     }

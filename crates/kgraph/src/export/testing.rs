@@ -105,16 +105,12 @@ pub(super) fn hostile_graph() -> KnowledgeGraph {
 /// Text for property tests: every character an exporter must escape or
 /// replace (XML and JSON specials, C0 controls, DEL, C1, line separators,
 /// U+FFFE and U+FFFF), characters next to those, and plain letters.
-pub(super) const ANY_TEXT: &str = "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{e000}\u{f000}\u{fffd}-\u{ffff}\u{1f680}é中]{0,12}";
+const ANY_TEXT: &str = "[a&<>\"'\\\\\t\n\r\u{0}-\u{1f}\u{7f}\u{85}\u{2028}\u{e000}\u{f000}\u{fffd}-\u{ffff}\u{1f680}é中]{0,12}";
 
 /// [`hostile_graph`] with `texts` (nine) in every field that holds free
 /// text, optional values present or absent by `flags`, and `number` in
 /// the counts and offsets.
-pub(super) fn hostile_graph_with(
-    texts: &[String],
-    flags: [bool; 4],
-    number: usize,
-) -> KnowledgeGraph {
+fn hostile_graph_with(texts: &[String], flags: [bool; 4], number: usize) -> KnowledgeGraph {
     let mut dataset = hostile_graph().dataset().clone();
     for entity in &mut dataset.entities {
         entity.label = texts[0].clone();
@@ -140,4 +136,17 @@ pub(super) fn hostile_graph_with(
     }
     dataset.schema.relation_types[0].label = flags[1].then(|| texts[8].clone());
     KnowledgeGraph::new(dataset)
+}
+
+/// [`hostile_graph_with`] over any texts, flags and number: what the
+/// property tests of the writers that format records directly hold to
+/// their references.
+pub(super) fn any_hostile_graph() -> impl proptest::strategy::Strategy<Value = KnowledgeGraph> {
+    use proptest::prelude::*;
+    (
+        proptest::collection::vec(ANY_TEXT, 9),
+        any::<[bool; 4]>(),
+        any::<usize>(),
+    )
+        .prop_map(|(texts, flags, number)| hostile_graph_with(&texts, flags, number))
 }
